@@ -1,0 +1,55 @@
+"""Problems found in records: where, which rule, how severe, what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    path: str  # POSIX, relative to --root
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    location: Location
+    rule: str  # stable kebab-case id, documented in docs/rules.md
+    severity: Severity
+    message: str  # Chinese; names the field by its schema title
+    hint: str | None = None  # "did you mean ...", or the corrected 发文字号
+
+    @property
+    def text(self) -> str:
+        """The message with its hint, as one line."""
+        return f"{self.message}（{self.hint}）" if self.hint else self.message
+
+
+@dataclass
+class Report:
+    """Every diagnostic of one run, each once, sorted by location then rule."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, diagnostics: Iterable[Diagnostic]) -> Report:
+        return cls(sorted(set(diagnostics)))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        """1 when there are errors (or warnings under --strict), else 0."""
+        if self.errors or (strict and self.warnings):
+            return 1
+        return 0

@@ -1,0 +1,107 @@
+"""`jxjy new`: a correctly shaped record whose blanks are marked, generated from the schema."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from generator.records import KINDS
+from generator.schemas import SchemaSet
+
+PREFIXES = {
+    "organizations": "org",
+    "bases": "base",
+    "evaluations": "eval",
+    "revocations": "rev",
+    "circulars": "circ",
+    "commendations": "comm",
+    "plans": "plan",
+}
+# Optional fields worth offering in a fresh record (the rest are in the schema and the docs).
+OFFERED = {"body", "findings", "evaluation", "url", "page", "approved_on", "uscc",
+           "submitters", "doc_prefixes", "address", "phone"}
+# The envelope first, so a fresh notice reads like one.
+ORDER = ("id", "title", "doc_number", "issuer", "written_on", "published_on", "category",
+         "index_number", "validity")
+# Sensible values a clerk rarely changes.
+DEFAULTS = {"validity": "现行有效", "category": "劳动、人事、监察／人事工作"}
+
+
+def fresh_id(kind: str, root: Path, today: date) -> str:
+    """The next unused <prefix>-<year>-<nnn> id of `kind`."""
+    prefix = f"{PREFIXES[kind]}-{today.year}-"
+    used = {p.stem for p in (root / "records").glob("*/*.yaml")}
+    numbers = [int(m[1]) for stem in used if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", stem))]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def new_record(kind: str, root: Path, today: date, *, record_id: str | None = None) -> Path:
+    """Write records/<kind>/<id>.yaml with today's dates and marked blanks; return its path.
+
+    Raises:
+        FileExistsError: the file is already there.
+    """
+    schemas = SchemaSet()
+    record_id = record_id or fresh_id(kind, root, today)
+    data = _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id})
+    for name in reversed(ORDER):
+        if name in data:
+            data.move_to_end(name, last=False)
+    path = root / "records" / kind / f"{record_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = io.StringIO()
+    out.write(f"# yaml-language-server: $schema=../../schema/{KINDS[kind]}.schema.json\n")
+    out.write("# 填写标有「待填写」的字段；「选填」字段不用时删除整行。然后运行 jxjy validate\n")
+    yaml = YAML()
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 100
+    yaml.dump(data, out)
+    with path.open("x", encoding="utf-8") as handle:
+        handle.write(out.getvalue())
+    return path
+
+
+def _fill(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], today: date,
+          preset: dict[str, Any]) -> Any:
+    nodes = schemas.node(kind, path)
+    types = {n["type"] for n in nodes if isinstance(n.get("type"), str)}
+    if "object" in types:
+        required = [name for n in nodes for name in n.get("required", [])]
+        fields = schemas.fields(kind, path)
+        mapping = CommentedMap()
+        for name in fields:
+            if name in required or name in OFFERED:
+                value = _fill(schemas, kind, (*path, name), today, preset)
+                mapping[name] = value
+                note = _comment(schemas, kind, (*path, name), required=name in required,
+                                blank=value in ("", None) or value == [""])
+                mapping.yaml_add_eol_comment(note, name)
+        return mapping
+    if "array" in types:
+        return CommentedSeq([_fill(schemas, kind, (*path, 0), today, preset)])
+    if path and path[-1] in preset:
+        return preset[str(path[-1])]
+    if any(n.get("format") == "date" for n in nodes):
+        # A new object each time: ruamel would anchor and alias a shared one.
+        return date(today.year, today.month, today.day)
+    if path and path[-1] == "year":
+        return today.year
+    if types & {"number", "integer"}:
+        return None
+    return ""
+
+
+def _comment(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], *, required: bool,
+             blank: bool) -> str:
+    title = schemas.title(kind, path)
+    options = [n["enum"] for n in schemas.node(kind, path) if "enum" in n]
+    text = f"{('待填写' if required else '选填') if blank else '请核对'}：{title}"
+    if options:
+        text += "（可选：" + "、".join(map(str, options[0])) + "）"
+    return text

@@ -1,0 +1,69 @@
+"""Render diagnostics as text, GitHub annotations or JSON, chosen from FORMATS."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from generator.diagnostics import Diagnostic
+
+
+def render_text(diags: Sequence[Diagnostic]) -> str:
+    # records/bases/b-001.yaml:12:3: error: 「所在地区」取值无效 [base-district]
+    return "".join(
+        f"{d.location.path}:{d.location.line}:{d.location.col}: "
+        f"{d.severity}: {_one_line(d.text)} [{d.rule}]\n"
+        for d in diags
+    )
+
+
+def render_github(diags: Sequence[Diagnostic]) -> str:
+    return "".join(
+        f"::{d.severity} file={_prop(d.location.path)},line={d.location.line},"
+        f"col={d.location.col},title={_prop(d.rule)}::{_data(d.text)}\n"
+        for d in diags
+    )
+
+
+def render_json(diags: Sequence[Diagnostic]) -> str:
+    rows = [
+        {
+            "path": d.location.path,
+            "line": d.location.line,
+            "col": d.location.col,
+            "severity": d.severity,
+            "rule": d.rule,
+            "message": d.message,
+            "hint": d.hint,
+        }
+        for d in diags
+    ]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def summary(diags: Sequence[Diagnostic], files: int) -> str:
+    """One Chinese line for the end of a text report."""
+    errors = sum(d.severity == "error" for d in diags)
+    warnings = len(diags) - errors
+    return f"已检查 {files} 个文件：{errors} 个错误，{warnings} 个警告。\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines())
+
+
+def _data(text: str) -> str:
+    # actions/toolkit packages/core/src/command.ts escapeData
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    # actions/toolkit packages/core/src/command.ts escapeProperty
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+FORMATS: dict[str, Callable[[Sequence[Diagnostic]], str]] = {
+    "text": render_text,
+    "github": render_github,
+    "json": render_json,
+}

@@ -1,0 +1,170 @@
+"""Records on disk: discovery under records/<kind>/<id>.yaml, loading, and the set they form."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Diagnostic, Location, Severity
+from generator.yamlio import Document, LoadError, load_document
+
+# folder under records/ -> schema name
+KINDS = {
+    "organizations": "organization",
+    "bases": "base",
+    "evaluations": "evaluation",
+    "revocations": "revocation",
+    "circulars": "circular",
+    "commendations": "commendation",
+    "plans": "plan",
+}
+KIND_TITLES = {
+    "organizations": "机构",
+    "bases": "培训基地",
+    "evaluations": "评估验收",
+    "revocations": "取消资格",
+    "circulars": "考核通报",
+    "commendations": "表彰奖励",
+    "plans": "培训计划备案",
+}
+NOTICE_KINDS = tuple(kind for kind in KINDS if kind != "organizations")
+
+
+class RepositoryError(Exception):
+    """The repository cannot be read at all (exit 2)."""
+
+
+@dataclass
+class Record:
+    kind: str  # folder name, e.g. "bases"
+    id: str  # the file name without .yaml
+    path: str  # POSIX, relative to the root
+    doc: Document
+    valid: bool = True  # False once the schema has rejected it: rules then skip it
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.doc.data
+
+    def at(self, *path: str | int, key: bool = False) -> Location:
+        line, col = self.doc.locate(path, key=key)
+        return Location(self.path, line, col)
+
+    def diag(
+        self,
+        path: tuple[str | int, ...],
+        rule: str,
+        message: str,
+        *,
+        severity: Severity = "error",
+        hint: str | None = None,
+        key: bool = False,
+    ) -> Diagnostic:
+        return Diagnostic(self.at(*path, key=key), rule, severity, message, hint)
+
+
+class RecordSet:
+    """Every loaded record, by id, with the correction chains between notices."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.all = sorted(records, key=lambda r: r.path)
+        self._by_id: dict[str, Record] = {}
+        for record in self.all:
+            self._by_id.setdefault(record.id, record)
+        self._successors: dict[str, list[Record]] = defaultdict(list)
+        for record in self.valid():
+            for field in ("corrects", "supersedes"):
+                target = record.data.get(field)
+                if target is not None:
+                    self._successors[target].append(record)
+
+    def get(self, record_id: str) -> Record | None:
+        return self._by_id.get(record_id)
+
+    def valid(self, kind: str | None = None) -> Iterator[Record]:
+        """Records that passed the schema, optionally of one kind, in path order."""
+        return (r for r in self.all if r.valid and (kind is None or r.kind == kind))
+
+    def successors(self, record_id: str) -> list[Record]:
+        """Valid records that correct or supersede `record_id`."""
+        return self._successors.get(record_id, [])
+
+    def current(self, kind: str) -> Iterator[Record]:
+        """Valid records of `kind` that no later record corrects or supersedes."""
+        return (r for r in self.valid(kind) if not self.successors(r.id))
+
+    def identity(self, record_id: str) -> str:
+        """The first record of a correction chain: the id under which a base keeps its page."""
+        seen = {record_id}
+        record = self.get(record_id)
+        while record is not None and record.valid:
+            target = record.data.get("corrects") or record.data.get("supersedes")
+            if target is None or target in seen:
+                break
+            seen.add(target)
+            record_id, record = target, self.get(target)
+        return record_id
+
+
+def load_repository(root: Path) -> tuple[RecordSet, list[Diagnostic], int]:
+    """Load every record file under `root`/records.
+
+    Args:
+        root: the repository root.
+
+    Returns:
+        The record set, the problems found while loading, and the number of files seen.
+
+    Raises:
+        RepositoryError: when records/ is missing or a file cannot be read.
+    """
+    records_dir = root / "records"
+    if not records_dir.is_dir():
+        raise RepositoryError(f"找不到记录目录：{records_dir}")
+    records: list[Record] = []
+    diagnostics: list[Diagnostic] = []
+    files = 0
+    for path in _walk(records_dir):
+        files += 1
+        rel = path.relative_to(root).as_posix()
+        problem = _path_problem(path, records_dir)
+        if problem:
+            diagnostics.append(Diagnostic(Location(rel, 1, 1), "record-path", "error", problem))
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise RepositoryError(f"无法读取 {rel}：{exc.strerror}") from None
+        try:
+            doc = load_document(raw)
+        except LoadError as exc:
+            diagnostics.append(Diagnostic(Location(rel, exc.line, exc.col), exc.rule, "error", exc.message))
+            continue
+        records.append(Record(path.parent.name, path.stem, rel, doc))
+    return RecordSet(records), diagnostics, files
+
+
+def _walk(records_dir: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(records_dir):
+        dirnames.sort()
+        base = Path(dirpath)
+        for name in sorted(filenames + [d for d in dirnames if (base / d).is_symlink()]):
+            if not name.startswith("."):
+                yield base / name
+
+
+def _path_problem(path: Path, records_dir: Path) -> str | None:
+    parts = path.relative_to(records_dir).parts
+    if path.is_symlink():
+        return "records/ 中不允许使用符号链接，请提交真实文件"
+    if len(parts) != 2:
+        return "记录文件须放在 records/<类别>/<编号>.yaml，类别为：" + "、".join(KINDS)
+    if parts[0] not in KINDS:
+        return f"未知的记录类别目录「{parts[0]}」，可用：" + "、".join(KINDS)
+    if path.suffix != ".yaml":
+        return f"记录文件扩展名须为 .yaml（现为「{path.suffix or '无'}」）"
+    return None

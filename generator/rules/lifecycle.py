@@ -1,0 +1,17 @@
+"""The lifecycle of each base (Art. 25), as folded by generator.status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.diagnostics import Diagnostic
+from generator.rules.context import Context
+from generator.status import lifecycle
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for base in ctx.records.valid("bases"):
+        if ctx.records.identity(base.id) != base.id:
+            continue  # a correction of another base: folded with its original
+        for v in lifecycle(base.id, ctx.records, ctx.as_of).violations:
+            yield v.record.diag(v.path, v.rule, v.message, severity=v.severity)

@@ -1,0 +1,44 @@
+"""Organizations and places: credit-code check character, district codes valid on the date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator import dates
+from generator.diagnostics import Diagnostic
+from generator.records import Record
+from generator.refdata import divisions
+from generator.rules.context import Context
+from generator.uscc import check_char
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    for org in ctx.records.valid("organizations"):
+        code = org.data.get("uscc")
+        if code is not None and check_char(code[:17]) != code[17]:
+            # Some real early codes fail the check (research notes §3.5): warn, never block.
+            yield org.diag(("uscc",), "org-uscc-checksum",
+                           f"统一社会信用代码「{code}」校验位应为「{check_char(code[:17])}」；"
+                           "请核对，确属早期赋码的可忽略此警告", severity="warning")
+    for kind in ("organizations", "bases"):
+        for record in ctx.records.valid(kind):
+            yield from _district(ctx, record)
+
+
+def _district(ctx: Context, record: Record) -> Iterator[Diagnostic]:
+    code = record.data["district"]
+    division = divisions().get(code)
+    title = ctx.title(record, "district")
+    if division is None:
+        known = "、".join(f"{d.code} {d.name}" for d in divisions().values() if d.valid_to is None)
+        yield record.diag(("district",), "district-unknown",
+                          f"「{title}」{code} 不是常州市的行政区划代码", hint=f"可用：{known}")
+        return
+    day = dates.parse(record.data.get("written_on"))
+    if day is not None and not division.valid_on(day):
+        successor = divisions().get(division.successor or "")
+        hint = f"应为 {successor.code}（{successor.name}）" if successor else None
+        span = f"{division.valid_from} 至 {division.valid_to or '今'}"
+        yield record.diag(("district",), "district-expired",
+                          f"「{title}」{code}（{division.name}）在成文日期 {day} 无效（有效期 {span}）",
+                          hint=hint)

@@ -1,0 +1,57 @@
+"""年度专业科目培训计划 (Art. 16): filed in the first quarter, once, by every department due."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+
+from generator import dates
+from generator.diagnostics import Diagnostic
+from generator.records import Record
+from generator.rules.context import Context
+
+# A department that filed nothing is accounted for when a circular of that year names it so.
+MISSING_FINDINGS = frozenset({"未制定培训计划", "未报送备案"})
+
+
+def check(ctx: Context) -> Iterator[Diagnostic]:
+    filed: dict[tuple[str, int], list[Record]] = defaultdict(list)
+    for plan in ctx.records.current("plans"):
+        year = plan.data["year"]
+        filed[(plan.data["department"], year)].append(plan)
+        on = dates.parse(plan.data["filed_on"])
+        if on is not None and on > date(year, 3, 31):
+            yield plan.diag(("filed_on",), "plan-late",
+                            f"「报送日期」{on} 晚于 {year} 年第一季度；第十六条要求每年年初报送",
+                            severity="warning")
+    for plans in filed.values():
+        for extra in plans[1:]:
+            yield extra.diag(("department",), "plan-duplicate",
+                             f"「{extra.data['department']}」{extra.data['year']} 年度的培训计划已由 "
+                             f"{plans[0].path} 备案；修改请用 corrects 或 supersedes 指向原记录")
+    yield from _missing(ctx, {key for key in filed})
+
+
+def _missing(ctx: Context, filed: set[tuple[str, int]]) -> Iterator[Diagnostic]:
+    if not filed:
+        return
+    listed = {
+        (subject["organization"], circular.data["year"])
+        for circular in ctx.records.current("circulars")
+        if circular.data["scope"] == "行业主管部门"
+        for subject in circular.data["subjects"]
+        if MISSING_FINDINGS & set(subject.get("findings", []))
+    }
+    first = min(year for _, year in filed)
+    due_years = [y for y in range(first, ctx.as_of.year + 1) if ctx.as_of > date(y, 3, 31)]
+    for department in ctx.records.valid("organizations"):
+        if department.data["type"] != "行业主管部门":
+            continue
+        for year in due_years:
+            key = (department.id, year)
+            if key not in filed and key not in listed:
+                yield department.diag(("type",), "plan-missing",
+                                      f"「{department.data['name']}」{year} 年度未备案专业科目培训计划，"
+                                      "也未在当年考核通报中列为未报送（第十六、十九条）",
+                                      severity="warning")

@@ -1,0 +1,264 @@
+"""The JSON Schemas in schema/, compiled once, and their errors as located Chinese diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jsonschema import Draft202012Validator, ValidationError
+from referencing import Registry, Resource
+
+from generator.diagnostics import Diagnostic
+from generator.docnumber import suggest
+from generator.records import KINDS, Record
+
+if TYPE_CHECKING:
+    from referencing._core import Resolver
+
+FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+RULE_KEYWORD = "x-jxjy-rule"  # a schema node naming the rule its pattern failure belongs to
+
+_TYPE_NAMES = {
+    "string": "文本",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "true 或 false",
+    "array": "列表",
+    "object": "键值映射",
+    "null": "空值",
+}
+
+
+class SchemaSetupError(Exception):
+    """The schemas cannot be trusted to check what they say (exit 2: fail closed)."""
+
+
+def schema_dir() -> Path:
+    """schema/ of this installation: packaged as generator.schema, or the source checkout's."""
+    try:
+        return Path(str(files("generator.schema")))
+    except ModuleNotFoundError:  # editable install: the package maps schema/ only when built
+        return Path(__file__).resolve().parent.parent / "schema"
+
+
+class SchemaSet:
+    """One compiled validator per record kind, sharing defs.schema.json."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        directory = directory or schema_dir()
+        self.documents: dict[str, dict[str, Any]] = {}
+        for path in sorted(directory.glob("*.schema.json")):
+            self.documents[path.name] = json.loads(path.read_text(encoding="utf-8"))
+        missing = [f"{name}.schema.json" for name in KINDS.values()
+                   if f"{name}.schema.json" not in self.documents]
+        if missing or "defs.schema.json" not in self.documents:
+            raise SchemaSetupError(f"schema/ 不完整，缺少：{'、'.join(missing or ['defs.schema.json'])}")
+        self.registry: Registry = Registry().with_resources(
+            (name, Resource.from_contents(doc)) for name, doc in self.documents.items()
+        )
+        self._check_formats()
+        self.validators = {
+            kind: Draft202012Validator(
+                self.documents[f"{name}.schema.json"],
+                registry=self.registry,
+                format_checker=FORMAT_CHECKER,
+            )
+            for kind, name in KINDS.items()
+        }
+
+    def _check_formats(self) -> None:
+        # jsonschema asserts `format` only with a FormatChecker, and some formats only with
+        # extras installed: refuse to run rather than silently accept what we cannot check.
+        used = {value for doc in self.documents.values() for value in _values_of(doc, "format")}
+        unchecked = sorted(used - set(FORMAT_CHECKER.checkers))
+        if unchecked:
+            raise SchemaSetupError(
+                f"无法校验 format：{'、'.join(unchecked)}；请安装 jsonschema[format-nongpl]"
+            )
+
+    def check(self, record: Record) -> list[Diagnostic]:
+        """Validate one record against its kind's schema."""
+        validator = self.validators[record.kind]
+        found: list[Diagnostic] = []
+        for error in validator.iter_errors(record.data):
+            found.extend(self._diagnose(record, error))
+        return found
+
+    # -- titles and field names -------------------------------------------------------------
+
+    def root(self, kind: str) -> tuple[dict[str, Any], Resolver]:
+        name = f"{KINDS[kind]}.schema.json"
+        return self.documents[name], self.registry.resolver(base_uri=name)
+
+    def node(self, kind: str, path: tuple[str | int, ...]) -> list[dict[str, Any]]:
+        """Every schema node (own first, then $ref and allOf targets) describing `path`."""
+        current = [self.root(kind)]
+        for step in path:
+            nxt: list[tuple[dict[str, Any], Resolver]] = []
+            for schema, resolver in current:
+                for sub, sub_resolver in _expand(schema, resolver):
+                    if isinstance(step, int) and isinstance(sub.get("items"), dict):
+                        nxt.append((sub["items"], sub_resolver))
+                    elif isinstance(step, str) and step in sub.get("properties", {}):
+                        nxt.append((sub["properties"][step], sub_resolver))
+            current = nxt
+        return [sub for schema, resolver in current for sub, _ in _expand(schema, resolver)]
+
+    def title(self, kind: str, path: tuple[str | int, ...]) -> str:
+        """The Chinese title of the field at `path` (list items take their list's title)."""
+        while path and isinstance(path[-1], int):
+            path = path[:-1]
+        for node in self.node(kind, path):
+            if "title" in node:
+                return str(node["title"])
+        return str(path[-1]) if path else "记录"
+
+    def fields(self, kind: str, path: tuple[str | int, ...]) -> dict[str, str]:
+        """Known field names at the mapping `path`, each with its title."""
+        names: dict[str, str] = {}
+        for node in self.node(kind, path):
+            for name in node.get("properties", {}):
+                names.setdefault(name, self.title(kind, (*path, name)))
+        return names
+
+    # -- errors -> diagnostics -------------------------------------------------------------
+
+    def _diagnose(self, record: Record, error: ValidationError) -> Iterator[Diagnostic]:
+        path = tuple(error.absolute_path)
+        kind = record.kind
+        title = self.title(kind, path)
+        keyword = error.validator
+        if error.instance in ("", None) and keyword not in ("required", "not", "anyOf"):
+            yield record.diag(path, "schema-empty", f"「{title}」不能为空（待填写）")
+        elif keyword == "required":
+            for name in error.validator_value:
+                if isinstance(error.instance, dict) and name not in error.instance:
+                    field = self.title(kind, (*path, name))
+                    yield record.diag(path, "schema-required", f"缺少必填字段「{field}」（{name}）")
+        elif keyword in ("additionalProperties", "unevaluatedProperties"):
+            known = self.fields(kind, path)
+            for name in error.instance:
+                if name not in known:
+                    yield record.diag((*path, name), "unknown-field", f"未知字段「{name}」",
+                                      hint=_did_you_mean(name, known), key=True)
+        elif keyword == "type":
+            expected = error.validator_value
+            expected = expected if isinstance(expected, list) else [expected]
+            yield record.diag(path, "schema-type",
+                              f"「{title}」应为{'或'.join(_TYPE_NAMES[t] for t in expected)}，"
+                              f"实际为{_type_name(error.instance)}")
+        elif keyword == "enum":
+            options = "、".join(str(v) for v in error.validator_value)
+            yield record.diag(path, "schema-enum",
+                              f"「{title}」取值「{_show(error.instance)}」无效，可选：{options}")
+        elif keyword == "pattern":
+            yield self._pattern(record, path, title, error)
+        elif keyword == "format":
+            what = {"date": "有效日期（YYYY-MM-DD，且日期真实存在）", "uri": "有效网址"}
+            yield record.diag(path, "schema-format",
+                              f"「{title}」不是{what.get(error.validator_value, error.validator_value)}："
+                              f"{_show(error.instance)}")
+        elif keyword == "minItems" and error.validator_value == 1:
+            yield record.diag(path, "schema-empty", f"「{title}」不能为空")
+        elif keyword in _BOUNDS:
+            yield record.diag(path, "schema-range", _BOUNDS[keyword].format(
+                title=title, limit=error.validator_value))
+        elif keyword == "uniqueItems":
+            yield record.diag(path, "schema-range", f"「{title}」中有重复项")
+        elif keyword == "anyOf" and all("required" in s for s in error.validator_value):
+            names = "、".join(f"「{self.title(kind, (*path, s['required'][0]))}」"
+                             for s in error.validator_value)
+            yield record.diag(path, "schema-required", f"「{title}」须至少填写以下之一：{names}")
+        elif keyword == "not" and "required" in error.validator_value:
+            for name in error.validator_value["required"]:
+                field = self.title(kind, (*path, name))
+                yield record.diag((*path, name), "schema-forbidden",
+                                  f"此处不应填写「{field}」：{self._description(kind, (*path, name))}",
+                                  key=True)
+        else:  # a keyword our schemas do not use yet: still located, never silent
+            yield record.diag(path, "schema-invalid", f"「{title}」不符合要求：{error.message}")
+
+    def _pattern(self, record: Record, path: tuple[str | int, ...], title: str,
+                 error: ValidationError) -> Diagnostic:
+        rule = error.schema.get(RULE_KEYWORD)
+        if rule == "docnumber-format":
+            fixed = suggest(error.instance)
+            hint = f"应写作「{fixed}」" if fixed else "示例：常人社发〔2011〕11号"
+            return record.diag(path, rule,
+                               f"「{title}」格式不正确：「{error.instance}」；年份须用六角括号〔〕，"
+                               "序号不编虚位，以「号」结尾", hint=hint)
+        description = self._description(record.kind, path)
+        return record.diag(path, "schema-pattern",
+                           f"「{title}」格式不正确：「{_show(error.instance)}」。{description}")
+
+    def _description(self, kind: str, path: tuple[str | int, ...]) -> str:
+        for node in self.node(kind, path):
+            if "description" in node:
+                return str(node["description"])
+        return ""
+
+
+_BOUNDS = {
+    "minLength": "「{title}」过短（至少 {limit} 字）",
+    "maxLength": "「{title}」过长（最多 {limit} 字）",
+    "minItems": "「{title}」至少需要 {limit} 项",
+    "maxItems": "「{title}」最多 {limit} 项",
+    "minimum": "「{title}」不能小于 {limit}",
+    "maximum": "「{title}」不能大于 {limit}",
+    "exclusiveMinimum": "「{title}」须大于 {limit}",
+    "exclusiveMaximum": "「{title}」须小于 {limit}",
+}
+
+
+def _expand(schema: Any, resolver: Resolver) -> list[tuple[dict[str, Any], Resolver]]:
+    if not isinstance(schema, dict):
+        return []
+    out = [(schema, resolver)]
+    if "$ref" in schema:
+        resolved = resolver.lookup(schema["$ref"])
+        out += _expand(resolved.contents, resolved.resolver)
+    for sub in schema.get("allOf", []):
+        out += _expand(sub, resolver)
+    return out
+
+
+def _values_of(schema: Any, keyword: str) -> Iterator[Any]:
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == keyword and isinstance(value, str):
+                yield value
+            yield from _values_of(value, keyword)
+    elif isinstance(schema, list):
+        for item in schema:
+            yield from _values_of(item, keyword)
+
+
+def _type_name(value: Any) -> str:
+    for name, kind in (("null", type(None)), ("boolean", bool), ("integer", int), ("number", float),
+                       ("string", str), ("array", list), ("object", dict)):
+        if isinstance(value, kind):
+            return f"{_TYPE_NAMES[name]}「{_show(value)}」" if name not in ("array", "object") else _TYPE_NAMES[name]
+    return type(value).__name__
+
+
+def _show(value: Any) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    if value is None:
+        return "空"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _did_you_mean(name: str, known: dict[str, str]) -> str | None:
+    by_title = {title: field for field, title in known.items()}
+    if name in by_title:
+        return f"应使用英文字段名「{by_title[name]}」"
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    if close:
+        return f"是否应为「{close[0]}」（{known[close[0]]}）？"
+    return "可用字段：" + "、".join(known)

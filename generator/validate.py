@@ -1,0 +1,68 @@
+"""Check a repository: load every record, validate it against its schema, run the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.diagnostics import Report
+from generator.records import RecordSet, RepositoryError, load_repository
+from generator.rules import run_all
+from generator.rules.context import Context
+from generator.schemas import SchemaSet
+
+
+@dataclass
+class Result:
+    report: Report
+    records: RecordSet
+    files: int
+
+
+def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = ()) -> Result:
+    """Validate every record under `root`/records as of `as_of`.
+
+    Args:
+        root: the repository root.
+        as_of: the day that counts as today (deadlines, dates in the future).
+        only: files to report on; references are still checked against the whole set.
+
+    Returns:
+        The report (only on `only` when given), the record set and the number of files seen.
+
+    Raises:
+        RepositoryError: records/ is missing, a file cannot be read, or `only` names a file
+            outside records/.
+        SchemaSetupError: the schemas cannot be trusted.
+    """
+    schemas = SchemaSet()
+    records, diagnostics, files = load_repository(root)
+    for record in records.all:
+        problems = schemas.check(record)
+        record.valid = not problems
+        diagnostics.extend(problems)
+    diagnostics.extend(run_all(Context(records, as_of, schemas)))
+    wanted = _relative(root, only)
+    if wanted is not None:
+        diagnostics = [d for d in diagnostics if d.location.path in wanted]
+    return Result(Report.of(diagnostics), records, files if wanted is None else len(wanted))
+
+
+def _relative(root: Path, paths: Iterable[Path]) -> set[str] | None:
+    paths = list(paths)
+    if not paths:
+        return None
+    base = root.resolve()
+    wanted = set()
+    for path in paths:
+        candidates = [path] if path.is_absolute() else [Path.cwd() / path, root / path]
+        full = next((c.resolve() for c in candidates if c.is_file()), None)
+        if full is None:
+            raise RepositoryError(f"找不到文件：{path}")
+        try:
+            wanted.add(full.relative_to(base).as_posix())
+        except ValueError:
+            raise RepositoryError(f"{path} 不在 {root} 之下") from None
+    return wanted

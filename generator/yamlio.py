@@ -1,0 +1,259 @@
+"""Load one untrusted YAML record into plain JSON types, with the position of every node.
+
+Records come from many hands, so the loader never constructs objects from the YAML stream
+directly: it walks the parser's events (linear, no recursion, no alias expansion) and builds
+the data itself, rejecting what a record never needs — anchors and aliases (ruamel has no alias
+limit and check-jsonschema expands them past 4 GB), tags, directives (a `%YAML 1.1` line turns
+`no` into false), several documents, deep nesting, complex or duplicate keys. Plain scalars are
+typed by ruamel's YAML 1.2 resolver; timestamps stay strings so that `format: date` judges them
+(ruamel raises a bare ValueError for 2024-02-30). Every failure is a LoadError carrying a
+located Chinese message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from ruamel.yaml.nodes import ScalarNode
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 20
+MAX_NODES = 20_000
+MAX_SCALAR = 100_000
+
+Path = tuple[str | int, ...]
+
+# Invisible characters that let a record say something other than what a reviewer sees
+# (Trojan Source: bidi overrides; zero-width spaces inside names and 发文字号).
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_TAB = re.compile("\t")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+_YAML = YAML(typ="safe")  # C parser when ruamel.yaml.clib is installed; YAML 1.2 typing
+_RESOLVER = _YAML.resolver
+_CONSTRUCTOR = _YAML.constructor
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed": "此处不能出现「键: 值」（冒号后需空格，或值需加引号）",
+    "could not find expected ':'": "缺少冒号「:」",
+    "did not find expected key": "缺少键，或缩进不一致",
+    "did not find expected '-' indicator": "列表项缩进不一致",
+    "found character that cannot start any token": "出现不能作为开头的字符（如 @、` 或 %），请给值加引号",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
+    "did not find expected ',' or ']'": "方括号列表未闭合",
+    "did not find expected ',' or '}'": "花括号映射未闭合",
+    "found unknown escape character": "双引号字符串中有无效的转义字符",
+    "block sequence entries are not allowed in this context": "此处不能出现列表项「- 」",
+    "found a tab character that violates indentation": "缩进中使用了制表符（Tab）",
+}
+
+
+class LoadError(Exception):
+    """A record file that cannot be read as a record: where, which rule, why."""
+
+    def __init__(self, line: int, col: int, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.rule, self.message = line, col, rule, message
+
+
+@dataclass
+class Document:
+    """A loaded record: plain data plus the 1-based position of every key and value."""
+
+    data: dict[str, Any]
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Position of the node at `path` (its key when `key`), else of its nearest ancestor."""
+        if key and path in self.keys:
+            return self.keys[path]
+        while path not in self.values:
+            path = path[:-1]
+        return self.values[path]
+
+
+def load_document(raw: bytes) -> Document:
+    """Decode, screen and load one record file.
+
+    Args:
+        raw: the file's bytes.
+
+    Returns:
+        The document with positions.
+
+    Raises:
+        LoadError: for anything that is not a plain, single YAML mapping.
+    """
+    text = _decode(raw)
+    _screen(text)
+    try:
+        return _build(_YAML.parse(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "").strip()
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise LoadError(line, col, "yaml-syntax", f"YAML 语法错误：{_explain(problem)}") from None
+    except YAMLError as exc:  # reader errors carry no mark
+        raise LoadError(1, 1, "yaml-syntax", f"YAML 语法错误：{exc}") from None
+
+
+def _decode(raw: bytes) -> str:
+    if len(raw) > MAX_BYTES:
+        raise LoadError(1, 1, "yaml-too-large",
+                        f"文件过大（{len(raw)} 字节，上限 {MAX_BYTES} 字节）")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError(1, 1, "yaml-encoding", "文件须为 UTF-8 编码（检测到 UTF-16），请另存为 UTF-8")
+    if raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 BOM is harmless: accept it
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = _position(prefix, len(prefix))
+        raise LoadError(line, col, "yaml-encoding",
+                        f"文件须为 UTF-8 编码：第 {exc.start + 1} 字节（0x{raw[exc.start]:02X}）无效，"
+                        "请另存为 UTF-8") from None
+
+
+def _screen(text: str) -> None:
+    if not text.strip():
+        raise LoadError(1, 1, "yaml-empty", "文件为空，应为一条记录（键值映射）")
+    checks = (
+        (_TAB, "yaml-tab", "不允许使用制表符（Tab），请改用空格"),
+        (_CONTROL, "yaml-control-char", "含有控制字符 {char}，请删除"),
+        (_INVISIBLE, "yaml-invisible-char", "含有不可见字符 {char}（零宽或双向控制字符），请删除"),
+    )
+    for pattern, rule, message in checks:
+        match = pattern.search(text)
+        if match is not None:
+            line, col = _position(text, match.start())
+            raise LoadError(line, col, rule, message.format(char=f"U+{ord(match.group()):04X}"))
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _explain(problem: str) -> str:
+    for english, chinese in _YAML_PROBLEMS.items():
+        if problem.startswith(english):
+            return chinese
+    return problem
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: Path
+    key: str | None = None  # a mapping's key awaiting its value
+
+
+def _build(events: Any) -> Document:
+    doc = Document(data={})
+    stack: list[_Frame] = []
+    documents = nodes = 0
+    root: Any = None
+    for event in events:
+        line, col = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise LoadError(line, col, "yaml-multi-document",
+                                "一个文件只能有一条记录（发现第二个文档「---」）")
+            if event.version or event.tags:
+                raise LoadError(line, col, "yaml-directive",
+                                "不允许使用 %YAML 或 %TAG 指令（会改变取值含义），请删除该行")
+            continue
+        if isinstance(event, AliasEvent):
+            raise LoadError(line, col, "yaml-anchor", f"不允许使用别名「*{event.anchor}」，请直接写出取值")
+        if not isinstance(event, (ScalarEvent, CollectionStartEvent, MappingEndEvent, SequenceEndEvent)):
+            continue
+        if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+            stack.pop()
+            continue
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise LoadError(line, col, "yaml-too-large", f"节点过多（上限 {MAX_NODES} 个）")
+        if event.anchor is not None:
+            raise LoadError(line, col, "yaml-anchor", f"不允许使用锚点「&{event.anchor}」，请直接写出取值")
+        if event.tag is not None:
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+            raise LoadError(line, col, "yaml-tag", f"不允许使用标签「{tag}」，请删除")
+        frame = stack[-1] if stack else None
+        if isinstance(frame, _Frame) and isinstance(frame.container, dict) and frame.key is None:
+            frame.key = _key(event, frame, doc, line, col)
+            continue
+        value = _value(event, line, col)
+        if frame is None:
+            path: Path = ()
+            root = value
+        elif isinstance(frame.container, dict):
+            path = (*frame.path, frame.key)  # type: ignore[arg-type]
+            frame.container[frame.key] = value  # type: ignore[index]
+            frame.key = None
+        else:
+            path = (*frame.path, len(frame.container))
+            frame.container.append(value)
+        doc.values[path] = (line, col)
+        if isinstance(value, (dict, list)):
+            if len(stack) >= MAX_DEPTH:
+                raise LoadError(line, col, "yaml-depth", f"嵌套层级过深（上限 {MAX_DEPTH} 层）")
+            stack.append(_Frame(value, path))
+    if root is None and documents <= 1 and not doc.values:
+        raise LoadError(1, 1, "yaml-empty", "文件为空，应为一条记录（键值映射）")
+    if not isinstance(root, dict):
+        raise LoadError(1, 1, "yaml-not-mapping", "记录须为键值映射（「字段: 值」），而不是单个值或列表")
+    doc.data = root
+    return doc
+
+
+def _key(event: Any, frame: _Frame, doc: Document, line: int, col: int) -> str:
+    if not isinstance(event, ScalarEvent):
+        raise LoadError(line, col, "yaml-key", "不支持复合键：键必须是文本")
+    key = event.value
+    if key == "<<" and not event.style:
+        raise LoadError(line, col, "yaml-key", "不允许使用合并键「<<」，请直接写出字段")
+    if not event.style and _RESOLVER.resolve(ScalarNode, key, (True, False)) != "tag:yaml.org,2002:str":
+        raise LoadError(line, col, "yaml-key", f"键「{key}」必须是文本（字段名）")
+    assert isinstance(frame.container, dict)
+    if key in frame.container:
+        first = doc.keys[(*frame.path, key)]
+        raise LoadError(line, col, "yaml-duplicate-key",
+                        f"字段「{key}」重复（第 {first[0]} 行已出现）")
+    doc.keys[(*frame.path, key)] = (line, col)
+    return key
+
+
+def _value(event: Any, line: int, col: int) -> Any:
+    if isinstance(event, MappingStartEvent):
+        return {}
+    if isinstance(event, SequenceStartEvent):
+        return []
+    if len(event.value) > MAX_SCALAR:
+        raise LoadError(line, col, "yaml-too-large", f"取值过长（上限 {MAX_SCALAR} 字）")
+    if event.style:  # quoted or block scalar: always text ('' or None is plain)
+        return event.value
+    tag = _RESOLVER.resolve(ScalarNode, event.value, (True, False))
+    if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        return event.value
+    value = _CONSTRUCTOR.construct_object(ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise LoadError(line, col, "yaml-number", f"不支持的数值「{event.value}」")
+    return value

@@ -168,7 +168,9 @@ class SchemaSet:
             yield record.diag(path, "schema-range", _BOUNDS[keyword].format(
                 title=title, limit=error.validator_value))
         elif keyword == "uniqueItems":
-            yield record.diag(path, "schema-range", f"「{title}」中有重复项")
+            items = error.instance
+            repeat = next(j for j in range(len(items)) if items[j] in items[:j])
+            yield record.diag((*path, repeat), "schema-range", f"「{title}」中有重复项「{_show(items[repeat])}」")
         elif keyword == "anyOf" and all("required" in s for s in error.validator_value):
             names = "、".join(f"「{self.title(kind, (*path, s['required'][0]))}」"
                              for s in error.validator_value)

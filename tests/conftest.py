@@ -1,0 +1,60 @@
+"""Shared fixtures: a private copy of the sample records, validated as of a pinned day."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Diagnostic, Report
+from generator.validate import check_repository
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = date(2026, 11, 26)
+
+
+@dataclass
+class Repo:
+    """A throwaway repository holding a copy of records/, edited by a test."""
+
+    root: Path
+
+    def text(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def write(self, rel: str, text: str | bytes) -> None:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        """Replace `old` (which must occur exactly once) by `new` in a record file."""
+        text = self.text(rel)
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
+        self.write(rel, text.replace(old, new))
+
+    def line_of(self, rel: str, needle: str) -> int:
+        """The 1-based number of the first line of `rel` containing `needle`."""
+        for number, line in enumerate(self.text(rel).splitlines(), start=1):
+            if needle in line:
+                return number
+        raise AssertionError(f"{needle!r} not in {rel}")
+
+    def validate(self, *only: str, as_of: date = AS_OF) -> Report:
+        return check_repository(self.root, as_of=as_of, only=[self.root / p for p in only]).report
+
+
+def found(report: Report, rule: str) -> list[Diagnostic]:
+    return [d for d in report.diagnostics if d.rule == rule]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    shutil.copytree(REPO / "records", tmp_path / "records")
+    return Repo(tmp_path)

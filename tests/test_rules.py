@@ -1,0 +1,211 @@
+"""Every rule, failing and passing: one edit to a copy of the sample, and what the clerk reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+
+from conftest import Repo, found
+from generator.rules import RULES
+
+BASE = "records/bases/base-2020-002.yaml"
+ORG = "records/organizations/org-cz-wsjk.yaml"
+EVAL = "records/evaluations/eval-2024-003.yaml"
+EVAL_OK = "records/evaluations/eval-2025-004.yaml"
+REINSPECTION = "records/evaluations/eval-2025-001.yaml"
+REVOCATION = "records/revocations/rev-2025-001.yaml"
+CIRCULAR = "records/circulars/circ-2025-002.yaml"
+PLAN = "records/plans/plan-2025-cz-czj.yaml"
+CORRECTION = "records/evaluations/eval-2026-002.yaml"
+
+
+@dataclass
+class Case:
+    rule: str
+    file: str
+    edits: list[tuple[str, str]]
+    at: str  # text on the line the diagnostic must point at
+    says: str  # part of the Chinese message
+    clone: str | None = None  # copy `file` to this path first, then edit the copy
+    id: str = field(default="")
+
+
+FAILING = [
+    Case("schema-required", BASE, [("level: 市级\n", "")], "id: base-2020-002", "缺少必填字段「基地级别」（level）"),
+    Case("schema-forbidden", "records/evaluations/eval-2024-001.yaml",
+         [("result: 合格\n", "result: 合格\ndeadline: 2025-01-01\n")], "deadline:", "此处不应填写「整改期限」"),
+    Case("unknown-field", BASE, [("address:", "adress:")], "adress:", "未知字段「adress」（是否应为「address」（办学地址）？）"),
+    Case("schema-type", BASE, [("level: 市级\n", "level: 市级\nbatch: 第一批\n")], "batch:", "「认定批次」应为整数，实际为文本「第一批」"),
+    Case("schema-enum", BASE, [("level: 市级", "level: 省级")], "level:", "「基地级别」取值「省级」无效，可选：市级、辖市区级"),
+    Case("schema-pattern", ORG, [('phone: "0519-85682310"', 'phone: "85682310"')], "phone:", "「办公电话」格式不正确"),
+    Case("schema-format", BASE, [("written_on: 2020-11-24", "written_on: 2020-02-30")], "written_on:", "「成文日期」不是有效日期"),
+    Case("schema-empty", BASE, [("name: 常州市中小学教师继续教育基地", 'name: ""')], "name:", "「基地名称」不能为空"),
+    Case("schema-range", BASE, [("  - 教育\n", "  - 教育\n  - 体育\n  - 教育 \n")], "  - 教育 ", "「专业领域」中有重复项「教育」"),
+    Case("schema-range", "records/plans/plan-2025-cz-czj.yaml", [("hours: 24\n    audience: 企业", "hours: 0\n    audience: 企业")],
+         "hours: 0", "「学时」须大于 0"),
+    Case("docnumber-format", BASE, [("常人社发〔2020〕121号", "常人社发[2020]第0121号")], "doc_number:", "应写作「常人社发〔2020〕121号」"),
+    Case("docnumber-format", BASE, [("常人社发〔2020〕121号", "常人社发（2020）121号")], "doc_number:", "应写作「常人社发〔2020〕121号」"),
+    Case("id-filename", BASE, [("id: base-2020-002", "id: base-2020-009")], "id:", "与文件名「base-2020-002.yaml」不一致"),
+    Case("id-filename", BASE, [], "id:", "只能用小写字母、数字和连字符", clone="records/bases/Base-2020-002.yaml"),
+    Case("id-duplicate", PLAN, [], "id:", "记录编号「plan-2025-cz-czj」已被", clone="records/revocations/plan-2025-cz-czj.yaml"),
+    Case("ref-missing", BASE, [("host: org-zl-jsfz", "host: org-nowhere")], "host:", "「依托单位」引用的记录「org-nowhere」不存在"),
+    Case("ref-kind", BASE, [("host: org-zl-jsfz", "host: org-cz-wsjk")], "host:", "「依托单位」应为企事业单位或施教机构"),
+    Case("ref-kind", EVAL, [("base: base-2021-001", "base: org-czrsj")], "base:", "「培训基地」应引用培训基地记录"),
+    Case("ref-kind", REVOCATION, [("evaluation: eval-2024-003", "evaluation: eval-2024-001")], "evaluation:",
+         "评估的是另一个基地"),
+    Case("ref-correction", CORRECTION, [("corrects: eval-2026-001", "corrects: rev-2025-001")], "corrects:",
+         "只能指向另一条评估验收记录"),
+    Case("docnumber-unique", EVAL, [("常人社函〔2024〕63号", "常人社发〔2024〕41号")], "doc_number:", "发文字号不得重复"),
+    Case("docnumber-year", EVAL, [("常人社函〔2024〕63号", "常人社函〔2023〕63号")], "doc_number:", "年份 2023 与「成文日期」2024-06-25"),
+    Case("docnumber-issuer", EVAL, [("常人社函〔2024〕63号", "常卫发〔2024〕63号")], "doc_number:", "机关代字「常卫发」不属于发文机关"),
+    Case("index-duplicate", REVOCATION, [("113204000141523630/2025-00047", "113204000141523630/2024-00081")], "index_number:",
+         "索引号一经分配不得重复"),
+    Case("date-future", EVAL, [("evaluated_on: 2024-06-18", "evaluated_on: 2026-12-01")], "evaluated_on:", "晚于今天（2026-11-26）"),
+    Case("date-order", REVOCATION, [("  published_on: 2025-03-22", "  published_on: 2025-03-10")], "  published_on:",
+         "「公告日期」2025-03-10 不能早于「成文日期」2025-03-18"),
+    Case("date-order", EVAL, [("deadline: 2024-12-31", "deadline: 2024-06-18")], "deadline:", "「整改期限」2024-06-18 须晚于「评估日期」"),
+    Case("disclosure-deadline", EVAL, [("published_on: 2024-06-28", "published_on: 2024-09-30")], "published_on:",
+         "20 个工作日内公开"),
+    Case("base-event-order", EVAL, [("written_on: 2024-06-25", "written_on: 2021-08-01"),
+                                     ("evaluated_on: 2024-06-18", "evaluated_on: 2021-07-01"),
+                                     ("deadline: 2024-12-31", "deadline: 2021-12-31"),
+                                     ("常人社函〔2024〕63号", "常人社函〔2021〕63号")],
+         "written_on:", "早于基地「常州市数字技术专业技术人员继续教育基地」的认定日期 2021-08-17"),
+    Case("base-after-revocation", "records/evaluations/eval-2024-001.yaml",
+         [("id: eval-2024-001", "id: eval-2025-099"), ("base: base-2013-001", "base: base-2021-001"),
+          ("常人社函〔2024〕118号", "常人社函〔2025〕99号"), ("113204000141523630/2024-00176", "113204000141523630/2025-00999"),
+          ("written_on: 2024-10-15", "written_on: 2025-06-10"), ("published_on: 2024-10-18", "published_on: 2025-06-12"),
+          ("evaluated_on: 2024-09-24", "evaluated_on: 2025-06-01")],
+         "base:", "基地已于 2025-03-18 取消资格，其后不能再评估", clone="records/evaluations/eval-2025-099.yaml"),
+    Case("base-reinspection", EVAL_OK, [("type: 评估验收", "type: 整改复查")], "type:", "没有待复查的限期整改"),
+    Case("base-evaluation-result", EVAL_OK, [("result: 合格", "result: 不合格")], "result:", "结果应为「限期整改」"),
+    Case("base-late-reinspection", REINSPECTION, [("evaluated_on: 2025-02-20", "evaluated_on: 2025-03-05"),
+                                                   ("written_on: 2025-02-26", "written_on: 2025-03-06"),
+                                                   ("published_on: 2025-02-28", "published_on: 2025-03-07")],
+         "evaluated_on:", "复查日期 2025-03-05 晚于整改期限 2025-02-28"),
+    Case("base-revocation-grounds", REVOCATION, [("reason: 逾期不整改", "reason: 整改后仍不符合要求")], "reason:",
+         "但基地当时为「逾期未整改」"),
+    Case("base-revocation-other", REVOCATION, [("reason: 逾期不整改", "reason: 其他\nreason_detail: 依托单位已注销")],
+         "reason:", "请审核人核对"),
+    Case("district-unknown", BASE, [('district: "320404"', 'district: "320499"')], "district:", "320499 不是常州市的行政区划代码"),
+    Case("district-expired", BASE, [('district: "320404"', 'district: "320405"')], "district:",
+         "320405（戚墅堰区）在成文日期 2020-11-24 无效"),
+    Case("org-uscc-checksum", ORG, [('uscc: "113204000141530838"', 'uscc: "113204000141530839"')], "uscc:", "校验位应为「8」"),
+    Case("circular-findings", CIRCULAR, [("      - 负责人不重视", "      - 未配备专兼职人员")], "- 未配备专兼职人员",
+         "「未配备专兼职人员」不是第二十二条对企事业单位所列的问题"),
+    Case("circular-quota-cut", CIRCULAR, [("quota_cut: 1.5", "quota_cut: 3")], "quota_cut:", "超出第二十三条规定的 1%—2%"),
+    Case("circular-quota-cut", CIRCULAR, [("    quota_cut: 1.5\n", "")], "- organization: org-ccgc", "须填写「优秀比例核减」"),
+    Case("plan-late", PLAN, [("filed_on: 2025-03-20", "filed_on: 2025-04-02"),
+                              ("approved_on: 2025-03-27", "approved_on: 2025-04-08"),
+                              ("written_on: 2025-03-20", "written_on: 2025-04-02"),
+                              ("published_on: 2025-03-28", "published_on: 2025-04-09")],
+         "filed_on:", "晚于 2025 年第一季度"),
+    Case("plan-duplicate", PLAN, [("id: plan-2025-cz-czj", "id: plan-2025-cz-czz"),
+                                   ("常财会〔2025〕5号", "常财会〔2025〕6号"),
+                                   ("11320400014151133A/2025-00027", "11320400014151133A/2025-00028")],
+         "department:", "2025 年度的培训计划已由", clone="records/plans/plan-2025-cz-czz.yaml"),
+    Case("privacy-id-card", EVAL, [("  请你公司", "  联系人身份证号320402199001011239，请你公司")], "body:",
+         "疑似居民身份证号码 320***********1239"),
+    Case("privacy-mobile", EVAL, [("  请你公司", "  联系电话 139-1234-5678，请你公司")], "body:", "疑似手机号码"),
+    Case("privacy-address", EVAL, [("  请你公司", "  联系人家住天宁区某小区，请你公司")], "body:", "疑似个人住址"),
+    Case("privacy-address", "records/commendations/comm-2026-002.yaml", [("name: 林知远", "name: 林知远5幢301室")], "name: 林知远",
+         "疑似个人住址"),
+]
+
+
+def _apply(repo: Repo, case: Case) -> str:
+    target = case.clone or case.file
+    if case.clone:
+        repo.write(case.clone, repo.text(case.file))
+    for old, new in case.edits:
+        repo.edit(target, old, new)
+    return target
+
+
+@pytest.mark.parametrize("case", FAILING, ids=lambda c: c.rule)
+def test_rule_fails(repo: Repo, case: Case) -> None:
+    target = _apply(repo, case)
+    report = repo.validate()
+    hits = [d for d in found(report, case.rule) if d.location.path == target]
+    assert hits, f"{case.rule} not reported; got {[(d.rule, d.message) for d in report.diagnostics]}"
+    line = repo.line_of(target, case.at)
+    assert any(d.location.line == line and case.says in d.text for d in hits), [
+        (d.location.line, d.text) for d in hits
+    ]
+    assert all(d.severity == RULES[case.rule] for d in hits)
+
+
+def test_plan_missing_is_reported_on_the_department(repo: Repo) -> None:
+    (repo.root / PLAN).unlink()
+    hits = found(repo.validate(), "plan-missing")
+    assert [(d.location.path, d.location.line, d.severity) for d in hits] == [
+        ("records/organizations/org-cz-czj.yaml", repo.line_of("records/organizations/org-cz-czj.yaml", "type:"),
+         "warning")
+    ]
+    assert "常州市财政局」2025 年度未备案专业科目培训计划" in hits[0].message
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("records/bases/base-2099-001.yml", "扩展名须为 .yaml"),
+    ("records/notices/n-1.yaml", "未知的记录类别目录「notices」"),
+    ("records/loose.yaml", "records/<类别>/<编号>.yaml"),
+    ("records/bases/deeper/b-1.yaml", "records/<类别>/<编号>.yaml"),
+])
+def test_record_path(repo: Repo, name: str, problem: str) -> None:
+    repo.write(name, "id: x\n")
+    hits = found(repo.validate(), "record-path")
+    assert [(d.location.path, d.location.line, d.location.col) for d in hits] == [(name, 1, 1)]
+    assert problem in hits[0].message
+
+
+def test_symlink_in_records_is_refused(repo: Repo) -> None:
+    (repo.root / "records/bases/base-2099-001.yaml").symlink_to(repo.root / BASE)
+    hits = found(repo.validate(), "record-path")
+    assert [d.location.path for d in hits] == ["records/bases/base-2099-001.yaml"]
+    assert "符号链接" in hits[0].message
+
+
+# -- passing cases at the edges of each rule ---------------------------------------------------
+
+PASSING = [
+    Case("circular-quota-cut", CIRCULAR, [("quota_cut: 1.5", "quota_cut: 2")], "", ""),
+    Case("circular-quota-cut", CIRCULAR, [("quota_cut: 1.5", "quota_cut: 1")], "", ""),
+    Case("plan-late", PLAN, [("filed_on: 2025-03-20", "filed_on: 2025-03-31"),
+                              ("approved_on: 2025-03-27", "approved_on: 2025-03-31")], "", ""),
+    Case("plan-late", PLAN, [("filed_on: 2025-03-20", "filed_on: 2024-12-20")], "", ""),
+    # 2024-06-25 + 20 working days, with the Dragon Boat holiday already past: 2024-07-23
+    Case("disclosure-deadline", EVAL, [("published_on: 2024-06-28", "published_on: 2024-07-23")], "", ""),
+    Case("base-late-reinspection", REINSPECTION, [("evaluated_on: 2025-02-20", "evaluated_on: 2025-02-26")], "", ""),
+    Case("privacy-address", BASE, [("address: 常州市钟楼区勤业路59号", "address: 常州市钟楼区勤业路59号3号楼201室")], "", ""),
+    Case("privacy-id-card", EVAL, [("  请你公司", "  档案号320402199001011234，请你公司")], "", ""),
+    Case("privacy-mobile", EVAL, [("  请你公司", "  办公电话0519-85682310，请你公司")], "", ""),
+    Case("date-future", "records/evaluations/eval-2026-003.yaml", [("deadline: 2027-01-31", "deadline: 2027-06-30")], "", ""),
+    Case("docnumber-format", BASE, [("常人社发〔2020〕121号", "常人社发〔2020〕1号")], "", ""),
+    Case("district-expired", BASE, [('district: "320404"', 'district: "320412"')], "", ""),
+    Case("base-revocation-grounds", REVOCATION, [("evaluation: eval-2024-003\n", "")], "", ""),
+]
+
+
+@pytest.mark.parametrize("case", PASSING, ids=lambda c: c.rule)
+def test_rule_passes(repo: Repo, case: Case) -> None:
+    target = _apply(repo, case)
+    report = repo.validate()
+    assert not [d for d in found(report, case.rule) if d.location.path == target]
+    assert not report.errors, [(d.location, d.rule, d.message) for d in report.errors]
+
+
+def test_disclosure_deadline_counts_make_up_working_days(repo: Repo) -> None:
+    # 2024-06-25 + 20 working days is 2024-07-23: one day later is a warning.
+    repo.edit(EVAL, "published_on: 2024-06-28", "published_on: 2024-07-24")
+    hits = found(repo.validate(), "disclosure-deadline")
+    assert len(hits) == 1 and "第 20 个工作日 2024-07-23" in hits[0].message
+
+
+def test_disclosure_deadline_beyond_the_holiday_calendar_says_so(repo: Repo) -> None:
+    repo.edit(EVAL, "written_on: 2024-06-25", "written_on: 2030-06-25")
+    repo.edit(EVAL, "published_on: 2024-06-28", "published_on: 2030-09-30")
+    report = repo.validate(as_of=date(2031, 1, 1))
+    hits = found(report, "disclosure-deadline")
+    assert hits and "按周一至周五计算" in hits[0].message

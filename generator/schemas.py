@@ -148,9 +148,11 @@ class SchemaSet:
         elif keyword == "type":
             expected = error.validator_value
             expected = expected if isinstance(expected, list) else [expected]
+            quote = "string" in expected and isinstance(error.instance, (int, float))
             yield record.diag(path, "schema-type",
                               f"「{title}」应为{'或'.join(_TYPE_NAMES[t] for t in expected)}，"
-                              f"实际为{_type_name(error.instance)}")
+                              f"实际为{_type_name(error.instance)}",
+                              hint="YAML 把未加引号的数字、true/false 读作数值，请给取值加引号" if quote else None)
         elif keyword == "enum":
             options = "、".join(str(v) for v in error.validator_value)
             yield record.diag(path, "schema-enum",
@@ -258,8 +260,9 @@ def _show(value: Any) -> str:
 
 def _did_you_mean(name: str, known: dict[str, str]) -> str | None:
     by_title = {title: field for field, title in known.items()}
-    if name in by_title:
-        return f"应使用英文字段名「{by_title[name]}」"
+    titles = difflib.get_close_matches(name, list(by_title), n=1, cutoff=0.5)
+    if titles:
+        return f"字段名用英文：「{titles[0]}」应写作「{by_title[titles[0]]}」"
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     if close:
         return f"是否应为「{close[0]}」（{known[close[0]]}）？"

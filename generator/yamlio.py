@@ -146,6 +146,15 @@ def _screen(text: str) -> None:
             raise LoadError(line, col, rule, message.format(char=f"U+{ord(match.group()):04X}"))
 
 
+def _screen_scalar(value: str, line: int, col: int) -> None:
+    for pattern, rule, what in ((_CONTROL, "yaml-control-char", "控制字符"),
+                                (_INVISIBLE, "yaml-invisible-char", "不可见字符")):
+        match = pattern.search(value)
+        if match is not None:
+            raise LoadError(line, col, rule,
+                            f"取值中含有{what} U+{ord(match.group()):04X}（可能来自转义序列），请删除")
+
+
 def _position(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
@@ -228,6 +237,7 @@ def _key(event: Any, frame: _Frame, doc: Document, line: int, col: int) -> str:
     if not isinstance(event, ScalarEvent):
         raise LoadError(line, col, "yaml-key", "不支持复合键：键必须是文本")
     key = event.value
+    _screen_scalar(key, line, col)
     if key == "<<" and not event.style:
         raise LoadError(line, col, "yaml-key", "不允许使用合并键「<<」，请直接写出字段")
     if not event.style and _RESOLVER.resolve(ScalarNode, key, (True, False)) != "tag:yaml.org,2002:str":
@@ -249,6 +259,7 @@ def _value(event: Any, line: int, col: int) -> Any:
     if len(event.value) > MAX_SCALAR:
         raise LoadError(line, col, "yaml-too-large", f"取值过长（上限 {MAX_SCALAR} 字）")
     if event.style:  # quoted or block scalar: always text ('' or None is plain)
+        _screen_scalar(event.value, line, col)  # escapes such as "\u202e" bypass the raw screen
         return event.value
     tag = _RESOLVER.resolve(ScalarNode, event.value, (True, False))
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):

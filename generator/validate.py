@@ -58,11 +58,11 @@ def _relative(root: Path, paths: Iterable[Path]) -> set[str] | None:
     wanted = set()
     for path in paths:
         candidates = [path] if path.is_absolute() else [Path.cwd() / path, root / path]
-        full = next((c.resolve() for c in candidates if c.is_file()), None)
-        if full is None:
+        files = [c.resolve() for c in candidates if c.is_file()]
+        if not files:
             raise RepositoryError(f"找不到文件：{path}")
-        try:
-            wanted.add(full.relative_to(base).as_posix())
-        except ValueError:
-            raise RepositoryError(f"{path} 不在 {root} 之下") from None
+        inside = [f for f in files if f.is_relative_to(base)]
+        if not inside:
+            raise RepositoryError(f"{path} 不在 {root} 之下")
+        wanted.add(inside[0].relative_to(base).as_posix())
     return wanted

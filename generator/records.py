@@ -79,7 +79,7 @@ class RecordSet:
         for record in self.valid():
             for field in ("corrects", "supersedes"):
                 target = record.data.get(field)
-                if target is not None:
+                if target is not None and target != record.id:  # a self-reference is an error, not a chain
                     self._successors[target].append(record)
 
     def get(self, record_id: str) -> Record | None:

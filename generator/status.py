@@ -114,8 +114,10 @@ def lifecycle(base_id: str, records: RecordSet, as_of: date) -> Lifecycle:
 def _current_version(base_id: str, records: RecordSet) -> Record:
     record = records.get(base_id)
     assert record is not None
-    while successors := records.successors(record.id):
-        record = successors[0]
+    seen = {record.id}
+    while (successors := records.successors(record.id)) and successors[0].id not in seen:
+        record = successors[0]  # a cycle is reported by ref-correction; stop at its first repeat
+        seen.add(record.id)
     return record
 
 

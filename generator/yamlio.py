@@ -206,7 +206,7 @@ def _build(events: Any) -> Document:
             tag = event.tag.replace("tag:yaml.org,2002:", "!!")
             raise LoadError(line, col, "yaml-tag", f"不允许使用标签「{tag}」，请删除")
         frame = stack[-1] if stack else None
-        if isinstance(frame, _Frame) and isinstance(frame.container, dict) and frame.key is None:
+        if frame is not None and isinstance(frame.container, dict) and frame.key is None:
             frame.key = _key(event, frame, doc, line, col)
             continue
         value = _value(event, line, col)
@@ -225,7 +225,7 @@ def _build(events: Any) -> Document:
             if len(stack) >= MAX_DEPTH:
                 raise LoadError(line, col, "yaml-depth", f"嵌套层级过深（上限 {MAX_DEPTH} 层）")
             stack.append(_Frame(value, path))
-    if root is None and documents <= 1 and not doc.values:
+    if not doc.values:  # only comments
         raise LoadError(1, 1, "yaml-empty", "文件为空，应为一条记录（键值映射）")
     if not isinstance(root, dict):
         raise LoadError(1, 1, "yaml-not-mapping", "记录须为键值映射（「字段: 值」），而不是单个值或列表")

@@ -209,3 +209,17 @@ def test_disclosure_deadline_beyond_the_holiday_calendar_says_so(repo: Repo) -> 
     report = repo.validate(as_of=date(2031, 1, 1))
     hits = found(report, "disclosure-deadline")
     assert hits and "按周一至周五计算" in hits[0].message
+
+
+def test_correction_cycles_are_reported_and_never_hang(repo: Repo) -> None:
+    rel = "records/bases/base-2020-002.yaml"
+    repo.edit(rel, "validity: 现行有效\n", "validity: 现行有效\ncorrects: base-2020-002\n")
+    hits = found(repo.validate(), "ref-correction")
+    assert [(d.location.path, d.location.line) for d in hits] == [(rel, repo.line_of(rel, "corrects:"))]
+    assert "本记录" in hits[0].message
+    clone = "records/bases/base-2020-003.yaml"
+    repo.write(clone, repo.text(rel).replace("id: base-2020-002", "id: base-2020-003")
+               .replace("corrects: base-2020-002", "corrects: base-2020-002\n"))
+    repo.edit(rel, "corrects: base-2020-002", "corrects: base-2020-003")
+    hits = found(repo.validate(), "ref-correction")
+    assert any("形成了循环" in d.message for d in hits)

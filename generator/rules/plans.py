@@ -30,11 +30,16 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             yield extra.diag(("department",), "plan-duplicate",
                              f"「{extra.data['department']}」{extra.data['year']} 年度的培训计划已由 "
                              f"{plans[0].path} 备案；修改请用 corrects 或 supersedes 指向原记录")
-    yield from _missing(ctx, {key for key in filed})
+    # A plan the schema rejected was still filed: do not also call its department missing.
+    filed_keys = set(filed) | {
+        (p.data.get("department"), p.data.get("year")) for p in ctx.records.all if p.kind == "plans"
+    }
+    yield from _missing(ctx, filed_keys)
 
 
-def _missing(ctx: Context, filed: set[tuple[str, int]]) -> Iterator[Diagnostic]:
-    if not filed:
+def _missing(ctx: Context, filed: set[tuple[object, object]]) -> Iterator[Diagnostic]:
+    years = [year for _, year in filed if isinstance(year, int)]
+    if not years:
         return
     listed = {
         (subject["organization"], circular.data["year"])
@@ -43,7 +48,7 @@ def _missing(ctx: Context, filed: set[tuple[str, int]]) -> Iterator[Diagnostic]:
         for subject in circular.data["subjects"]
         if MISSING_FINDINGS & set(subject.get("findings", []))
     }
-    first = min(year for _, year in filed)
+    first = min(years)
     due_years = [y for y in range(first, ctx.as_of.year + 1) if ctx.as_of > date(y, 3, 31)]
     for department in ctx.records.valid("organizations"):
         if department.data["type"] != "行业主管部门":

@@ -71,16 +71,27 @@ class RecordSet:
     """Every loaded record, by id, with the correction chains between notices."""
 
     def __init__(self, records: list[Record]) -> None:
+        """Index records whose `valid` flags are final (the schema has judged them)."""
         self.all = sorted(records, key=lambda r: r.path)
         self._by_id: dict[str, Record] = {}
         for record in self.all:
             self._by_id.setdefault(record.id, record)
         self._successors: dict[str, list[Record]] = defaultdict(list)
         for record in self.valid():
-            for field in ("corrects", "supersedes"):
-                target = record.data.get(field)
-                if target is not None and target != record.id:  # a self-reference is an error, not a chain
-                    self._successors[target].append(record)
+            target = self.predecessor(record)
+            if target is not None:
+                self._successors[target.id].append(record)
+
+    def predecessor(self, record: Record) -> Record | None:
+        """The record that `record` corrects or supersedes, when that link is sound enough to follow.
+
+        A link to itself or to another kind is an error (ref-correction), never a chain.
+        """
+        target_id = record.data.get("corrects") or record.data.get("supersedes")
+        target = self._by_id.get(target_id) if isinstance(target_id, str) else None
+        if target is None or target is record or target.kind != record.kind:
+            return None
+        return target
 
     def get(self, record_id: str) -> Record | None:
         return self._by_id.get(record_id)
@@ -99,25 +110,25 @@ class RecordSet:
 
     def identity(self, record_id: str) -> str:
         """The first record of a correction chain: the id under which a base keeps its page."""
-        seen = {record_id}
         record = self.get(record_id)
+        seen = {record_id}
         while record is not None and record.valid:
-            target = record.data.get("corrects") or record.data.get("supersedes")
-            if target is None or target in seen:
+            target = self.predecessor(record)
+            if target is None or target.id in seen:
                 break
-            seen.add(target)
-            record_id, record = target, self.get(target)
-        return record_id
+            seen.add(target.id)
+            record = target
+        return record.id if record is not None else record_id
 
 
-def load_repository(root: Path) -> tuple[RecordSet, list[Diagnostic], int]:
+def load_repository(root: Path) -> tuple[list[Record], list[Diagnostic], int]:
     """Load every record file under `root`/records.
 
     Args:
         root: the repository root.
 
     Returns:
-        The record set, the problems found while loading, and the number of files seen.
+        The records that parsed, the problems found while loading, and the number of files seen.
 
     Raises:
         RepositoryError: when records/ is missing or a file cannot be read.
@@ -145,7 +156,7 @@ def load_repository(root: Path) -> tuple[RecordSet, list[Diagnostic], int]:
             diagnostics.append(Diagnostic(Location(rel, exc.line, exc.col), exc.rule, "error", exc.message))
             continue
         records.append(Record(path.parent.name, path.stem, rel, doc))
-    return RecordSet(records), diagnostics, files
+    return records, diagnostics, files
 
 
 def _walk(records_dir: Path) -> Iterator[Path]:

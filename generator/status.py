@@ -85,29 +85,21 @@ def lifecycle(base_id: str, records: RecordSet, as_of: date) -> Lifecycle:
     life = Lifecycle(base)
     accredited = dates.parse(base.data["written_on"])
     assert accredited is not None  # the schema guarantees a valid date on valid records
-    publicity = base.data.get("publicity")
-    if publicity:
-        life.steps.append(Step(accredited, PUBLICITY, base, "认定公示"))
-        ends = dates.parse(publicity["end"])
-        assert ends is not None
-        life.steps.append(Step(ends + timedelta(days=1), VALID, base, "公示期满，认定生效"))
-    else:
-        life.steps.append(Step(accredited, VALID, base, "认定为培训基地"))
+    first = PUBLICITY if base.data.get("publicity") else VALID
+    life.steps.append(Step(accredited, first, base, "认定公示" if first == PUBLICITY else "认定为培训基地"))
     for event in _events(base_id, records):
         on = dates.parse(event.data["written_on"])
         assert on is not None
-        _pass_deadline(life, before=on)
+        _advance(life, through=on)
         if on < accredited:
             life.violations.append(Violation(
                 event, ("written_on",), "base-event-order",
                 f"成文日期 {on} 早于基地「{base.data['name']}」的认定日期 {accredited}"))
-            continue
-        if event.kind == "evaluations":
+        elif event.kind == "evaluations":
             _evaluate(life, event, on)
         else:
             _revoke(life, event, on)
-    _pass_deadline(life, before=as_of)
-    _expire(life, as_of)
+    _advance(life, through=as_of)
     return life
 
 
@@ -129,32 +121,47 @@ def _events(base_id: str, records: RecordSet) -> list[Record]:
     return sorted(found, key=lambda r: (r.data["written_on"], r.kind, r.id))
 
 
-def _pass_deadline(life: Lifecycle, *, before: date) -> None:
-    last = life.steps[-1]
-    if last.status == RECTIFYING and last.deadline is not None and last.deadline < before:
-        life.steps.append(Step(last.deadline + timedelta(days=1), OVERDUE, last.record,
-                               f"整改期限 {last.deadline} 已过，未经复查", last.deadline))
+def _advance(life: Lifecycle, *, through: date) -> None:
+    """Apply the changes that time alone makes, in order, up to and including `through`."""
+    while (step := _next_by_time(life)) is not None and step.on <= through:
+        life.steps.append(step)
 
 
-def _expire(life: Lifecycle, as_of: date) -> None:
-    until = dates.parse(life.base.data.get("valid_until"))
-    if until is None or until >= as_of:
-        return
-    if any(s.status == REVOKED and s.on <= until for s in life.steps):
-        return
-    life.steps.append(Step(until + timedelta(days=1), EXPIRED, life.base, f"有效期至 {until}，已届满"))
+def _next_by_time(life: Lifecycle) -> Step | None:
+    last, base = life.steps[-1], life.base
+    if last.status == PUBLICITY:
+        ends = dates.parse(base.data["publicity"]["end"])
+        assert ends is not None
+        return Step(ends + timedelta(days=1), VALID, base, "公示期满，认定生效")
+    until = dates.parse(base.data.get("valid_until"))
+    if until is not None and last.status not in (REVOKED, EXPIRED):
+        expiry = Step(until + timedelta(days=1), EXPIRED, base, f"有效期至 {until}，已届满")
+    else:
+        expiry = None
+    if last.status == RECTIFYING and last.deadline is not None:
+        overdue = Step(last.deadline + timedelta(days=1), OVERDUE, last.record,
+                       f"整改期限 {last.deadline} 已过，未经复查", last.deadline)
+        if expiry is None or overdue.on <= expiry.on:
+            return overdue
+    return expiry
 
 
 def _evaluate(life: Lifecycle, event: Record, on: date) -> None:
     state = life.steps[-1]
     kind, result = event.data["type"], event.data["result"]
     deadline = dates.parse(event.data.get("deadline"))
-    if state.status == REVOKED:
+    if state.status in (REVOKED, EXPIRED):
+        what = "取消资格" if state.status == REVOKED else "有效期届满"
         life.violations.append(Violation(event, ("base",), "base-after-revocation",
-                                          f"基地已于 {state.on} 取消资格，其后不能再评估"))
+                                          f"基地已于 {state.on} {what}，其后不能再评估"))
+        return
+    if state.status == FAILED:
+        life.violations.append(Violation(
+            event, ("type",), "base-reinspection",
+            f"基地已于 {state.on} 复查不合格，下一步应为取消资格（第二十五条），不能再评估"))
         return
     if kind == "评估验收":
-        if state.status in (RECTIFYING, OVERDUE, FAILED):
+        if state.status in (RECTIFYING, OVERDUE):
             life.violations.append(Violation(
                 event, ("type",), "base-reinspection",
                 f"基地当时为「{state.status}」，此次评估应为「整改复查」"))
@@ -168,6 +175,11 @@ def _evaluate(life: Lifecycle, event: Record, on: date) -> None:
         life.violations.append(Violation(
             event, ("type",), "base-reinspection",
             f"基地当时为「{state.status}」，没有待复查的限期整改"))
+        return
+    elif result == "限期整改":
+        life.violations.append(Violation(
+            event, ("result",), "base-evaluation-result",
+            "经整改仍不符合要求的，应取消资格（第二十五条），不能再次限期整改：复查结果应为「合格」或「不合格」"))
         return
     else:
         evaluated = dates.parse(event.data["evaluated_on"])

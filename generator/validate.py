@@ -38,11 +38,12 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = ()) -> R
         SchemaSetupError: the schemas cannot be trusted.
     """
     schemas = SchemaSet()
-    records, diagnostics, files = load_repository(root)
-    for record in records.all:
+    loaded, diagnostics, files = load_repository(root)
+    for record in loaded:
         problems = schemas.check(record)
         record.valid = not problems
         diagnostics.extend(problems)
+    records = RecordSet(loaded)
     diagnostics.extend(run_all(Context(records, as_of, schemas)))
     wanted = _relative(root, only)
     if wanted is not None:

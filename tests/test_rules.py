@@ -49,7 +49,7 @@ FAILING = [
     Case("docnumber-format", BASE, [("常人社发〔2020〕121号", "常人社发（2020）121号")], "doc_number:", "应写作「常人社发〔2020〕121号」"),
     Case("id-filename", BASE, [("id: base-2020-002", "id: base-2020-009")], "id:", "与文件名「base-2020-002.yaml」不一致"),
     Case("id-filename", BASE, [], "id:", "只能用小写字母、数字和连字符", clone="records/bases/Base-2020-002.yaml"),
-    Case("id-duplicate", PLAN, [], "id:", "记录编号「plan-2025-cz-czj」已被", clone="records/revocations/plan-2025-cz-czj.yaml"),
+    Case("id-duplicate", PLAN, [], "id:", "记录编号「plan-2025-cz-czj」同时用于 records/plans/plan-2025-cz-czj.yaml", clone="records/revocations/plan-2025-cz-czj.yaml"),
     Case("ref-missing", BASE, [("host: org-zl-jsfz", "host: org-nowhere")], "host:", "「依托单位」引用的记录「org-nowhere」不存在"),
     Case("ref-kind", BASE, [("host: org-zl-jsfz", "host: org-cz-wsjk")], "host:", "「依托单位」应为企事业单位或施教机构"),
     Case("ref-kind", EVAL, [("base: base-2021-001", "base: org-czrsj")], "base:", "「培训基地」应引用培训基地记录"),
@@ -81,6 +81,14 @@ FAILING = [
          "base:", "基地已于 2025-03-18 取消资格，其后不能再评估", clone="records/evaluations/eval-2025-099.yaml"),
     Case("base-reinspection", EVAL_OK, [("type: 评估验收", "type: 整改复查")], "type:", "没有待复查的限期整改"),
     Case("base-evaluation-result", EVAL_OK, [("result: 合格", "result: 不合格")], "result:", "结果应为「限期整改」"),
+    Case("base-reinspection", "records/evaluations/eval-2025-003.yaml",
+         [("id: eval-2025-003", "id: eval-2025-098"), ("常人社函〔2025〕97号", "常人社函〔2025〕98号"),
+          ("113204000141523630/2025-00139", "113204000141523630/2025-00998"),
+          ("written_on: 2025-08-05", "written_on: 2025-08-12"), ("published_on: 2025-08-08", "published_on: 2025-08-14"),
+          ("evaluated_on: 2025-07-29", "evaluated_on: 2025-08-11"), ("result: 不合格", "result: 合格")],
+         "type:", "复查不合格，下一步应为取消资格", clone="records/evaluations/eval-2025-098.yaml"),
+    Case("base-evaluation-result", "records/evaluations/eval-2025-003.yaml",
+         [("result: 不合格", "result: 限期整改\ndeadline: 2025-12-31")], "result:", "不能再次限期整改"),
     Case("base-late-reinspection", REINSPECTION, [("evaluated_on: 2025-02-20", "evaluated_on: 2025-03-05"),
                                                    ("written_on: 2025-02-26", "written_on: 2025-03-06"),
                                                    ("published_on: 2025-02-28", "published_on: 2025-03-07")],
@@ -92,6 +100,8 @@ FAILING = [
     Case("district-unknown", BASE, [('district: "320404"', 'district: "320499"')], "district:", "320499 不是常州市的行政区划代码"),
     Case("district-expired", BASE, [('district: "320404"', 'district: "320405"')], "district:",
          "320405（戚墅堰区）在成文日期 2020-11-24 无效"),
+    Case("district-expired", ORG, [('district: "320400"', 'district: "320482"')], "district:",
+         "320482（金坛市）在今天 2026-11-26 无效"),
     Case("org-uscc-checksum", ORG, [('uscc: "113204000141530838"', 'uscc: "113204000141530839"')], "uscc:", "校验位应为「8」"),
     Case("circular-findings", CIRCULAR, [("      - 负责人不重视", "      - 未配备专兼职人员")], "- 未配备专兼职人员",
          "「未配备专兼职人员」不是第二十二条对企事业单位所列的问题"),
@@ -105,7 +115,7 @@ FAILING = [
     Case("plan-duplicate", PLAN, [("id: plan-2025-cz-czj", "id: plan-2025-cz-czz"),
                                    ("常财会〔2025〕5号", "常财会〔2025〕6号"),
                                    ("11320400014151133A/2025-00027", "11320400014151133A/2025-00028")],
-         "department:", "2025 年度的培训计划已由", clone="records/plans/plan-2025-cz-czz.yaml"),
+         "department:", "「常州市财政局」2025 年度的培训计划同时见于 records/plans/plan-2025-cz-czj.yaml", clone="records/plans/plan-2025-cz-czz.yaml"),
     Case("privacy-id-card", EVAL, [("  请你公司", "  联系人身份证号320402199001011239，请你公司")], "body:",
          "疑似居民身份证号码 320***********1239"),
     Case("privacy-mobile", EVAL, [("  请你公司", "  联系电话 139-1234-5678，请你公司")], "body:", "疑似手机号码"),
@@ -181,6 +191,8 @@ PASSING = [
     Case("privacy-address", BASE, [("address: 常州市钟楼区勤业路59号", "address: 常州市钟楼区勤业路59号3号楼201室")], "", ""),
     Case("privacy-id-card", EVAL, [("  请你公司", "  档案号320402199001011234，请你公司")], "", ""),
     Case("privacy-mobile", EVAL, [("  请你公司", "  办公电话0519-85682310，请你公司")], "", ""),
+    Case("privacy-mobile", REVOCATION, [("  page: 第 A04 版", "  url: https://www.example.com/news/13912345678.html")], "", ""),
+
     Case("date-future", "records/evaluations/eval-2026-003.yaml", [("deadline: 2027-01-31", "deadline: 2027-06-30")], "", ""),
     Case("docnumber-format", BASE, [("常人社发〔2020〕121号", "常人社发〔2020〕1号")], "", ""),
     Case("district-expired", BASE, [('district: "320404"', 'district: "320412"')], "", ""),
@@ -223,3 +235,19 @@ def test_correction_cycles_are_reported_and_never_hang(repo: Repo) -> None:
     repo.edit(rel, "corrects: base-2020-002", "corrects: base-2020-003")
     hits = found(repo.validate(), "ref-correction")
     assert any("形成了循环" in d.message for d in hits)
+
+
+def test_a_duplicate_is_reported_on_both_records_so_validating_the_new_file_catches_it(repo: Repo) -> None:
+    new = "records/plans/plan-2025-cz-cza.yaml"  # sorts before the record it duplicates
+    repo.write(new, repo.text(PLAN).replace("id: plan-2025-cz-czj", "id: plan-2025-cz-cza"))
+    hits = found(repo.validate(new), "plan-duplicate") + found(repo.validate(new), "docnumber-unique")
+    assert {(d.location.path, d.rule) for d in hits} == {(new, "plan-duplicate"), (new, "docnumber-unique")}
+    assert all(PLAN in d.message for d in hits)
+    assert {d.location.path for d in found(repo.validate(), "index-duplicate")} == {new, PLAN}
+
+
+def test_a_correction_pointing_at_another_kind_is_reported_not_followed(repo: Repo) -> None:
+    rel = "records/evaluations/eval-2024-003.yaml"
+    repo.edit(rel, "validity: 现行有效\n", "validity: 现行有效\ncorrects: base-2021-001\n")
+    report = repo.validate()
+    assert [(d.location.path, d.rule) for d in report.errors] == [(rel, "ref-correction")]

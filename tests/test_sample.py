@@ -105,5 +105,5 @@ def test_check_jsonschema_agrees_on_invalid_records(tmp_path: Path, corpus_file:
 
 def test_records_load_without_the_schema_in_path_order() -> None:
     records, problems, files = load_repository(REPO)
-    assert problems == [] and files == len(records.all)
-    assert [r.path for r in records.all] == sorted(r.path for r in records.all)
+    assert problems == [] and files == len(records)
+    assert [r.path for r in records] == sorted(r.path for r in records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from generator import docnumber
@@ -15,43 +16,48 @@ _SHARED = ("title", "written_on")
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     notices = [r for kind in NOTICE_KINDS for r in ctx.records.valid(kind)]
-    yield from _unique_doc_numbers(notices)
+    yield from _unique_doc_numbers(ctx, notices)
     yield from _unique_index_numbers(notices)
     for record in notices:
         yield from _agrees(ctx, record)
 
 
-def _unique_doc_numbers(notices: list[Record]) -> Iterator[Diagnostic]:
-    first: dict[tuple[str, str], Record] = {}
+def _unique_doc_numbers(ctx: Context, notices: list[Record]) -> Iterator[Diagnostic]:
+    groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
     for record in notices:
-        number = record.data.get("doc_number")
-        if number is None:
+        if "doc_number" in record.data:
+            groups[(record.data["issuer"], record.data["doc_number"])].append(record)
+    for (_, number), records in groups.items():
+        if len(records) < 2:
             continue
-        key = (record.data["issuer"], number)
-        earlier = first.setdefault(key, record)
-        if earlier is record:
-            continue
-        if earlier.kind == record.kind == "bases":
+        if all(r.kind == "bases" for r in records):
             # One decision may accredit several bases: then it is the same document.
-            differs = [f for f in _SHARED if earlier.data.get(f) != record.data.get(f)]
-            if differs:
-                yield record.diag((differs[0],), "docnumber-unique",
-                                  f"与「{earlier.id}」共用发文字号「{number}」，应为同一认定文件，"
-                                  f"但{'、'.join(differs)}不一致")
+            first = records[0]
+            for record in records[1:]:
+                differs = [f for f in _SHARED if first.data.get(f) != record.data.get(f)]
+                if differs:
+                    titles = "、".join(f"「{ctx.title(record, f)}」" for f in differs)
+                    yield record.diag((differs[0],), "docnumber-unique",
+                                      f"与 {first.path} 共用发文字号「{number}」，应为同一认定文件，但{titles}不一致")
             continue
-        yield record.diag(("doc_number",), "docnumber-unique",
-                          f"发文字号「{number}」已由 {earlier.path} 使用；同一发文机关的发文字号不得重复")
+        for record in records:
+            others = "、".join(r.path for r in records if r is not record)
+            yield record.diag(("doc_number",), "docnumber-unique",
+                              f"发文字号「{number}」同时用于 {others}；同一发文机关的发文字号不得重复")
 
 
 def _unique_index_numbers(notices: list[Record]) -> Iterator[Diagnostic]:
-    first: dict[str, Record] = {}
+    groups: dict[str, list[Record]] = defaultdict(list)
     for record in notices:
-        number = record.data["index_number"]
-        earlier = first.setdefault(number, record)
-        if earlier is not record and not (earlier.kind == record.kind == "bases"
-                                          and earlier.data.get("doc_number") == record.data.get("doc_number")):
+        groups[record.data["index_number"]].append(record)
+    for number, records in groups.items():
+        same_document = len({(r.kind, r.data.get("doc_number")) for r in records}) == 1 and records[0].kind == "bases"
+        if len(records) < 2 or same_document:
+            continue
+        for record in records:
+            others = "、".join(r.path for r in records if r is not record)
             yield record.diag(("index_number",), "index-duplicate",
-                              f"索引号「{number}」已由 {earlier.path} 使用；索引号一经分配不得重复")
+                              f"索引号「{number}」同时用于 {others}；索引号一经分配不得重复")
 
 
 def _agrees(ctx: Context, record: Record) -> Iterator[Diagnostic]:

@@ -34,11 +34,13 @@ def _district(ctx: Context, record: Record) -> Iterator[Diagnostic]:
         yield record.diag(("district",), "district-unknown",
                           f"「{title}」{code} 不是常州市的行政区划代码", hint=f"可用：{known}")
         return
-    day = dates.parse(record.data.get("written_on"))
-    if day is not None and not division.valid_on(day):
+    # A notice is judged on its own date; an organization describes a body as it is today.
+    written = dates.parse(record.data.get("written_on"))
+    day, when = (written, "成文日期") if written is not None else (ctx.as_of, "今天")
+    if not division.valid_on(day):
         successor = divisions().get(division.successor or "")
         hint = f"应为 {successor.code}（{successor.name}）" if successor else None
         span = f"{division.valid_from} 至 {division.valid_to or '今'}"
         yield record.diag(("district",), "district-expired",
-                          f"「{title}」{code}（{division.name}）在成文日期 {day} 无效（有效期 {span}）",
+                          f"「{title}」{code}（{division.name}）在{when} {day} 无效（有效期 {span}）",
                           hint=hint)

@@ -25,11 +25,12 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             yield plan.diag(("filed_on",), "plan-late",
                             f"「报送日期」{on} 晚于 {year} 年第一季度；第十六条要求每年年初报送",
                             severity="warning")
-    for plans in filed.values():
-        for extra in plans[1:]:
-            yield extra.diag(("department",), "plan-duplicate",
-                             f"「{extra.data['department']}」{extra.data['year']} 年度的培训计划已由 "
-                             f"{plans[0].path} 备案；修改请用 corrects 或 supersedes 指向原记录")
+    for (department, year), plans in filed.items():
+        for plan in plans if len(plans) > 1 else ():
+            others = "、".join(p.path for p in plans if p is not plan)
+            yield plan.diag(("department",), "plan-duplicate",
+                            f"「{_name(ctx, department)}」{year} 年度的培训计划同时见于 {others}；"
+                            "每年只备案一份，修改请用 corrects 或 supersedes 指向原记录")
     # A plan the schema rejected was still filed: do not also call its department missing.
     filed_keys = set(filed) | {
         (p.data.get("department"), p.data.get("year")) for p in ctx.records.all if p.kind == "plans"
@@ -57,6 +58,11 @@ def _missing(ctx: Context, filed: set[tuple[object, object]]) -> Iterator[Diagno
             key = (department.id, year)
             if key not in filed and key not in listed:
                 yield department.diag(("type",), "plan-missing",
-                                      f"「{department.data['name']}」{year} 年度未备案专业科目培训计划，"
+                                      f"「{_name(ctx, department.id)}」{year} 年度未备案专业科目培训计划，"
                                       "也未在当年考核通报中列为未报送（第十六、十九条）",
                                       severity="warning")
+
+
+def _name(ctx: Context, org_id: str) -> str:
+    org = ctx.records.get(org_id)
+    return str(org.data.get("name", org_id)) if org is not None else org_id

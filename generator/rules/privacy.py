@@ -16,9 +16,9 @@ _ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _HOME_WORDS = re.compile(r"家庭住址|家庭地址|现住址|户籍地址|居住地址|家住")
 _ROOM = re.compile(r"\d+\s*(?:幢|栋|号楼)\s*(?:\d+\s*单元)?\s*\d+\s*室")
-# Codes that look like numbers but are not personal; an institution's address may name a room.
-_SKIP = {"uscc", "index_number", "id"}
-_ADDRESS_FIELDS = {"address"}
+# Codes and links that hold digits but nothing personal; office addresses may name a room.
+_SKIP = {"uscc", "index_number", "id", "url", "website"}
+_ADDRESS_FIELDS = {"address", "contact"}
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:

@@ -93,16 +93,13 @@ def _correction(ctx: Context, record: Record) -> Iterator[Diagnostic]:
 
 
 def _in_cycle(ctx: Context, record: Record) -> bool:
-    seen = {record.id}
-    current: Record | None = record
-    while current is not None and current.valid:
-        nxt = current.data.get("corrects") or current.data.get("supersedes")
-        if nxt is None:
-            return False
-        if nxt in seen:
-            return nxt == record.id
-        seen.add(nxt)
-        current = ctx.records.get(nxt)
+    seen: set[str] = set()
+    current = ctx.records.predecessor(record)
+    while current is not None and current.id not in seen:
+        if current is record:
+            return True
+        seen.add(current.id)
+        current = ctx.records.predecessor(current)
     return False
 
 

@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 site: $(VENV)/.installed
 	$(BIN)/jxjy validate
 	rm -rf site.new
-	$(BIN)/mkdocs build --strict --quiet --site-dir site.new
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site.new
 	rm -rf site.old
 	if [ -d site ]; then mv site site.old; fi
 	mv site.new site

@@ -11,9 +11,10 @@ from unittest import mock
 
 from click.testing import CliRunner
 
-from conftest import AS_OF, Repo
 from generator import cli as cli_module
 from generator.cli import cli
+
+from conftest import AS_OF, Repo
 
 LATE_PLAN = "records/plans/plan-2026-cz-zjj.yaml:14:11"
 

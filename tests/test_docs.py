@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import REPO
 from generator.rules import RULES
+
+from conftest import REPO
 
 RULES_DOC = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
 

@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from conftest import Repo, found
 from generator.rules import RULES
+
+from conftest import Repo, found
 
 BASE = "records/bases/base-2020-002.yaml"
 ORG = "records/organizations/org-cz-wsjk.yaml"

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, REPO
 from generator.records import KINDS, load_repository
 from generator.status import lifecycle
 from generator.validate import check_repository
+
+from conftest import AS_OF, REPO
 
 CHECK_JSONSCHEMA = [sys.executable, "-m", "check_jsonschema"]
 

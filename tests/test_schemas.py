@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Repo, found
 from generator.records import Record
 from generator.schemas import SchemaSet, SchemaSetupError
 from generator.yamlio import load_document
+
+from conftest import REPO, Repo, found
 
 SCHEMA_DIR = REPO / "schema"
 

@@ -28,8 +28,9 @@ def walk(data: Any, pattern: tuple[str, ...]) -> Iterator[tuple[tuple[str | int,
         yield (), data
         return
     head, rest = pattern[0], pattern[1:]
+    items: list[tuple[str | int, Any]]
     if head == "*":
-        items = enumerate(data) if isinstance(data, list) else ()
+        items = list(enumerate(data)) if isinstance(data, list) else []
     else:
         items = [(head, data[head])] if isinstance(data, dict) and head in data else []
     for step, value in items:

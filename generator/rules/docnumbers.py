@@ -70,7 +70,9 @@ def _agrees(ctx: Context, record: Record) -> Iterator[Diagnostic]:
                           f"发文字号年份 {parsed.year} 与「成文日期」{written} 的年份不一致",
                           severity="warning")
     issuer = ctx.records.get(record.data["issuer"])
-    prefixes = issuer.data.get("doc_prefixes") if issuer is not None and issuer.valid else None
+    if issuer is None or not issuer.valid:
+        return
+    prefixes = issuer.data.get("doc_prefixes")
     if prefixes and parsed.agency not in prefixes:
         yield record.diag(("doc_number",), "docnumber-issuer",
                           f"机关代字「{parsed.agency}」不属于发文机关「{issuer.data['name']}」"

@@ -77,7 +77,7 @@ class SchemaSet:
         unchecked = sorted(used - set(FORMAT_CHECKER.checkers))
         if unchecked:
             raise SchemaSetupError(
-                f"无法校验 format：{'、'.join(unchecked)}；请安装 jsonschema[format-nongpl]"
+                f"无法校验 format：{'、'.join(unchecked)}；请重新安装本项目（make site）以装齐校验依赖"
             )
 
     def check(self, record: Record) -> list[Diagnostic]:

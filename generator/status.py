@@ -203,9 +203,9 @@ _GROUNDS = {"逾期不整改": OVERDUE, "整改后仍不符合要求": FAILED}
 def _revoke(life: Lifecycle, event: Record, on: date) -> None:
     state = life.steps[-1]
     reason = event.data["reason"]
-    if state.status == REVOKED:
-        life.violations.append(Violation(event, ("base",), "base-after-revocation",
-                                          f"基地已于 {state.on} 取消资格，不能再次取消"))
+    if state.status in (REVOKED, EXPIRED):
+        why = "取消资格，不能再次取消" if state.status == REVOKED else "有效期届满，资格已终止，无需取消"
+        life.violations.append(Violation(event, ("base",), "base-after-revocation", f"基地已于 {state.on} {why}"))
         return
     if reason == "其他":
         life.violations.append(Violation(

@@ -252,3 +252,22 @@ def test_a_correction_pointing_at_another_kind_is_reported_not_followed(repo: Re
     repo.edit(rel, "validity: 现行有效\n", "validity: 现行有效\ncorrects: base-2021-001\n")
     report = repo.validate()
     assert [(d.location.path, d.rule) for d in report.errors] == [(rel, "ref-correction")]
+
+
+def test_bases_sharing_a_decision_that_disagree_are_reported_on_each(repo: Repo) -> None:
+    first, second = "records/bases/base-2024-001.yaml", "records/bases/base-2024-002.yaml"
+    repo.edit(first, "written_on: 2024-05-21", "written_on: 2024-05-20")
+    hits = found(repo.validate(), "docnumber-unique")
+    assert sorted(d.location.path for d in hits) == [first, second]
+    assert all("「成文日期」不一致" in d.message for d in hits)
+
+
+def test_an_expired_base_is_not_revoked(repo: Repo) -> None:
+    rel = "records/revocations/rev-2025-001.yaml"
+    repo.edit(rel, "base: base-2021-001", "base: base-2024-003")
+    repo.edit(rel, "evaluation: eval-2024-003\n", "")
+    report = repo.validate(as_of=date(2027, 8, 1))
+    assert [d.message for d in found(report, "base-after-revocation")] == []  # revoked before expiry: a grounds error
+    repo.edit("records/bases/base-2024-003.yaml", "valid_until: 2027-07-08", "valid_until: 2025-01-31")
+    hits = found(repo.validate(as_of=date(2027, 8, 1)), "base-after-revocation")
+    assert [d.message for d in hits] == ["基地已于 2025-02-01 有效期届满，资格已终止，无需取消"]

@@ -32,18 +32,22 @@ def _unique_doc_numbers(ctx: Context, notices: list[Record]) -> Iterator[Diagnos
             continue
         if all(r.kind == "bases" for r in records):
             # One decision may accredit several bases: then it is the same document.
-            first = records[0]
-            for record in records[1:]:
-                differs = [f for f in _SHARED if first.data.get(f) != record.data.get(f)]
-                if differs:
+            for record in records:
+                other = next((r for r in records if _differs(r, record)), None)
+                if other is not None:
+                    differs = _differs(other, record)
                     titles = "、".join(f"「{ctx.title(record, f)}」" for f in differs)
                     yield record.diag((differs[0],), "docnumber-unique",
-                                      f"与 {first.path} 共用发文字号「{number}」，应为同一认定文件，但{titles}不一致")
+                                      f"与 {other.path} 共用发文字号「{number}」，应为同一认定文件，但{titles}不一致")
             continue
         for record in records:
             others = "、".join(r.path for r in records if r is not record)
             yield record.diag(("doc_number",), "docnumber-unique",
                               f"发文字号「{number}」同时用于 {others}；同一发文机关的发文字号不得重复")
+
+
+def _differs(a: Record, b: Record) -> list[str]:
+    return [f for f in _SHARED if a.data.get(f) != b.data.get(f)]
 
 
 def _unique_index_numbers(notices: list[Record]) -> Iterator[Diagnostic]:

@@ -30,7 +30,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             others = "、".join(p.path for p in plans if p is not plan)
             yield plan.diag(("department",), "plan-duplicate",
                             f"「{_name(ctx, department)}」{year} 年度的培训计划同时见于 {others}；"
-                            "每年只备案一份，修改请用 corrects 或 supersedes 指向原记录")
+                            "每年只备案一份；后报送的如是修改，请用 corrects 或 supersedes 指向先报送的那份")
     # A plan the schema rejected was still filed: do not also call its department missing.
     filed_keys = set(filed) | {
         (p.data.get("department"), p.data.get("year")) for p in ctx.records.all if p.kind == "plans"

@@ -19,18 +19,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-# Validate, then build into a fresh folder and swap it in: a failed build leaves the last good site/.
+# Validate, generate build/docs, build into a fresh folder, index, swap it in: a failed build
+# leaves the last good site/ as it was.
 site: $(VENV)/.installed
-	$(BIN)/jxjy validate
-	rm -rf site.new
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site.new
-	rm -rf site.old
-	if [ -d site ]; then mv site site.old; fi
-	mv site.new site
-	rm -rf site.old
+	$(BIN)/jxjy build
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) site site.new site.old
+	rm -rf $(VENV) site site.old build

@@ -15,6 +15,8 @@ from generator.new import new_record
 from generator.output import FORMATS, summary
 from generator.records import KINDS, RepositoryError
 from generator.schemas import SchemaSetupError
+from generator.site.build import ENGINES, BuildError, build, generate
+from generator.site.serve import serve as serve_site
 from generator.validate import check_repository
 
 
@@ -88,6 +90,43 @@ def new(root: Path, as_of: datetime | None, record_id: str | None, kind: str) ->
     except FileExistsError as exc:
         raise InputError(f"文件已存在：{exc.filename}") from None
     click.echo(path.as_posix())
+
+
+@cli.command("build")
+@_root
+@_as_of
+@click.option("--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True,
+              help="站点引擎（都读取 mkdocs.yml）。")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录（默认 <root>/site）。")
+def build_command(root: Path, as_of: datetime | None, engine: str, site_dir: Path | None) -> None:
+    """校验记录并生成网站；有错误时不改动原有的 site/。"""
+    try:
+        built = build(root, as_of=_day(as_of), engine=engine, site_dir=site_dir)
+    except BuildError as exc:
+        if exc.report is not None:
+            click.echo(FORMATS["text"](exc.report.diagnostics), nl=False)
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(1)
+    except (RepositoryError, SchemaSetupError) as exc:
+        raise InputError(str(exc)) from None
+    click.echo(FORMATS["text"](built.report.diagnostics), nl=False)
+    click.echo(f"已生成 {built.pages} 个页面：{built.site}", err=True)
+
+
+@cli.command()
+@_root
+@_as_of
+@click.option("--port", type=int, default=8000, show_default=True, help="预览端口（只监听本机）。")
+def serve(root: Path, as_of: datetime | None, port: int) -> None:
+    """本机预览网站；records/ 或 docs/ 有改动时重新生成。"""
+    try:
+        generate(root, as_of=_day(as_of))
+    except BuildError as exc:
+        if exc.report is not None:
+            click.echo(FORMATS["text"](exc.report.diagnostics), nl=False)
+        raise InputError(str(exc)) from None
+    serve_site(root, as_of=_day(as_of), port=port, echo=click.echo)
 
 
 def main() -> None:

@@ -42,3 +42,29 @@ def add_working_days(start: date, count: int) -> tuple[date, bool]:
             working, exact = day.weekday() < 5, False
         count -= working
     return day, exact
+
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+def cn_date(value: str | date | None) -> str:
+    """2011-01-17 -> 2011年1月17日 (GB/T 9704-2012 §7.3.5.4)."""
+    day = parse(value) if isinstance(value, str) else value
+    if day is None:
+        return ""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_numeral_date(value: str | date | None) -> str:
+    """2011-01-17 -> 二〇一一年一月十七日, as documents dated before GB/T 9704-2012 wrote it."""
+    day = parse(value) if isinstance(value, str) else value
+    if day is None:
+        return ""
+    year = "".join(_DIGITS[int(c)] for c in str(day.year))
+    return f"{year}年{_small(day.month)}月{_small(day.day)}日"
+
+
+def _small(n: int) -> str:
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "") if n >= 10 else _DIGITS[n]

@@ -22,6 +22,7 @@ PREFIXES = {
     "circulars": "circ",
     "commendations": "comm",
     "plans": "plan",
+    "policies": "pol",
 }
 # Optional fields worth offering in a fresh record (the rest are in the schema and the docs).
 OFFERED = {"body", "findings", "evaluation", "url", "page", "approved_on", "uscc",

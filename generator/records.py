@@ -21,6 +21,7 @@ KINDS = {
     "circulars": "circular",
     "commendations": "commendation",
     "plans": "plan",
+    "policies": "policy",
 }
 KIND_TITLES = {
     "organizations": "机构",
@@ -30,6 +31,7 @@ KIND_TITLES = {
     "circulars": "考核通报",
     "commendations": "表彰奖励",
     "plans": "培训计划备案",
+    "policies": "政策文件",
 }
 NOTICE_KINDS = tuple(kind for kind in KINDS if kind != "organizations")
 

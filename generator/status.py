@@ -135,12 +135,12 @@ def _next_by_time(life: Lifecycle) -> Step | None:
         return Step(ends + timedelta(days=1), VALID, base, "公示期满，认定生效")
     until = dates.parse(base.data.get("valid_until"))
     if until is not None and last.status not in (REVOKED, EXPIRED):
-        expiry = Step(until + timedelta(days=1), EXPIRED, base, f"有效期至 {until}，已届满")
+        expiry = Step(until + timedelta(days=1), EXPIRED, base, f"有效期至 {dates.cn_date(until)}，已届满")
     else:
         expiry = None
     if last.status == RECTIFYING and last.deadline is not None:
         overdue = Step(last.deadline + timedelta(days=1), OVERDUE, last.record,
-                       f"整改期限 {last.deadline} 已过，未经复查", last.deadline)
+                       f"整改期限 {dates.cn_date(last.deadline)} 已过，未经复查", last.deadline)
         if expiry is None or overdue.on <= expiry.on:
             return overdue
     return expiry
@@ -192,7 +192,7 @@ def _evaluate(life: Lifecycle, event: Record, on: date) -> None:
         note = f"{kind}：合格" + ("，整改完成" if kind == "整改复查" else "")
         life.steps.append(Step(on, VALID, event, note))
     elif result == "限期整改":
-        life.steps.append(Step(on, RECTIFYING, event, f"{kind}：限期整改（期限 {deadline}）", deadline))
+        life.steps.append(Step(on, RECTIFYING, event, f"{kind}：限期整改（期限 {dates.cn_date(deadline)}）", deadline))
     else:
         life.steps.append(Step(on, FAILED, event, "整改复查：不合格"))
 
@@ -221,4 +221,6 @@ def _revoke(life: Lifecycle, event: Record, on: date) -> None:
         life.violations.append(Violation(
             event, ("evaluation",), "base-revocation-grounds",
             f"依据评估应为导致「{state.status}」的评估 {state.record.id}"))
-    life.steps.append(Step(on, REVOKED, event, f"取消资格：{reason}"))
+    announcement = event.data["announcement"]
+    life.steps.append(Step(on, REVOKED, event, f"取消资格：{reason}；{announcement['medium']} "
+                                                f"{dates.cn_date(announcement['published_on'])}公告"))

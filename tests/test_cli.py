@@ -165,3 +165,24 @@ def test_new_picks_the_next_free_id_and_refuses_to_overwrite(repo: Repo) -> None
 def test_python_m_generator_runs() -> None:
     result = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "validate" in result.stdout
+
+
+def test_build_refuses_records_with_errors_and_keeps_the_site(repo: Repo) -> None:
+    _break(repo)
+    site = repo.root / "site"
+    site.mkdir()
+    (site / "index.html").write_text("上一版", encoding="utf-8")
+    code, out, err = run("build", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
+    assert code == 1
+    assert "[schema-enum]" in out and "错误：记录有 2 个错误，未生成网站" in err
+    assert (site / "index.html").read_text(encoding="utf-8") == "上一版"
+    assert not (repo.root / "build").exists()
+
+
+def test_build_is_thin() -> None:
+    with mock.patch.object(cli_module, "build", autospec=True) as core:
+        core.return_value.report.diagnostics = []
+        core.return_value.pages = 3
+        code, _, err = run("build", "--as-of", "2026-01-02", "--engine", "properdocs")
+    assert code == 0 and "已生成 3 个页面" in err
+    assert core.call_args.kwargs["engine"] == "properdocs"

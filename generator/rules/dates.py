@@ -18,9 +18,12 @@ DATE_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "circulars": _ENVELOPE,
     "commendations": _ENVELOPE,
     "plans": (*_ENVELOPE, ("filed_on",), ("approved_on",)),
+    "policies": (*_ENVELOPE, ("effective_from",)),
 }
+# An effective date may lie ahead: a rule is often published before it applies.
+
 # Dates that are meant to lie ahead: a deadline, the end of a 公示, the end of a validity period.
-FUTURE_ALLOWED = {("deadline",), ("publicity", "end"), ("valid_until",)}
+FUTURE_ALLOWED = {("deadline",), ("publicity", "end"), ("valid_until",), ("effective_from",)}
 
 # (earlier, later, strictly): reported at the later field
 ORDERS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]] = {

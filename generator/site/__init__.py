@@ -1,0 +1,1 @@
+"""The public site: records -> Markdown pages and data files -> the engine -> site/."""

@@ -1,0 +1,127 @@
+"""`jxjy build`: validate, write the generated docs tree, run the engine, index, swap into site/.
+
+The engine only ever sees files on disk (build/docs: a copy of docs/ plus generated pages and
+data), so MkDocs, ProperDocs or a successor that reads mkdocs.yml can build the same tree. The
+new site is built in a fresh folder beside site/ and swapped in only when everything succeeded:
+a failed validation or build leaves the last good site/ as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from generator.diagnostics import Report
+from generator.schemas import SchemaSet
+from generator.site import exports, feeds, pages
+from generator.site.context import SiteContext
+from generator.site.history import history
+from generator.site.render import front_matter
+from generator.validate import check_repository
+
+GENERATED = Path("build") / "docs"
+ENGINES = ("mkdocs", "properdocs")
+
+
+class BuildError(Exception):
+    """The site was not built; `report` holds the validation problems when that is why."""
+
+    def __init__(self, message: str, report: Report | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class Built:
+    report: Report  # the validation report (warnings only: errors stop the build)
+    pages: int
+    site: Path
+
+
+def settings(root: Path) -> dict[str, Any]:
+    """`extra.registry` of mkdocs.yml: site identity for meta tags and the footer."""
+    config = YAML(typ="safe").load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    return dict(config.get("extra", {}).get("registry", {}))
+
+
+def generate(root: Path, *, as_of: date) -> tuple[Report, int]:
+    """Validate and write build/docs: hand-written docs plus every generated page and file.
+
+    Raises:
+        BuildError: the records have errors; nothing is written.
+    """
+    result = check_repository(root, as_of=as_of)
+    if result.report.errors:
+        raise BuildError(f"记录有 {len(result.report.errors)} 个错误，未生成网站", result.report)
+    site = SiteContext(result.records, as_of, SchemaSet(), settings(root), history(root))
+    target = root / GENERATED
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(root / "docs", target)
+    if site.is_sample():  # the sample banner on hand-written pages too
+        for path in sorted(target.rglob("*.md")):
+            path.write_text(front_matter({"sample": True}) + path.read_text(encoding="utf-8"), encoding="utf-8")
+    count = 0
+    for output in (*pages.plan(site), *exports.plan(site), *feeds.plan(site)):
+        path = target / output.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(output.content, bytes):
+            path.write_bytes(output.content)
+        else:
+            path.write_text(output.content, encoding="utf-8")
+        count += output.path.endswith(".md")
+    return result.report, count
+
+
+def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | None = None) -> Built:
+    """Generate, build with `engine`, index with Pagefind, then swap the result into site_dir.
+
+    Raises:
+        BuildError: validation, the engine or the indexer failed; site_dir is untouched.
+    """
+    site_dir = (site_dir or root / "site").resolve()
+    report, count = generate(root, as_of=as_of)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    try:
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+               "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or _epoch(as_of)}
+        # No --quiet: it lowers the log level, and then --strict no longer counts warnings.
+        _run([sys.executable, "-m", engine, "build", "--strict",
+              "-f", str(root / "mkdocs.yml"), "-d", str(fresh)], env, f"{engine} 构建失败")
+        _run([sys.executable, "-m", "pagefind", "--site", str(fresh), "--silent"], env, "搜索索引生成失败")
+        _swap(fresh, site_dir)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    return Built(report, count, site_dir)
+
+
+def _epoch(as_of: date) -> str:
+    return str(int(datetime.combine(as_of, time(), tzinfo=UTC).timestamp()))
+
+
+def _run(command: list[str], env: dict[str, str], failure: str) -> None:
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError(f"{failure}：\n{result.stdout}{result.stderr}".rstrip())
+
+
+def _swap(fresh: Path, site_dir: Path) -> None:
+    old = site_dir.with_name(site_dir.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site_dir.exists():
+        site_dir.rename(old)
+    fresh.chmod(0o755)
+    fresh.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,130 @@
+"""What every page generator receives: the checked records, the day, settings, history, links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from generator import dates
+from generator.records import KIND_TITLES, NOTICE_KINDS, Record, RecordSet
+from generator.schemas import SchemaSet
+from generator.site.history import Change
+from generator.status import Lifecycle, lifecycle
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the generated docs tree: a Markdown page or a data file."""
+
+    path: str  # POSIX, relative to the generated docs folder
+    content: str | bytes
+
+
+@dataclass
+class SiteContext:
+    records: RecordSet
+    as_of: date
+    schemas: SchemaSet
+    settings: dict[str, Any]  # `extra.registry` of mkdocs.yml
+    history: dict[str, list[Change]] = field(default_factory=dict)  # record path -> changes, newest first
+    _lives: dict[str, Lifecycle] = field(default_factory=dict)
+
+    # -- records --------------------------------------------------------------------------
+
+    def notices(self, kind: str | None = None) -> list[Record]:
+        """Valid notices (of one kind), newest first by 发布日期, then by id."""
+        kinds = [kind] if kind else list(NOTICE_KINDS)
+        found = [r for k in kinds for r in self.records.valid(k)]
+        return sorted(found, key=lambda r: (r.data["published_on"], r.id), reverse=True)
+
+    def bases(self) -> list[Record]:
+        """Each base once, under its identity, in id order."""
+        return sorted((b for b in self.records.valid("bases") if self.records.identity(b.id) == b.id),
+                      key=lambda b: b.id)
+
+    def life(self, base_id: str) -> Lifecycle:
+        if base_id not in self._lives:
+            self._lives[base_id] = lifecycle(base_id, self.records, self.as_of)
+        return self._lives[base_id]
+
+    def name(self, org_id: str) -> str:
+        """An organization's name, or its id when it is unknown."""
+        org = self.records.get(org_id)
+        return str(org.data.get("name", org_id)) if org is not None else org_id
+
+    def is_sample(self) -> bool:
+        return any(r.data.get("sample") is True for r in self.records.all)
+
+    def in_publicity(self, record: Record) -> bool:
+        publicity = record.data.get("publicity")
+        if not publicity:
+            return False
+        start, end = dates.parse(publicity["start"]), dates.parse(publicity["end"])
+        return start is not None and end is not None and start <= self.as_of <= end
+
+    # -- links ----------------------------------------------------------------------------
+
+    def page_of(self, record: Record) -> str:
+        """The permanent page of a record, built from its kind and id: bases/base-2020-001.md.
+
+        A base has one page under its identity (the first record of its correction chain),
+        which shows the current version; every other notice has its own page.
+        """
+        if record.kind == "bases":
+            return f"bases/{self.records.identity(record.id)}.md"
+        return f"{record.kind}/{record.id}.md"
+
+    def site_url(self) -> str:
+        """The public root of the site, ending with a slash: settings site_url, else https://site_domain/."""
+        url = self.settings.get("site_url")
+        if not url:
+            domain = self.settings.get("site_domain")
+            if not domain:
+                raise ValueError("mkdocs.yml 的 extra.registry 缺少 site_url 或 site_domain，"
+                                 "无法生成订阅源和数据中的网址")
+            url = f"https://{domain}/"
+        return str(url).rstrip("/") + "/"
+
+    def absolute(self, path: str) -> str:
+        """The public URL of a generated file (docs-tree path, e.g. revocations/rev-2025-001.md)."""
+        return self.site_url() + url_of(path)
+
+    def base_name(self, base_id: str) -> str:
+        """The current name of the base that `base_id` (any version) belongs to."""
+        identity = self.records.identity(base_id)
+        if self.records.get(identity) is None:
+            return base_id
+        return str(self.life(identity).base.data.get("name", base_id))
+
+    def kind_title(self, kind: str) -> str:
+        return KIND_TITLES[kind]
+
+
+def url_of(path: str) -> str:
+    """The URL (relative to the site root) of a generated file, as MkDocs' directory URLs make it."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def href(source: str, target: str) -> str:
+    """A relative link from the page `source` to the file `target` (both generated-docs paths).
+
+    Raw HTML in a page is not rewritten by the engine, so links are made relative here: the
+    site then works under any base path and from a plain file server.
+    """
+    here = url_of(source).rsplit("/", 1)[0].split("/") if "/" in url_of(source) else []
+    there = url_of(target)
+    common = 0
+    parts = there.split("/")
+    while common < len(here) and common < len(parts) - 1 and here[common] == parts[common]:
+        common += 1
+    up = "../" * (len(here) - common)
+    rest = "/".join(parts[common:])
+    return (up + rest) or "./"

@@ -1,0 +1,262 @@
+"""The pages of the site, planned from the records: one Output per generated Markdown file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from generator.records import Record
+from generator.refdata import divisions
+from generator.site.charts import bars
+from generator.site.context import Output, SiteContext, href
+from generator.site.render import page
+from generator.status import REVOKED, STATUSES
+
+# Lists by year: kind -> (page title, column type, intro)
+LISTS = {
+    "revocations": ("取消资格公告", "信息公开目录",
+                    "依第二十五条，逾期不整改或经整改仍不符合要求的培训基地，取消其资格并在媒体上公告。"),
+    "evaluations": ("评估验收结果", "信息公开目录", "培训基地评估验收和整改复查的结果通知。"),
+    "circulars": ("考核通报", "信息公开目录",
+                  "对行业主管部门的考核检查（第十七至十九条）和对企事业单位的抽查考核（第二十二、二十三条）结果通报。"),
+    "commendations": ("表彰奖励", "信息公开目录",
+                      "对继续教育工作成绩显著的部门、单位和个人的表彰奖励（第二十、二十四条）。"),
+    "policies": ("政策文件", "政策文件", "本平台依据的政策文件及其有效性。"),
+}
+DIRECTORY = "bases/index.md"
+
+
+def plan(site: SiteContext) -> Iterator[Output]:
+    """Every generated page of the site."""
+    yield _home(site)
+    yield _directory(site)
+    for base in site.bases():
+        yield _base(site, base)
+    for notice in site.notices():
+        if notice.kind != "bases":
+            yield _notice(site, notice)
+    for kind in LISTS:
+        yield _list(site, kind)
+    yield _plans(site)
+    yield _stats(site)
+    yield Output("search.md", page("search.html", meta=meta(site, "搜索", "搜索"),
+                                   bundle=href("search.md", "pagefind/"), directory=href("search.md", DIRECTORY)))
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+def meta(site: SiteContext, title: str, column: str, column_type: str = "信息公开目录",
+          record: Record | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"title": title, "column_name": column, "column_type": column_type}
+    if record is not None:
+        meta.update(
+            article_title=record.data.get("title", title),
+            pub_date=f"{record.data['published_on']} 00:00",
+            content_source=site.name(record.data["issuer"]),
+            record_path=record.path,
+        )
+    if site.is_sample():
+        meta["sample"] = True
+    return meta
+
+
+def _tools(site: SiteContext, source: str) -> dict[str, Any]:
+    """Template helpers bound to the page `source` (for relative links)."""
+
+    def link(record_id: str) -> str:
+        record = site.records.get(record_id)
+        return href(source, site.page_of(record)) if record is not None else "#"
+
+    def title_of(record_id: str) -> str:
+        record = site.records.get(record_id)
+        if record is None:
+            return record_id
+        return str(record.data.get("name") or record.data.get("title") or record_id)
+
+    return {"name": site.name, "link": link, "title_of": title_of}
+
+
+def _row(site: SiteContext, source: str, record: Record) -> dict[str, Any]:
+    flag = "公示中" if site.in_publicity(record) else ("已更正" if site.records.successors(record.id) else "")
+    return {
+        "href": href(source, site.page_of(record)),
+        "title": record.data["title"],
+        "doc": record.data.get("doc_number", "—"),
+        "issuer": site.name(record.data["issuer"]),
+        "written": record.data["written_on"],
+        "published": record.data["published_on"],
+        "kind": site.kind_title(record.kind),
+        "flag": flag,
+    }
+
+
+def _status(site: SiteContext, base: Record) -> str:
+    step = site.life(base.id).status_on(site.as_of)
+    return step.status if step else "未生效"
+
+
+def _district(code: str) -> str:
+    division = divisions().get(code)
+    return division.name if division else code
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+def _home(site: SiteContext) -> Output:
+    source = "index.md"
+    counts = Counter(_status(site, b) for b in site.bases())
+    return Output(source, page(
+        "home.html", meta=meta(site, "首页", "首页", "首页"),
+        as_of=site.as_of, counts=[(s, counts[s]) for s in STATUSES if counts[s]],
+        latest=[_row(site, source, n) for n in site.notices()[:15]],
+        directory=href(source, DIRECTORY), feed=href(source, "feeds/all.xml"),
+    ))
+
+
+def _directory(site: SiteContext) -> Output:
+    rows = []
+    for base in site.bases():
+        current = site.life(base.id).base
+        step = site.life(base.id).status_on(site.as_of)
+        status = _status(site, base)
+        rows.append({
+            "href": href(DIRECTORY, site.page_of(base)),
+            "name": current.data["name"],
+            "status": status,
+            "since": step.on if step and status == REVOKED else None,
+            "district": _district(current.data["district"]),
+            "specialties": current.data["specialties"],
+            "host": site.name(current.data["host"]),
+            "supervisor": site.name(current.data["supervisor"]),
+            "accredited": current.data["written_on"],
+        })
+    rows.sort(key=lambda r: r["name"])
+    return Output(DIRECTORY, page(
+        "bases_index.html", meta=meta(site, "培训基地名录", "培训基地名录"),
+        rows=rows, as_of=site.as_of,
+        districts=sorted({r["district"] for r in rows}),
+        specialties=sorted({s for r in rows for s in r["specialties"]}),
+        statuses=[s for s in STATUSES if any(r["status"] == s for r in rows)],
+        csv=href(DIRECTORY, "data/bases.csv"), xlsx=href(DIRECTORY, "data/bases.xlsx"),
+    ))
+
+
+def _base(site: SiteContext, base: Record) -> Output:
+    source = site.page_of(base)
+    life = site.life(base.id)
+    current = life.base
+    step = life.status_on(site.as_of)
+    steps = [{
+        "on": s.on, "status": s.status, "note": s.note, "href": href(source, site.page_of(s.record)),
+        "doc": s.record.data.get("doc_number") if s.record is not current else current.data.get("doc_number"),
+    } for s in life.steps]
+    status = {"status": _status(site, base), "on": step.on if step else current.data["written_on"],
+              "note": step.note if step else "尚未认定",
+              "href": href(source, site.page_of(step.record if step else base))}
+    return Output(source, page(
+        "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=current),
+        r=current, d=current.data, status=status, steps=steps, publicity=site.in_publicity(current),
+        district=_district(current.data["district"]), changes=site.history.get(current.path, []),
+        validity=current.data["validity"], **_tools(site, source),
+    ))
+
+
+def _notice(site: SiteContext, record: Record) -> Output:
+    source = site.page_of(record)
+    corrections = [{
+        "record": s, "href": href(source, site.page_of(s)),
+        "verb": "更正" if s.data.get("corrects") == record.id else "替代",
+    } for s in site.records.successors(record.id)]
+    predecessor = site.records.predecessor(record)
+    target = None
+    if predecessor is not None:
+        target = {"record": predecessor, "href": href(source, site.page_of(predecessor)),
+                  "verb": "更正" if record.data.get("corrects") else "替代"}
+    validity = record.data["validity"]
+    if corrections and validity == "现行有效":
+        validity = f"{validity}（已被{corrections[0]['verb']}）"
+    column, column_type = LISTS.get(record.kind, (site.kind_title(record.kind), "信息公开目录", ""))[:2]
+    return Output(source, page(
+        "notice.html", meta=meta(site, record.data["title"], column, column_type, record=record),
+        r=record, kind_title=site.kind_title(record.kind), publicity=site.in_publicity(record),
+        corrections=corrections, target=target, validity=validity,
+        changes=site.history.get(record.path, []), **_tools(site, source),
+    ))
+
+
+def _list(site: SiteContext, kind: str) -> Output:
+    source = f"{kind}/index.md"
+    title, column_type, intro = LISTS[kind]
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for record in site.notices(kind):
+        groups.setdefault(int(record.data["written_on"][:4]), []).append(_row(site, source, record))
+    return Output(source, page("list.html", meta=meta(site, title, title, column_type),
+                               intro=intro, groups=sorted(groups.items(), reverse=True)))
+
+
+def _plans(site: SiteContext) -> Output:
+    source = "plans/index.md"
+    plans = {(p.data["department"], p.data["year"]): p for p in site.records.current("plans")}
+    departments = sorted((o for o in site.records.valid("organizations") if o.data["type"] == "行业主管部门"),
+                         key=lambda o: o.id)
+    years = sorted({year for _, year in plans}, reverse=True)
+    table = []
+    for year in years:
+        rows = []
+        for department in departments:
+            plan_record = plans.get((department.id, year))
+            if plan_record is None:
+                state = "未报送" if site.as_of.isoformat() > f"{year}-03-31" else "尚未到期"
+                rows.append({"department": department.data["name"], "state": state, "filed": "—",
+                             "approved": "—", "href": None, "title": ""})
+                continue
+            filed = plan_record.data["filed_on"]
+            rows.append({
+                "department": department.data["name"],
+                "state": "按时报送" if filed <= f"{year}-03-31" else "逾期报送",
+                "filed": filed, "approved": plan_record.data.get("approved_on", "—"),
+                "href": href(source, site.page_of(plan_record)), "title": plan_record.data["title"],
+            })
+        table.append((year, rows))
+    return Output(source, page("plans_index.html", meta=meta(site, "年度培训计划备案", "年度培训计划备案"),
+                               years=table))
+
+
+def _stats(site: SiteContext) -> Output:
+    statuses: Counter[str] = Counter()
+    by_district: dict[str, list[int]] = {}
+    years: dict[int, Counter[str]] = {}
+    for base in site.bases():
+        life = site.life(base.id)
+        status = _status(site, base)
+        statuses[status] += 1
+        cell = by_district.setdefault(_district(life.base.data["district"]), [0, 0])
+        cell[0] += 1
+        cell[1] += status == "有效"
+        years.setdefault(int(life.base.data["written_on"][:4]), Counter())["accredited"] += 1
+        for s in life.steps:
+            bucket = years.setdefault(s.on.year, Counter())
+            if s.record.kind == "evaluations" and s.status == "整改中":
+                bucket["ordered"] += 1
+            elif s.record.kind == "evaluations" and s.record.data["type"] == "整改复查" and s.status == "有效":
+                bucket["rectified"] += 1
+            elif s.status == REVOKED:
+                bucket["revoked"] += 1
+    for kind, key in (("commendations", "commended"), ("circulars", "circulars"), ("plans", "plans")):
+        for record in site.records.current(kind):
+            amount = len(record.data["recipients"]) if kind == "commendations" else 1
+            years.setdefault(int(record.data["written_on"][:4]), Counter())[key] += amount
+    by_status = [(s, statuses[s]) for s in STATUSES if statuses[s]]
+    districts = sorted(by_district.items())
+    rows = [{"year": y, **{k: c[k] for k in ("accredited", "ordered", "rectified", "revoked", "commended",
+                                             "circulars", "plans")}} for y, c in sorted(years.items(), reverse=True)]
+    return Output("stats.md", page(
+        "stats.html", meta=meta(site, "统计", "统计"), as_of=site.as_of,
+        by_status=by_status, chart_status=bars("培训基地按状态", by_status),
+        by_district=[(d, n, v) for d, (n, v) in districts],
+        chart_district=bars("培训基地按地区", [(d, n) for d, (n, _) in districts]),
+        by_year=rows,
+    ))
+
+

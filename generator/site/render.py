@@ -1,0 +1,74 @@
+"""Record values into HTML, escaped: a Jinja environment with autoescape, and the page writer.
+
+Record strings never pass through Markdown: each generated page is front matter plus one raw
+HTML block rendered here with autoescape, so Python-Markdown's raw HTML, `javascript:` links and
+attr_list handlers never see a record value (../shared reference §5: Material prints front matter
+unescaped, so `title` is written HTML-escaped as well).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from generator.dates import cn_date, cn_numeral_date
+
+
+def document_date(value: str) -> str:
+    """成文日期 as the document itself wrote it: Chinese numerals before 2012-07-01."""
+    return cn_numeral_date(value) if value < "2012-07-01" else cn_date(value)
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text with blank lines between paragraphs -> escaped <p> elements."""
+    if not text:
+        return Markup("")
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return Markup("").join(Markup("<p>{}</p>\n").format(b) for b in blocks)
+
+
+def safe_url(value: str | None) -> str | None:
+    """Only http(s) links from records reach an href; anything else is dropped."""
+    if isinstance(value, str) and value.startswith(("https://", "http://")) and not any(c.isspace() for c in value):
+        return value
+    return None
+
+
+ENV = Environment(
+    loader=PackageLoader("generator.site", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+ENV.filters.update(cn_date=cn_date, document_date=document_date, paragraphs=paragraphs, safe_url=safe_url)
+
+
+def page(template: str, *, meta: dict[str, Any], **context: Any) -> str:
+    """A Markdown page: escaped front matter, then the template's HTML as one raw block.
+
+    Args:
+        template: a template in generator/site/templates.
+        meta: front matter; string values are HTML-escaped (the theme prints them raw).
+        context: the template's variables.
+    """
+    body = ENV.get_template(template).render(**context)
+    # Blank lines would end Python-Markdown's raw HTML block: keep the block in one piece.
+    body = "\n".join(line for line in body.splitlines() if line.strip())
+    return front_matter(meta) + "\n" + body + "\n"
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter with every string HTML-escaped and JSON-quoted (valid YAML)."""
+    lines = ["---"]
+    for key, value in meta.items():
+        if isinstance(value, str):
+            value = html.escape(value, quote=True)
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,47 @@
+"""`jxjy serve`: the engine's live preview, regenerated when a record or a docs page changes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from generator.output import render_text
+from generator.site.build import BuildError, generate
+
+POLL_SECONDS = 1.0
+
+
+def _snapshot(root: Path) -> dict[Path, float]:
+    return {p: p.stat().st_mtime for folder in ("records", "docs") for p in (root / folder).rglob("*") if p.is_file()}
+
+
+def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None]) -> None:
+    """Run `mkdocs serve` on build/docs and regenerate it whenever records/ or docs/ change.
+
+    A change that breaks validation is reported and the last good pages stay served.
+    """
+    engine = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"),
+                               "-a", f"127.0.0.1:{port}", "--no-livereload"])
+    echo(f"预览地址：http://127.0.0.1:{port}/  （Ctrl+C 结束）")
+    seen = _snapshot(root)
+    try:
+        while engine.poll() is None:
+            time.sleep(POLL_SECONDS)
+            now = _snapshot(root)
+            if now == seen:
+                continue
+            seen = now
+            try:
+                generate(root, as_of=as_of)
+                echo("已重新生成。")
+            except BuildError as exc:
+                echo((render_text(exc.report.diagnostics) if exc.report else "") + f"错误：{exc}（仍显示上一版）")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.terminate()
+        engine.wait()

@@ -24,7 +24,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 site: $(VENV)/.installed
 	$(BIN)/jxjy build
 
+# The browser tests drive Debian's chromium; Playwright never downloads a browser.
 test: $(VENV)/.installed-test
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	$(BIN)/python -m pytest
 
 clean:

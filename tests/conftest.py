@@ -62,3 +62,11 @@ def found(report: Report, rule: str) -> list[Diagnostic]:
 def repo(tmp_path: Path) -> Repo:
     shutil.copytree(REPO / "records", tmp_path / "records")
     return Repo(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site, built once per test run (writes REPO/build/docs) into a private folder."""
+    from generator.site.build import build
+
+    return build(REPO, as_of=AS_OF, site_dir=tmp_path_factory.mktemp("site") / "site").site

@@ -193,7 +193,7 @@ def test_index_page_lists_every_kind_with_its_files(out, site) -> None:
             assert link in page, link
         count = len(list(site.records.valid(kind)))
         assert f"<td>{KIND_TITLES[kind]}</td><td>{count}</td>" in page
-    assert 'href="../feeds/all.xml"' in page and 'href="../feeds/deadlines.ics"' in page
+    assert 'href="../atom.xml"' in page and 'href="../feeds/deadlines.ics"' in page
 
 
 def test_fields_page_documents_every_schema_field(out) -> None:
@@ -237,6 +237,6 @@ def test_record_values_never_reach_a_page_unescaped(repo: Repo) -> None:
     for output in markdown:
         assert isinstance(output.content, str)
         assert script not in output.content, output.path
-    atom = next(o.content for o in outputs if o.path == "feeds/all.xml")
+    atom = next(o.content for o in outputs if o.path == "atom.xml")
     assert isinstance(atom, bytes)
     assert script.encode() not in atom and b"&lt;script&gt;x&lt;/script&gt;" in atom

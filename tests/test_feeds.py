@@ -46,7 +46,7 @@ def calendar(out: dict[str, str | bytes]) -> Calendar:
 # -- Atom ------------------------------------------------------------------------------------
 
 def test_all_feed_has_every_valid_notice_newest_first(out, site) -> None:
-    feed = parse(out["feeds/all.xml"])
+    feed = parse(out["atom.xml"])
     notices = site.notices()
     assert len(feed.entries) == len(notices)
     assert [e.title for e in feed.entries] == [n.data["title"] for n in notices]
@@ -78,8 +78,8 @@ def test_each_notice_kind_has_its_feed(out, site, kind: str) -> None:
 
 def test_ids_depend_on_the_record_id_only(site) -> None:
     moved = SiteContext(site.records, site.as_of, site.schemas, {**site.settings, "site_url": "https://new.example/x/"})
-    before = parse(next(o.content for o in feeds.plan(site) if o.path == "feeds/all.xml"))
-    after = parse(next(o.content for o in feeds.plan(moved) if o.path == "feeds/all.xml"))
+    before = parse(next(o.content for o in feeds.plan(site) if o.path == "atom.xml"))
+    after = parse(next(o.content for o in feeds.plan(moved) if o.path == "atom.xml"))
     assert [e.id for e in before.entries] == [e.id for e in after.entries]
     assert before.feed.id == after.feed.id
     assert after.entries[0].link.startswith("https://new.example/x/")
@@ -98,7 +98,7 @@ def test_feed_dates_come_from_the_records_not_the_clock(out, site) -> None:
         if path.endswith(".xml"):
             stamps = re.findall(rb"<(?:updated|published)>([^<]+)<", content)
             assert stamps and {s.decode() for s in stamps} <= published, path
-    feed = parse(out["feeds/all.xml"])
+    feed = parse(out["atom.xml"])
     assert feed.feed.updated == max(published)
 
 
@@ -148,4 +148,4 @@ def test_two_runs_give_identical_bytes(site) -> None:
     first = [(o.path, o.content) for o in feeds.plan(site)]
     second = [(o.path, o.content) for o in feeds.plan(site)]
     assert first == second
-    assert [p for p, _ in first] == ["feeds/all.xml", *(f"feeds/{k}.xml" for k in NOTICE_KINDS), "feeds/deadlines.ics"]
+    assert [p for p, _ in first] == ["atom.xml", *(f"feeds/{k}.xml" for k in NOTICE_KINDS), "feeds/deadlines.ics"]

@@ -38,6 +38,7 @@
       count.textContent = "显示 " + shown + " / " + rows.length + " 个基地";
     }
     [district, specialty, status, sortBy].forEach(function (el) { el.addEventListener("change", apply); });
+    district.form.addEventListener("submit", function (event) { event.preventDefault(); });
     apply();
   }
 
@@ -55,6 +56,13 @@
     script.onload = function () {
       var ui = new window.PagefindUI({ element: "#search", bundlePath: bundle, showSubResults: false,
         showImages: false, resetStyles: false });
+      // Pagefind's box has only a placeholder; screen readers need a name (GB/T 37668).
+      var label = function () {
+        var input = box.querySelector("input");
+        if (input) input.setAttribute("aria-label", "搜索公告和培训基地");
+        else window.requestAnimationFrame(label);
+      };
+      label();
       var query = new URLSearchParams(window.location.search).get("q");
       if (query) ui.triggerSearch(query);
     };

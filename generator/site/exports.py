@@ -354,7 +354,7 @@ def _index(site: SiteContext, counts: dict[str, int]) -> Output:
         "schema_name": f"{name}.schema.json",
         "fields": href(INDEX, FIELDS) + f"#{kind}",
     } for kind, name in KINDS.items()]
-    feeds = [{"title": "全部公告", "href": href(INDEX, "feeds/all.xml")}]
+    feeds = [{"title": "全部公告", "href": href(INDEX, "atom.xml")}]
     feeds += [{"title": title, "href": href(INDEX, f"feeds/{kind}.xml")} for kind, (title, _) in FEEDS.items()]
     return Output(INDEX, page(
         "data_index.html", meta=meta(site, "开放数据", "开放数据"),

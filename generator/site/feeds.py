@@ -41,8 +41,13 @@ assert set(FEEDS) == set(NOTICE_KINDS), "every notice kind needs a feed"
 
 
 def plan(site: SiteContext) -> Iterator[Output]:
-    """feeds/all.xml, feeds/<kind>.xml for each notice kind, and feeds/deadlines.ics."""
-    yield Output("feeds/all.xml", _atom(site, "all", "全部公告", "index.md", site.notices()))
+    """atom.xml (all notices), feeds/<kind>.xml for each notice kind, and feeds/deadlines.ics.
+
+    The all-notices feed sits at the site root because every page links it with
+    rel="alternate", and Material's script fetches sitemap.xml beside each such link
+    (a feed in feeds/ made every page request a missing feeds/sitemap.xml).
+    """
+    yield Output("atom.xml", _atom(site, "all", "全部公告", "index.md", site.notices()))
     for kind, (title, listing) in FEEDS.items():
         yield Output(f"feeds/{kind}.xml", _atom(site, kind, title, listing, site.notices(kind)))
     yield Output("feeds/deadlines.ics", _calendar(site))

@@ -110,7 +110,7 @@ def _home(site: SiteContext) -> Output:
         "home.html", meta=meta(site, "首页", "首页", "首页"),
         as_of=site.as_of, counts=[(s, counts[s]) for s in STATUSES if counts[s]],
         latest=[_row(site, source, n) for n in site.notices()[:15]],
-        directory=href(source, DIRECTORY), feed=href(source, "feeds/all.xml"),
+        directory=href(source, DIRECTORY), feed=href(source, "atom.xml"),
     ))
 
 

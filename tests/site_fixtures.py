@@ -1,0 +1,196 @@
+"""Helpers for the tests of the built site: pages, parsed HTML, links, checksums, the sample records."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import shutil
+from datetime import date
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+from ruamel.yaml import YAML
+
+from generator.records import NOTICE_KINDS, load_repository
+
+from conftest import REPO
+
+SITE_NAME = "常州市专业技术人员继续教育公示平台"
+# What `build` needs besides the generator itself (mkdocs.yml's custom_dir is relative to mkdocs.yml).
+BUILD_INPUTS = ("records", "docs", "mkdocs.yml", "generator/site/theme")
+# Pagefind 1.5.2 writes its filter chunks from a hash map in a per-process random order: their bytes
+# (so their content-hashed names, the pf_meta naming them and pagefind-entry.json) change from build
+# to build although they hold the same filters. Everything else in pagefind/ is byte-stable.
+PAGEFIND_UNSTABLE = re.compile(r"pagefind/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)")
+
+
+# -- the sample records ------------------------------------------------------------------------
+
+@cache
+def records() -> dict[str, Any]:
+    """Every sample record by id (organizations included), loaded without the site generator."""
+    loaded, problems, _ = load_repository(REPO)
+    assert problems == []
+    return {r.id: r for r in loaded}
+
+
+def notice_records() -> list[Any]:
+    """Every record that has its own page (bases under their own id: the sample has no base corrections)."""
+    return [r for r in records().values() if r.kind in NOTICE_KINDS]
+
+
+def org_name(org_id: str) -> str:
+    return str(records()[org_id].data["name"])
+
+
+def cn_date(value: str) -> str:
+    """2025-03-18 -> 2025年3月18日, as readers see dates on the site."""
+    day = date.fromisoformat(str(value))
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def registry_settings() -> dict[str, Any]:
+    config = YAML(typ="safe").load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    return dict(config["extra"]["registry"])
+
+
+def record_urls() -> set[str]:
+    """Every http(s) URL written in a record: the only outside links a record page may carry."""
+    found: set[str] = set()
+    for path in (REPO / "records").rglob("*.yaml"):
+        found.update(re.findall(r"https?://[^\s\"'<>]+", path.read_text(encoding="utf-8")))
+    return found
+
+
+# -- the built site ----------------------------------------------------------------------------
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def page_path(site: Path, url: str) -> Path:
+    """The file behind a site-relative URL such as `bases/` or `bases/base-2021-001/`."""
+    return site / url / "index.html" if url == "" or url.endswith("/") else site / url
+
+
+@cache
+def _parse(path: str, mtime_ns: int) -> BeautifulSoup:
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
+
+
+def soup(site: Path, url: str) -> BeautifulSoup:
+    """The parsed page at a site-relative URL (cached; do not modify the tree)."""
+    path = page_path(site, url)
+    assert path.is_file(), f"{url}: {path} is missing"
+    return _parse(str(path), path.stat().st_mtime_ns)
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return _parse(str(path), path.stat().st_mtime_ns)
+
+
+def text(node: Any) -> str:
+    """Visible text with whitespace collapsed."""
+    return re.sub(r"\s+", " ", node.get_text(" ", strip=True))
+
+
+def record_page_url(record: Any) -> str:
+    return f"{record.kind}/{record.id}/"
+
+
+def resolve(site: Path, page: Path, url: str) -> tuple[Path, str] | None:
+    """The file a same-site link points at (directory URLs -> index.html) and its fragment.
+
+    None for links that leave the site or are not files: other schemes, other hosts, fragment-only.
+    Root-absolute links (only 404.html has them: it is served at any depth) resolve against the root.
+    """
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith("//") or not parts.path:
+        return None
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        target = PurePosixPath(path.lstrip("/"))
+    else:
+        target = PurePosixPath(page.parent.relative_to(site).as_posix()) / path
+    resolved = _normalize(target)
+    file = site / resolved if resolved else site
+    if path.endswith("/") or file.is_dir():
+        file = file / "index.html"
+    return file, parts.fragment
+
+
+def _normalize(path: PurePosixPath) -> str:
+    out: list[str] = []
+    for part in path.parts:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            assert out, f"{path} climbs above the site root"
+            out.pop()
+        else:
+            out.append(part)
+    return "/".join(out)
+
+
+def manifest(folder: Path) -> dict[str, str]:
+    """sha256 of every file under `folder`, by POSIX path relative to it."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def copy_build_inputs(root: Path) -> None:
+    """A plain folder (not a git checkout) holding everything `build` reads."""
+    for name in BUILD_INPUTS:
+        source, target = REPO / name, root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy2(source, target)
+
+
+# -- Pagefind filter chunks ----------------------------------------------------------------------
+
+def pagefind_filters(site: Path) -> dict[str, dict[str, list[int]]]:
+    """Every Pagefind filter, order-independent: filter name -> value -> sorted page numbers."""
+    found: dict[str, dict[str, list[int]]] = {}
+    for path in sorted((site / "pagefind" / "filter").glob("*.pf_filter")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), path
+        (name, values), _ = _cbor(data, len(b"pagefind_dcd"))
+        found[name] = {value: sorted(pages) for value, pages in values}
+    return found
+
+
+def _cbor(data: bytes, at: int) -> tuple[Any, int]:
+    """A minimal CBOR decoder (integers, strings, arrays, maps): all a filter chunk holds."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        length = info
+    else:
+        size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+        length = int.from_bytes(data[at:at + size], "big")
+        at += size
+    if major == 0:
+        return length, at
+    if major in (2, 3):
+        chunk = data[at:at + length]
+        return (chunk.decode("utf-8") if major == 3 else chunk), at + length
+    if major == 4:
+        items = []
+        for _ in range(length):
+            item, at = _cbor(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        mapping = {}
+        for _ in range(length):
+            key, at = _cbor(data, at)
+            mapping[key], at = _cbor(data, at)
+        return mapping, at
+    raise AssertionError(f"unexpected CBOR major type {major} at byte {at - 1}")

@@ -1,0 +1,220 @@
+"""The built site in a real browser: Debian's chromium driven by Playwright, served from loopback.
+
+The machine has no network and Playwright never downloads a browser: `make test` installs Debian's
+chromium, and these tests fail (they do not skip) when it is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+from site_fixtures import SITE_NAME, page_path
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 15_000
+
+# One page of each type.
+PAGES = {"home": "", "directory": "bases/", "base": "bases/base-2021-001/", "revocation": "revocations/rev-2025-001/",
+         "circular": "circulars/circ-2025-001/", "plans": "plans/", "plan": "plans/plan-2026-cz-zjj/",
+         "stats": "stats/", "search": "search/", "policy": "policies/pol-2011-001/", "data": "data/"}
+
+
+AXE_PAGES = [pytest.param(path, id=name) for name, path in PAGES.items()]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site_dir: Path) -> Iterator[str]:
+    """The built site on a free loopback port, served by a threaded http.server."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site_dir)))
+    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium "
+                    "(apt-get install chromium); Playwright must not download a browser.", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Tab:
+    """A page in a fresh browser context that records what went wrong while it was used."""
+
+    page: Page
+    base: str
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> Page:
+        response = self.page.goto(self.base + path, wait_until="load")
+        assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
+        return self.page
+
+    def assert_no_errors(self) -> None:
+        """No console error, uncaught exception, failed response or outside request so far.
+
+        Waits for the network to settle first: scripts fetch after `load` (Material's bundle does).
+        """
+        self.page.wait_for_load_state("networkidle")
+        assert not self.errors, "\n".join(self.errors)
+
+    def watch(self) -> None:
+        page = self.page
+        page.on("console", lambda m: self.errors.append(f"{page.url}: console.error: {m.text}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"{page.url}: uncaught {e}"))
+        page.on("response", lambda r: self.errors.append(f"{page.url}: HTTP {r.status} for {r.url}")
+                if r.status >= 400 else None)
+
+
+@pytest.fixture
+def tab(browser: Browser, server: str) -> Iterator[Tab]:
+    context = browser.new_context(locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = Tab(context.new_page(), server)
+
+    def only_this_site(route: Route) -> None:
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            tab.errors.append(f"{tab.page.url}: request to another host: {route.request.url}")
+            route.abort()
+
+    context.route("**/*", only_this_site)
+    tab.watch()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def visible_rows(page: Page) -> list[dict[str, str]]:
+    """The directory rows a reader sees (laid out, not hidden), in table order."""
+    return page.eval_on_selector_all("#base-table tbody tr", """rows => rows
+        .filter(r => r.getClientRects().length > 0)
+        .map(r => ({district: r.dataset.district, status: r.dataset.status, name: r.dataset.name}))""")
+
+
+# -- pages and behaviour ---------------------------------------------------------------------------
+
+def test_debian_chromium_is_installed() -> None:
+    assert CHROMIUM.is_file(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)"
+
+
+def test_home_page(tab: Tab) -> None:
+    page = tab.open("")
+    assert SITE_NAME in page.title()
+    assert page.locator(".jxjy-home").is_visible()
+    assert page.locator("html").get_attribute("lang").startswith("zh")
+    tab.assert_no_errors()
+
+
+def test_directory_filters_by_district_and_status(tab: Tab) -> None:
+    page = tab.open("bases/")
+    count = page.locator("#filter-count")
+    total = page.locator("#base-table tbody tr").count()
+    assert total == 12
+    assert count.inner_text() == f"显示 {total} / {total} 个基地"
+    assert len(visible_rows(page)) == total
+
+    page.select_option("#filter-district", "武进区")
+    rows = visible_rows(page)
+    assert rows and {r["district"] for r in rows} == {"武进区"}
+    assert len(rows) == page.locator('#base-table tbody tr[data-district="武进区"]').count() == 2
+    assert count.inner_text() == f"显示 {len(rows)} / {total} 个基地"
+
+    page.select_option("#filter-district", "")
+    page.select_option("#filter-status", "已取消")
+    rows = visible_rows(page)
+    assert {r["status"] for r in rows} == {"已取消"}
+    assert {r["name"] for r in rows} == {"常州市数字技术专业技术人员继续教育基地", "常州市建设工程专业技术人员继续教育基地"}
+    assert count.inner_text() == f"显示 2 / {total} 个基地"
+
+    page.select_option("#filter-district", "武进区")
+    assert [r["name"] for r in visible_rows(page)] == ["常州市建设工程专业技术人员继续教育基地"]
+    assert count.inner_text() == f"显示 1 / {total} 个基地"
+    tab.assert_no_errors()
+
+
+def search(tab: Tab, query: str) -> Page:
+    page = tab.open("search/")
+    box = page.locator("input.pagefind-ui__search-input")
+    box.fill(query)
+    page.locator(".pagefind-ui__result-link").first.wait_for()
+    return page
+
+
+def test_search_finds_a_district_and_opens_the_result(tab: Tab) -> None:
+    page = search(tab, "武进")
+    first = page.locator(".pagefind-ui__result-link").first
+    href = first.get_attribute("href")
+    with page.expect_navigation(wait_until="load"):
+        first.click()
+    assert page.url != tab.base + "search/" and page.url.endswith(href)
+    assert "武进" in page.locator("article.md-content__inner").inner_text()
+    tab.assert_no_errors()
+
+
+def test_search_finds_a_document_number(tab: Tab) -> None:
+    page = search(tab, "常人社发〔2025〕23号")
+    found = page.locator('.pagefind-ui__result-link[href$="revocations/rev-2025-001/"]')
+    found.first.wait_for()  # results fill in as their fragments load
+    assert found.count() == 1
+    assert "常州市数字技术专业技术人员继续教育基地" in found.inner_text()
+    tab.assert_no_errors()
+
+
+@pytest.mark.parametrize("path", list(PAGES.values()), ids=list(PAGES))
+def test_page_loads_without_errors(tab: Tab, path: str) -> None:
+    tab.open(path)
+    if path == "search/":
+        tab.page.locator("input.pagefind-ui__search-input").wait_for()
+    tab.assert_no_errors()
+
+
+# -- accessibility ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_no_serious_accessibility_violation(tab: Tab, site_dir: Path, path: str) -> None:
+    if path == "data/" and not page_path(site_dir, path).is_file():
+        pytest.skip("the site has no data/ page")
+    page = tab.open(path)
+    if path == "search/":
+        page.locator("input.pagefind-ui__search-input").wait_for()
+    violations = Axe().run(page).response["violations"]
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
+            f"    {', '.join(map(str, n['target']))}: {n['html'][:160]}" for n in v["nodes"])
+        for v in serious)

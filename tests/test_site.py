@@ -1,0 +1,439 @@
+"""The built site, read as a reader sees it: statuses, links, disclosure elements, and no other host."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import feedparser
+import pytest
+
+from generator.refdata import divisions
+from generator.site.build import BuildError, build
+
+from conftest import AS_OF, REPO
+from site_fixtures import (
+    PAGEFIND_UNSTABLE,
+    SITE_NAME,
+    cn_date,
+    copy_build_inputs,
+    html_files,
+    manifest,
+    notice_records,
+    org_name,
+    page_path,
+    pagefind_filters,
+    record_page_url,
+    record_urls,
+    records,
+    registry_settings,
+    resolve,
+    soup,
+    soup_of,
+    text,
+)
+
+DISCLOSURE = ("索引号", "主题分类", "发文机关", "成文日期", "发文字号", "发布日期", "有效性")
+RECORD_IDS = sorted(r.id for r in notice_records())
+# Attributes that make a browser fetch or navigate to a URL.
+URL_ATTRS = ("href", "src", "srcset", "action", "formaction", "poster", "data", "background", "cite", "xlink:href")
+OTHER_HOST = re.compile(r"(^|[\s,])(https?:)?//", re.IGNORECASE)
+CSS_OTHER_HOST = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*((?:https?:)?//[^"')\s]*)""", re.IGNORECASE)
+JAVASCRIPT_URL = re.compile(r"javascript\s*:", re.IGNORECASE)
+
+
+def disclosure(page) -> dict[str, str]:
+    """The 政府信息公开要素 table: label -> value."""
+    table = page.select_one("table.jxjy-disclosure")
+    assert table is not None, "no 政府信息公开要素 table"
+    return {text(th): text(th.find_next_sibling("td")) for th in table.find_all("th")}
+
+
+def meta(page, name: str) -> str | None:
+    tag = page.find("meta", attrs={"name": name})
+    return tag.get("content") if tag is not None else None
+
+
+def follow(site: Path, url: str, link) -> Path:
+    """The file a link on the page at `url` points at; it must exist."""
+    assert link is not None and link.get("href"), f"{url}: link missing"
+    found = resolve(site, page_path(site, url), link["href"])
+    assert found is not None, f"{url}: {link['href']} leaves the site"
+    assert found[0].is_file(), f"{url}: {link['href']} -> {found[0]} does not exist"
+    return found[0]
+
+
+# -- bases --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("base, status", [pytest.param(base, status, id=base) for base, status in [
+    ("base-2013-001", "有效"),
+    ("base-2020-001", "有效"),
+    ("base-2020-002", "逾期未整改"),
+    ("base-2021-001", "已取消"),  # revoked after an overdue rectification
+    ("base-2019-001", "已取消"),  # revoked after failing re-inspection
+    ("base-2022-001", "整改中"),
+    ("base-2026-001", "公示中"),
+]])
+def test_base_page_shows_its_status_on_the_build_day(site_dir: Path, base: str, status: str) -> None:
+    line = soup(site_dir, f"bases/{base}/").select_one(".jxjy-status-line")
+    assert line is not None
+    assert text(line).replace(" ", "").startswith(f"当前状态：{status}")
+    assert text(line.select_one(".jxjy-status")) == status
+
+
+@pytest.mark.parametrize("base, revocation", [("base-2021-001", "rev-2025-001"), ("base-2019-001", "rev-2025-002")])
+def test_revoked_base_links_to_its_revocation_notice(site_dir: Path, base: str, revocation: str) -> None:
+    url = f"bases/{base}/"
+    line = soup(site_dir, url).select_one(".jxjy-status-line")
+    notice = records()[revocation].data
+    assert "已取消" in text(line)
+    assert cn_date(notice["written_on"]) in text(line)  # the day the qualification was revoked
+    target = follow(site_dir, url, line.find("a", href=True))
+    assert target == page_path(site_dir, f"revocations/{revocation}/")
+    page = soup_of(target)
+    assert text(page.select_one("h1.jxjy-title")) == notice["title"]
+    assert "取消" in notice["title"]
+    assert disclosure(page)["发文字号"] == notice["doc_number"]
+    facts = text(page.select_one(".jxjy-facts"))
+    assert notice["reason"] in facts and notice["announcement"]["medium"] in facts
+    # ... and the revocation links back to the base.
+    back = follow(site_dir, f"revocations/{revocation}/", page.select_one(".jxjy-facts a[href]"))
+    assert back == page_path(site_dir, url)
+
+
+def test_publicity_banner_shows_the_end_date(site_dir: Path) -> None:
+    banner = soup(site_dir, "bases/base-2026-001/").select_one(".jxjy-publicity")
+    assert banner is not None
+    assert "公示中" in text(banner)
+    assert "2026年12月4日" in text(banner.find("strong"))
+    assert soup(site_dir, "bases/base-2021-001/").select_one(".jxjy-publicity") is None
+
+
+def test_directory_lists_every_base_including_revoked_ones(site_dir: Path) -> None:
+    page = soup(site_dir, "bases/")
+    rows = {}
+    for row in page.select("#base-table tbody tr"):
+        cells = row.find_all("td")
+        rows[text(cells[0])] = (row, [text(c) for c in cells])
+    bases = [r for r in records().values() if r.kind == "bases"]
+    assert sorted(rows) == sorted(b.data["name"] for b in bases)
+    assert f"共 {len(bases)} 个培训基地" in text(page.select_one(".jxjy-directory"))
+    for base in bases:
+        row, cells = rows[base.data["name"]]
+        _, status, district, specialties, host, supervisor, _ = cells
+        assert follow(site_dir, "bases/", row.find("a")) == page_path(site_dir, record_page_url(base))
+        assert district == divisions()[base.data["district"]].name
+        assert specialties == "、".join(base.data["specialties"])
+        assert host == org_name(base.data["host"])
+        assert supervisor == org_name(base.data["supervisor"])
+        assert status.split()[0] == row["data-status"]
+    assert rows["常州市数字技术专业技术人员继续教育基地"][1][1] == "已取消 2025年3月18日"
+    assert rows["常州市建设工程专业技术人员继续教育基地"][1][1] == "已取消 2025年8月26日"
+    assert rows["常州市中小学教师继续教育基地"][1][1] == "逾期未整改"
+
+
+# -- plans, corrections --------------------------------------------------------------------------
+
+def plans_table(page, year: int) -> dict[str, list[str]]:
+    heading = page.find("h2", id=f"y{year}")
+    assert heading is not None and text(heading) == f"{year} 年度"
+    body = heading.find_next("table").find("tbody")
+    return {text(row.td): [text(td) for td in row.find_all("td")] for row in body.find_all("tr")}
+
+
+def test_plans_page_shows_missing_and_late_plans(site_dir: Path) -> None:
+    page = soup(site_dir, "plans/")
+    departments = {o.data["name"] for o in records().values()
+                   if o.kind == "organizations" and o.data["type"] == "行业主管部门"}
+    y2025, y2026 = plans_table(page, 2025), plans_table(page, 2026)
+    assert set(y2025) == set(y2026) == departments
+    assert org_name("org-cz-nyncj") == "常州市农业农村局"
+    assert y2025["常州市农业农村局"][1:] == ["未报送", "—", "—", "—"]
+    late = records()["plan-2026-cz-zjj"].data
+    assert y2026[org_name("org-cz-zjj")][1:4] == ["逾期报送", late["filed_on"], late["approved_on"]]
+    assert y2026[org_name("org-cz-zjj")][4] == late["title"]
+    assert y2026["常州市农业农村局"][1] == "按时报送"
+
+
+def test_corrected_notice_links_to_its_correction(site_dir: Path) -> None:
+    page = soup(site_dir, "evaluations/eval-2026-001/")
+    box = page.select_one(".jxjy-corrected")
+    assert box is not None and "更正" in text(box.select_one(".admonition-title"))
+    correction = records()["eval-2026-002"].data
+    assert f"被{correction['title']}（{correction['doc_number']}）更正" in text(box).replace(" ", "")
+    target = follow(site_dir, "evaluations/eval-2026-001/", box.find("a"))
+    assert target == page_path(site_dir, "evaluations/eval-2026-002/")
+    assert disclosure(page)["有效性"] != "现行有效"
+
+
+def test_correction_says_what_it_corrects(site_dir: Path) -> None:
+    page = soup(site_dir, "evaluations/eval-2026-002/")
+    box = page.select_one(".jxjy-corrects")
+    corrected = records()["eval-2026-001"].data
+    assert box is not None
+    assert f"本公告更正{corrected['title']}（{corrected['doc_number']}）" in text(box).replace(" ", "")
+    target = follow(site_dir, "evaluations/eval-2026-002/", box.find("a"))
+    assert target == page_path(site_dir, "evaluations/eval-2026-001/")
+    facts = text(page.select_one(".jxjy-facts"))
+    assert "整改期限 2026年9月30日" in facts
+
+
+# -- every record page ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("record_id", RECORD_IDS)
+def test_record_page_has_disclosure_meta_banner_footer_and_report_link(site_dir: Path, record_id: str) -> None:
+    record = records()[record_id]
+    data = record.data
+    url = record_page_url(record)
+    page = soup(site_dir, url)
+
+    values = disclosure(page)
+    assert set(DISCLOSURE) <= set(values)
+    assert values["索引号"] == data["index_number"]
+    assert values["发文机关"] == org_name(data["issuer"])
+    assert values["发文字号"] == data.get("doc_number", "—")
+    assert values["成文日期"] == cn_date(data["written_on"])
+    assert values["发布日期"] == cn_date(data["published_on"])
+    assert values["有效性"].startswith(data["validity"])
+
+    settings = registry_settings()
+    assert meta(page, "SiteName") == SITE_NAME
+    assert meta(page, "SiteIDCode") == str(settings["site_id_code"])
+    assert meta(page, "ColumnName") and meta(page, "ColumnType")
+    assert meta(page, "ArticleTitle") == data["title"]
+    assert meta(page, "PubDate") == f"{data['published_on']} 00:00"
+    assert meta(page, "ContentSource") == org_name(data["issuer"])
+
+    assert page.html.get("lang", "").startswith("zh")
+    assert "width=device-width" in (meta(page, "viewport") or "")
+    assert "示例数据" in text(page.select_one(".jxjy-sample-banner"))
+    footer = text(page.find("footer"))
+    assert f"网站标识码：{settings['site_id_code']}" in footer and "ICP" in footer
+
+    report = [a for a in page.find_all("a", href=True) if text(a) == "纠错"]
+    assert len(report) == 1, "one 纠错 link per record page"
+    href = report[0]["href"]
+    assert href.startswith(settings["error_report"])
+    query = parse_qs(urlsplit(href).query)
+    assert query["page"] == [url]
+    assert query["record"] == [record.path] and (REPO / record.path).is_file()
+
+
+def test_dates_read_as_chinese_dates(site_dir: Path) -> None:
+    page = soup(site_dir, "revocations/rev-2025-001/")
+    assert disclosure(page)["成文日期"] == "2025年3月18日"
+    assert text(page.select_one(".jxjy-signature")).endswith("2025年3月18日")
+    policy = soup(site_dir, "policies/pol-2011-001/")
+    # A document written before GB/T 9704-2012 is signed in Chinese numerals, as it was published.
+    assert text(policy.select_one(".jxjy-signature")).endswith("二〇一一年一月十七日")
+    assert disclosure(policy)["有效性"] == "现行有效"
+    assert disclosure(policy)["发文字号"] == "常人社发〔2011〕11号"
+
+
+def test_record_pages_show_their_history_from_git(site_dir: Path) -> None:
+    history = soup(site_dir, "bases/base-2021-001/").select_one(".jxjy-history")
+    assert history is not None and "新增" in text(history)
+
+
+# -- every page ----------------------------------------------------------------------------------
+
+def test_every_page_is_chinese_responsive_and_links_the_atom_feed(site_dir: Path) -> None:
+    problems = []
+    for path in html_files(site_dir):
+        page, rel = soup_of(path), path.relative_to(site_dir).as_posix()
+        if not page.html.get("lang", "").startswith("zh"):
+            problems.append(f"{rel}: html lang={page.html.get('lang')!r}")
+        if "width=device-width" not in (meta(page, "viewport") or ""):
+            problems.append(f"{rel}: no viewport meta")
+        for name in ("SiteName", "SiteIDCode", "ColumnName", "ColumnType"):
+            if not meta(page, name):
+                problems.append(f"{rel}: no <meta name={name}>")
+        feed = page.find("link", rel="alternate", type="application/atom+xml")
+        if feed is None:
+            problems.append(f"{rel}: no Atom <link rel=alternate>")
+        else:
+            found = resolve(site_dir, path, feed["href"])
+            if found is None or found[0] != site_dir / "atom.xml":
+                problems.append(f"{rel}: Atom link {feed['href']} is not atom.xml")
+        footer = page.find("footer")
+        if footer is None or "网站标识码" not in text(footer) or "ICP" not in text(footer):
+            problems.append(f"{rel}: footer without 网站标识码 and ICP")
+        # 404.html is Material's own page, rendered without page metadata: no sample banner.
+        if rel != "404.html" and page.select_one(".jxjy-sample-banner") is None:
+            problems.append(f"{rel}: no 示例数据 banner")
+    assert not problems, "\n".join(problems)
+
+
+def test_atom_feed_parses(site_dir: Path) -> None:
+    feed = feedparser.parse((site_dir / "atom.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert len(feed.entries) == len(RECORD_IDS)
+    assert {e.title for e in feed.entries} == {records()[i].data["title"] for i in RECORD_IDS}
+
+
+def test_no_page_loads_or_links_another_host_except_record_links(site_dir: Path) -> None:
+    allowed = record_urls()
+    report = registry_settings()["error_report"]
+    problems = []
+    for path in html_files(site_dir):
+        page, rel = soup_of(path), path.relative_to(site_dir).as_posix()
+        for tag in page.find_all(True):
+            for attr in URL_ATTRS:
+                value = tag.get(attr)
+                if not isinstance(value, str) or not OTHER_HOST.search(value.strip()):
+                    continue
+                # Outside links a reader may follow: a record's own URL, and the 纠错 form from mkdocs.yml.
+                if tag.name == "a" and attr == "href" and (value in allowed or value.startswith(report)):
+                    continue
+                problems.append(f"{rel}: <{tag.name} {attr}={value!r}>")
+        styles = [s.get_text() for s in page.find_all("style")] + [t["style"] for t in page.find_all(style=True)]
+        problems += [f"{rel}: CSS {url}" for css in styles for url in CSS_OTHER_HOST.findall(css)]
+    for path in sorted(site_dir.rglob("*.css")):
+        problems += [f"{path.relative_to(site_dir)}: {url}"
+                     for url in CSS_OTHER_HOST.findall(path.read_text(encoding="utf-8"))]
+    for path in [*html_files(site_dir), *site_dir.rglob("*.css")]:
+        if re.search(r"fonts\.(googleapis|gstatic)\.com", path.read_text(encoding="utf-8")):
+            problems.append(f"{path.relative_to(site_dir)}: Google Fonts")
+    # Our own script builds no outside URL (vendor bundles only run what our pages ask of them).
+    assert re.findall(r"https?://|[\"'`]//", (site_dir / "assets" / "site.js").read_text(encoding="utf-8")) == []
+    assert not problems, "\n".join(problems)
+
+
+def test_record_urls_are_links_never_embedded(site_dir: Path) -> None:
+    url = records()["rev-2025-002"].data["announcement"]["url"]
+    page = soup(site_dir, "revocations/rev-2025-002/")
+    links = page.find_all("a", href=url)
+    assert len(links) == 1 and text(links[0]) == "公告原文"
+    assert "noopener" in links[0]["rel"] and "noreferrer" in links[0]["rel"]
+    for path in html_files(site_dir):
+        for tag in soup_of(path).find_all(True):
+            assert not any(tag.get(a) == url for a in URL_ATTRS if not (tag.name == "a" and a == "href")), path
+
+
+def test_every_internal_link_resolves(site_dir: Path) -> None:
+    broken = []
+    for path in html_files(site_dir):
+        page, rel = soup_of(path), path.relative_to(site_dir).as_posix()
+        for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src")):
+            for node in page.find_all(tag, attrs={attr: True}):
+                url = node[attr].strip()
+                if url.startswith(("#", "mailto:", "tel:", "data:")):
+                    continue
+                found = resolve(site_dir, path, url)
+                if found is None:
+                    continue
+                target, fragment = found
+                if not target.is_file():
+                    broken.append(f"{rel}: <{tag} {attr}={url!r}> -> {target.relative_to(site_dir)} missing")
+                elif fragment and target.suffix == ".html" and soup_of(target).find(id=fragment) is None:
+                    broken.append(f"{rel}: <{tag} {attr}={url!r}> -> no id={fragment!r}")
+    assert not broken, "\n".join(broken)
+
+
+def test_no_javascript_url_anywhere(site_dir: Path) -> None:
+    # Vendor bundles (Material's assets/javascripts, Pagefind's *.js) are code, not URLs we write;
+    # every page, feed, data file, stylesheet and our own site.js is scanned.
+    scanned = [p for p in sorted(site_dir.rglob("*")) if p.is_file() and (
+        p.suffix in {".html", ".xml", ".json", ".csv", ".ics", ".css", ".txt", ".md"}
+        or p.relative_to(site_dir).as_posix() == "assets/site.js")]
+    assert len(scanned) > len(RECORD_IDS)
+    offenders = [p.relative_to(site_dir).as_posix() for p in scanned
+                 if JAVASCRIPT_URL.search(p.read_text(encoding="utf-8", errors="replace"))]
+    for path in html_files(site_dir):
+        for tag in soup_of(path).find_all(True):
+            for attr in URL_ATTRS:
+                value = tag.get(attr)
+                if isinstance(value, str) and JAVASCRIPT_URL.match(re.sub(r"[\s\x00-\x1f]", "", value)):
+                    offenders.append(f"{path.relative_to(site_dir)}: <{tag.name} {attr}={value!r}>")
+    assert not offenders, "\n".join(offenders)
+
+
+# -- the search index ----------------------------------------------------------------------------
+
+def test_search_index_is_complete(site_dir: Path) -> None:
+    bundle = site_dir / "pagefind"
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-worker.js", "pagefind-entry.json"):
+        assert (bundle / name).is_file(), name
+    assert list(bundle.glob("wasm.*.pagefind")), "no Pagefind wasm"
+    assert len(list(bundle.glob("pagefind.*.pf_meta"))) == 1
+    assert list((bundle / "index").glob("*.pf_index")) and list((bundle / "fragment").glob("*.pf_fragment"))
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["zh"]
+    indexed = [p for p in html_files(site_dir) if soup_of(p).find(attrs={"data-pagefind-body": True})]
+    assert entry["languages"]["zh"]["page_count"] == len(indexed) == len(RECORD_IDS)
+    filters = pagefind_filters(site_dir)
+    assert {"类别", "年份", "地区"} <= set(filters)
+    assert len(filters["地区"]["武进区"]) == 2
+    # The search page loads the bundle from this site.
+    box = soup(site_dir, "search/").find(id="search")
+    found = resolve(site_dir, page_path(site_dir, "search/"), box["data-bundle"] + "pagefind-ui.js")
+    assert found is not None and found[0] == bundle / "pagefind-ui.js"
+
+
+# -- building ------------------------------------------------------------------------------------
+
+def test_build_is_reproducible(site_dir: Path, tmp_path: Path) -> None:
+    again = build(REPO, as_of=AS_OF, site_dir=tmp_path / "site").site
+    first, second = manifest(site_dir), manifest(again)
+
+    def stable(files: dict[str, str]) -> dict[str, str]:
+        return {path: digest for path, digest in files.items() if not PAGEFIND_UNSTABLE.fullmatch(path)}
+
+    assert stable(first) == stable(second)
+    assert len(first) == len(second)
+    # Pagefind's filter chunks are written in a random order each run (see PAGEFIND_UNSTABLE); what
+    # they hold is the same.
+    assert pagefind_filters(site_dir) == pagefind_filters(again)
+
+
+@pytest.fixture(scope="module")
+def outside_git(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of what the build reads, in a plain folder (no git), built once with MkDocs."""
+    root = tmp_path_factory.mktemp("outside-git")
+    copy_build_inputs(root)
+    if shutil.which("git"):
+        inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                                capture_output=True, text=True)
+        assert inside.returncode != 0, f"{root} is inside a git checkout"
+    return root, build(root, as_of=AS_OF, site_dir=root / "site").site
+
+
+def test_site_builds_outside_git_without_history(outside_git: tuple[Path, Path]) -> None:
+    _, site = outside_git
+    history = soup(site, "bases/base-2021-001/").select_one(".jxjy-history")
+    assert "本页生成时未取得版本历史" in text(history)
+    assert text(soup(site, "bases/base-2021-001/").select_one(".jxjy-status")) == "已取消"
+
+
+def test_failed_validation_leaves_the_previous_site_untouched(outside_git: tuple[Path, Path]) -> None:
+    root, site = outside_git
+    before, generated = manifest(site), manifest(root / "build" / "docs")
+    record = root / "records" / "bases" / "base-2021-001.yaml"
+    original = record.read_text(encoding="utf-8")
+    assert original.count("written_on: 2021-08-17") == 1
+    record.write_text(original.replace("written_on: 2021-08-17", "written_on: 2021-02-30"), encoding="utf-8")
+    try:
+        with pytest.raises(BuildError) as caught:
+            build(root, as_of=AS_OF, site_dir=site)
+        assert caught.value.report is not None and caught.value.report.errors
+        assert "未生成网站" in str(caught.value)
+        assert manifest(site) == before
+        assert manifest(root / "build" / "docs") == generated
+        leftovers = sorted(p.name for p in site.parent.iterdir() if p.name.startswith(".site-") or p.name.endswith(".old"))
+        assert leftovers == []
+    finally:
+        record.write_text(original, encoding="utf-8")
+
+
+def test_properdocs_builds_the_same_pages(outside_git: tuple[Path, Path]) -> None:
+    root, site = outside_git
+    other = build(root, as_of=AS_OF, engine="properdocs", site_dir=root / "site-properdocs").site
+    pages = [p.relative_to(site).as_posix() for p in html_files(site)]
+    assert pages == [p.relative_to(other).as_posix() for p in html_files(other)]
+    different = [rel for rel in pages
+                 if str(soup_of(site / rel).select_one("article")) != str(soup_of(other / rel).select_one("article"))]
+    assert not different, "\n".join(different)

@@ -63,23 +63,38 @@ def generate(root: Path, *, as_of: date) -> tuple[Report, int]:
     if result.report.errors:
         raise BuildError(f"记录有 {len(result.report.errors)} 个错误，未生成网站", result.report)
     site = SiteContext(result.records, as_of, SchemaSet(), settings(root), history(root))
-    target = root / GENERATED
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(root / "docs", target)
-    if site.is_sample():  # the sample banner on hand-written pages too
-        for path in sorted(target.rglob("*.md")):
-            path.write_text(front_matter({"sample": True}) + path.read_text(encoding="utf-8"), encoding="utf-8")
-    count = 0
+    files: dict[str, bytes] = {}
+    sample = front_matter({"sample": True}).encode() if site.is_sample() else b""
+    for path in sorted((root / "docs").rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(root / "docs").as_posix()
+            # the sample banner on hand-written pages too
+            files[rel] = (sample if rel.endswith(".md") else b"") + path.read_bytes()
     for output in (*pages.plan(site), *exports.plan(site), *feeds.plan(site)):
-        path = target / output.path
+        files[output.path] = output.content if isinstance(output.content, bytes) else output.content.encode()
+    _sync(files, root / GENERATED)
+    return result.report, sum(path.endswith(".md") for path in files)
+
+
+def _sync(files: dict[str, bytes], target: Path) -> None:
+    """Make `target` hold exactly `files`, rewriting only what changed.
+
+    The folder itself is never removed: `jxjy serve` has the engine watching it, and a watcher
+    loses a folder that is deleted and created again.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(target.rglob("*"), reverse=True):
+        rel = path.relative_to(target).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    for rel, content in files.items():
+        path = target / rel
+        if path.is_file() and path.read_bytes() == content:
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(output.content, bytes):
-            path.write_bytes(output.content)
-        else:
-            path.write_text(output.content, encoding="utf-8")
-        count += output.path.endswith(".md")
-    return result.report, count
+        path.write_bytes(content)
 
 
 def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | None = None) -> Built:

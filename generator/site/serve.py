@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -19,13 +21,19 @@ def _snapshot(root: Path) -> dict[Path, float]:
     return {p: p.stat().st_mtime for folder in ("records", "docs") for p in (root / folder).rglob("*") if p.is_file()}
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None]) -> None:
     """Run `mkdocs serve` on build/docs and regenerate it whenever records/ or docs/ change.
 
     A change that breaks validation is reported and the last good pages stay served.
     """
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl+C, taking the engine down too
     engine = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"),
-                               "-a", f"127.0.0.1:{port}", "--no-livereload"])
+                               "-a", f"127.0.0.1:{port}"],
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     echo(f"预览地址：http://127.0.0.1:{port}/  （Ctrl+C 结束）")
     seen = _snapshot(root)
     try:

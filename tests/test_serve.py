@@ -1,0 +1,60 @@
+"""`jxjy serve`: the preview regenerates when a record changes, and keeps the last good pages."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from site_fixtures import copy_build_inputs
+
+BASE = "records/bases/base-2020-002.yaml"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait(check: Callable[[], bool], seconds: float = 40) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_serve_regenerates_on_a_record_change(tmp_path: Path) -> None:
+    copy_build_inputs(tmp_path)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/bases/base-2020-002/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--root", str(tmp_path), "--port", str(port),
+         "--as-of", "2026-11-26"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert _wait(lambda: "常州市中小学教师继续教育基地" in _fetch(url)), "the preview did not start"
+        record = tmp_path / BASE
+        record.write_text(record.read_text(encoding="utf-8").replace(
+            "name: 常州市中小学教师继续教育基地", "name: 常州市中小学教师继续教育基地（预览）"), encoding="utf-8")
+        assert _wait(lambda: "继续教育基地（预览）" in _fetch(url)), "the change was not picked up"
+        record.write_text(record.read_text(encoding="utf-8").replace("level: 市级", "level: 省级"), encoding="utf-8")
+        time.sleep(3)
+        assert "继续教育基地（预览）" in _fetch(url)  # a broken record keeps the last good pages
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert "[schema-enum]" in output and "仍显示上一版" in output

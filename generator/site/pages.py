@@ -111,6 +111,7 @@ def _home(site: SiteContext) -> Output:
         as_of=site.as_of, counts=[(s, counts[s]) for s in STATUSES if counts[s]],
         latest=[_row(site, source, n) for n in site.notices()[:15]],
         directory=href(source, DIRECTORY), feed=href(source, "atom.xml"),
+        submitting=href(source, "submitting.md"), rules=href(source, "rules.md"),
     ))
 
 

@@ -10,9 +10,12 @@ from typing import IO, Any
 
 import click
 
+from generator.changes import ChangesError, check_append_only, diff, render_json, render_markdown
 from generator.dates import default_as_of
+from generator.forms import TEMPLATE_DIR, write_forms
 from generator.new import new_record
 from generator.output import FORMATS, summary
+from generator.owners import check_authz, codeowners_is_current, load_teams, write_codeowners
 from generator.records import KINDS, RepositoryError
 from generator.schemas import SchemaSetupError
 from generator.site.build import ENGINES, BuildError, build, generate
@@ -127,6 +130,84 @@ def serve(root: Path, as_of: datetime | None, port: int) -> None:
             click.echo(FORMATS["text"](exc.report.diagnostics), nl=False)
         raise InputError(str(exc)) from None
     serve_site(root, as_of=_day(as_of), port=port, echo=click.echo)
+
+
+@cli.command("diff")
+@_root
+@_as_of
+@click.option("--check", is_flag=True,
+              help="只做只增检查：已发布的公告被修改、删除或改名，或编号被重复使用时以 1 退出。")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "text", "github"]), default=None,
+              help="变更报告为 markdown（默认）或 json；--check 的结果为 text（默认）或 github。")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写入文件而不是标准输出。")
+@click.argument("base")
+@click.argument("head", required=False)
+def diff_command(root: Path, as_of: datetime | None, check: bool, fmt: str | None, output: Path | None,
+                 base: str, head: str | None) -> None:
+    """比较两个版本（HEAD 缺省为工作区），用中文说明这次变更对公开网站意味着什么。"""
+    day = _day(as_of)
+    try:
+        if check:
+            diags = check_append_only(root, base, head, as_of=day)
+            text, code = FORMATS[fmt if fmt in ("text", "github") else "text"](diags), 1 if diags else 0
+        else:
+            report = diff(root, base, head, as_of=day)
+            text, code = (render_json(report) if fmt == "json" else render_markdown(report)), 0
+    except (ChangesError, RepositoryError, SchemaSetupError) as exc:
+        raise InputError(str(exc)) from None
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+    sys.exit(code)
+
+
+@cli.command("codeowners")
+@_root
+@_as_of
+@click.option("--check", is_flag=True, help="只检查 .github/CODEOWNERS 是否为最新，过期时以 1 退出。")
+def codeowners_command(root: Path, as_of: datetime | None, check: bool) -> None:
+    """由记录生成 .github/CODEOWNERS（机构的可提交人审核其记录，市人社局审核全部）。"""
+    try:
+        if check:
+            if not codeowners_is_current(root, as_of=_day(as_of)):
+                click.echo("错误：.github/CODEOWNERS 已过期，请运行 jxjy codeowners 重新生成", err=True)
+                sys.exit(1)
+            return
+        click.echo(write_codeowners(root, as_of=_day(as_of)).as_posix())
+    except RepositoryError as exc:
+        raise InputError(str(exc)) from None
+
+
+@cli.command("check-authz")
+@_root
+@click.option("--author", required=True, help="提交人的 GitHub 用户名（不带 @）。")
+@click.option("--base", required=True, help="目标分支，如 origin/main；所有者以它为准。")
+@click.option("--head", default=None, help="变更所在的提交（默认工作区）。")
+@click.option("--teams", "teams_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="团队成员名单（YAML 或 JSON：{\"@org/team\": [login, ...]}）。")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
+              help="输出格式。")
+def check_authz_command(root: Path, author: str, base: str, head: str | None, teams_file: Path, fmt: str) -> None:
+    """检查提交人是否有权修改这次变更涉及的每一条记录和文件。"""
+    try:
+        diags = check_authz(root, author=author, base=base, head=head, teams=load_teams(teams_file))
+    except (RepositoryError, ValueError, OSError) as exc:
+        raise InputError(str(exc)) from None
+    click.echo(FORMATS[fmt](diags), nl=False)
+    sys.exit(1 if diags else 0)
+
+
+@cli.command("forms")
+@_root
+@click.option("--check", is_flag=True, help="只检查，不写入；表单与 schema/ 不一致时以 1 退出。")
+def forms_command(root: Path, check: bool) -> None:
+    """由 schema/ 生成 .github/ISSUE_TEMPLATE/ 下的议题表单（认定申请、计划报送、纠错）。"""
+    for name in (stale := write_forms(root, check=check)):
+        click.echo(f"{TEMPLATE_DIR / name}: " + ("与 schema/ 不一致，请运行 jxjy forms" if check
+                                                 else "不是生成的表单，请确认是否应删除"), err=True)
+    sys.exit(1 if stale and check else 0)
 
 
 def main() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,6 +54,47 @@ class Repo:
         unregistered = {d.rule for d in report.diagnostics} - set(RULES)
         assert not unregistered, f"rule ids missing from RULES: {unregistered}"
         return report
+
+
+def copy_from_repo(root: Path, *names: str) -> None:
+    """Copy files and folders of this repository (paths relative to it) into `root`."""
+    for name in names:
+        source, target = REPO / name, root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy2(source, target)
+
+
+# Tests must not depend on the user's git configuration (signing, hooks, default branch).
+_GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+@dataclass
+class GitRepo(Repo):
+    """A git repository holding a copy of the sample, changed one commit at a time."""
+
+    def git(self, *args: str) -> str:
+        result = subprocess.run(["git", *args], cwd=self.root, env=_GIT_ENV, capture_output=True, text=True,
+                                check=True)
+        return result.stdout.strip()
+
+    def commit(self, message: str) -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+    @classmethod
+    def with_sample(cls, root: Path, *also: str) -> GitRepo:
+        """records/ (and the repository paths in `also`) committed as the first commit on main."""
+        copy_from_repo(root, "records", *also)
+        repo = cls(root)
+        repo.git("init", "-q", "-b", "main")
+        repo.git("config", "user.name", "测试")
+        repo.git("config", "user.email", "test@example.invalid")
+        repo.commit("Sample records")
+        return repo
 
 
 def found(report: Report, rule: str) -> list[Diagnostic]:

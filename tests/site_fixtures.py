@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-import shutil
 from datetime import date
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -17,7 +16,7 @@ from ruamel.yaml import YAML
 
 from generator.records import NOTICE_KINDS, load_repository
 
-from conftest import REPO
+from conftest import REPO, copy_from_repo
 
 SITE_NAME = "常州市专业技术人员继续教育公示平台"
 # What `build` needs besides the generator itself (mkdocs.yml's custom_dir is relative to mkdocs.yml).
@@ -144,13 +143,7 @@ def manifest(folder: Path) -> dict[str, str]:
 
 def copy_build_inputs(root: Path) -> None:
     """A plain folder (not a git checkout) holding everything `build` reads."""
-    for name in BUILD_INPUTS:
-        source, target = REPO / name, root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target)
-        else:
-            shutil.copy2(source, target)
+    copy_from_repo(root, *BUILD_INPUTS)
 
 
 # -- Pagefind filter chunks ----------------------------------------------------------------------

@@ -83,6 +83,12 @@ RULES: dict[str, str] = {
     "privacy-id-card": "error",
     "privacy-mobile": "error",
     "privacy-address": "error",
+    # between two versions (jxjy diff --check, jxjy check-authz)
+    "append-only-modified": "error",
+    "append-only-deleted": "error",
+    "id-reused": "error",
+    "authz-denied": "error",
+    "authz-unknown-owner": "error",
 }
 
 

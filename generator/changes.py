@@ -1,0 +1,703 @@
+"""What a change to records/ does: the change report of a pull request and the append-only check.
+
+Two states of the repository are compared: a git ref (the base, e.g. origin/main) and another
+ref or the working tree (the head). Files are matched by path only, as `git diff --no-renames`
+does: a renamed file is a deletion plus an addition, so a rename can never hide an edit.
+
+The report says what the public will see (base status, new notices, corrections, publicity
+periods), then the field-by-field changes, then the validation result of the head.
+
+The append-only check enforces that published notices are never edited, renamed or deleted in
+place: a published decision is corrected by a new record that `corrects` or `supersedes` it,
+so the public record keeps both versions. Organizations are reference data and may be edited.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from generator import dates
+from generator.diagnostics import Diagnostic, Location
+from generator.records import KIND_TITLES, NOTICE_KINDS, Record, RecordSet
+from generator.schemas import SchemaSet
+from generator.status import lifecycle
+from generator.validate import Result, check_repository
+
+# Fields of a published notice that may be fixed in place, as paths into the record. Only the
+# objection contact of a publicity period: it is how to reach the office (a phone number, an
+# address), not part of the decision, and a wrong number must be fixable while the period
+# runs, when a correcting notice would come too late. Everything else (title, 发文字号,
+# 索引号, dates, body, validity, ...) is the legal content of the notice and changes only
+# through a new record with `corrects` or `supersedes`.
+IN_PLACE_FIELDS: frozenset[tuple[str | int, ...]] = frozenset({("publicity", "contact")})
+
+# What one new notice of a kind is called in the public summary: 新增取消资格公告 1 份
+NOTICE_NOUNS = {
+    "bases": "基地认定公告",
+    "evaluations": "评估验收结果",
+    "revocations": "取消资格公告",
+    "circulars": "考核通报",
+    "commendations": "表彰决定",
+    "plans": "培训计划备案",
+    "policies": "政策文件",
+}
+
+# Fields every notice has that a correction necessarily changes: left out of "what was corrected"
+_ENVELOPE = frozenset({"id", "sample", "title", "doc_number", "issuer", "written_on", "published_on", "category",
+                       "index_number", "validity", "body", "corrects", "supersedes"})
+
+MAX_VALUE = 200  # characters of a value shown in the Markdown report
+MAX_CORRECTED = 10  # corrected fields listed under one correction
+GIT_TIMEOUT = 120  # seconds for one git command
+
+FieldPath = tuple[str | int, ...]
+
+
+class ChangesError(Exception):
+    """A ref cannot be resolved or git fails (exit 2); the message is Chinese."""
+
+
+class _Missing:
+    """A field that is absent on one side of a comparison."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+# -- the report's parts ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """A record as the report names it."""
+
+    kind: str
+    id: str
+    path: str
+    label: str  # a base's or organization's name, else the notice's title
+    published_on: str | None = None  # notices only
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    path: FieldPath  # e.g. ("announcement", "medium") or ("subjects", 0, "result")
+    title: str  # Chinese, e.g. 媒体公告 › 公告媒体, or 通报对象第 1 项 › 考核结果
+    old: Any  # MISSING when the field was added
+    new: Any  # MISSING when the field was removed
+
+    @property
+    def code(self) -> str:
+        """The path as written in YAML terms: subjects[0].result."""
+        return _code(self.path)
+
+
+@dataclass
+class RecordChange:
+    record: RecordRef  # as in the head
+    fields: list[FieldChange]  # empty when only comments or formatting changed
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    base_id: str  # the base's identity (first record of its correction chain)
+    name: str
+    old: str | None  # None: not listed at the base ref
+    new: str | None  # None: not listed in the head
+
+
+@dataclass(frozen=True)
+class Correction:
+    record: RecordRef  # the new record
+    target: RecordRef | None  # the corrected or superseded record (None when the id is unknown)
+    target_id: str
+    how: str  # 更正 / 替代
+    fields: list[FieldChange] = field(default_factory=list)  # what differs from the target, envelope aside
+
+
+@dataclass(frozen=True)
+class PublicityChange:
+    record: RecordRef
+    start: str | None
+    end: str | None
+    old_start: str | None
+    old_end: str | None
+
+
+@dataclass
+class ChangeReport:
+    base: str  # the ref as given
+    head: str | None  # None: the working tree
+    as_of: date
+    added: list[RecordRef] = field(default_factory=list)
+    removed: list[RecordRef] = field(default_factory=list)
+    changed: list[RecordChange] = field(default_factory=list)
+    other_files: list[str] = field(default_factory=list)  # changed paths that are not loaded records
+    statuses: list[StatusChange] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+    publicity: list[PublicityChange] = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    files: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # on the changed files of the head
+
+    @property
+    def new_notices(self) -> list[RecordRef]:
+        return [r for r in self.added if r.kind in NOTICE_KINDS]
+
+    @property
+    def withdrawn_notices(self) -> list[RecordRef]:
+        return [r for r in self.removed if r.kind in NOTICE_KINDS]
+
+
+# -- git -------------------------------------------------------------------------------------
+
+
+def _git(repo: Path, *args: str, binary: bool = False, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess:
+    if not repo.is_dir():
+        raise ChangesError(f"找不到仓库目录：{repo}")
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(repo), "-c", "core.quotePath=false", *args],
+            capture_output=True, timeout=GIT_TIMEOUT, env={**os.environ, "LC_ALL": "C", "LANGUAGE": "C"},
+            **({} if binary else {"encoding": "utf-8", "errors": "replace"}),
+        )
+    except FileNotFoundError:
+        raise ChangesError("找不到 git 命令，请先安装 git") from None
+    except subprocess.TimeoutExpired:
+        raise ChangesError(f"git {args[0]} 超时（{GIT_TIMEOUT} 秒）") from None
+    if result.returncode not in ok:
+        stderr = result.stderr if isinstance(result.stderr, str) else result.stderr.decode("utf-8", "replace")
+        detail = stderr.strip().splitlines()[-1] if stderr.strip() else f"退出码 {result.returncode}"
+        raise ChangesError(f"git {args[0]} 失败：{detail}")
+    return result
+
+
+def resolve(repo: Path, ref: str) -> str:
+    """The commit id of `ref`; ChangesError when it names no commit."""
+    if not ref or ref.startswith("-"):
+        raise ChangesError(f"无效的版本引用：「{ref}」")
+    result = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", ok=(0, 1, 128))
+    if "not a git repository" in result.stderr:
+        raise ChangesError(f"{repo} 不是 git 仓库")
+    if result.returncode != 0 or not result.stdout.strip():
+        raise ChangesError(f"找不到版本「{ref}」（分支、标签或提交编号）；CI 中请先 git fetch 该分支")
+    return result.stdout.strip()
+
+
+def records_at(repo: Path, ref: str, *, as_of: date) -> Result:
+    """Validate records/ as it is at `ref`.
+
+    Args:
+        repo: the repository (any folder inside its work tree).
+        ref: a branch, tag or commit.
+        as_of: the day that counts as today.
+
+    Returns:
+        check_repository's result; paths read records/<kind>/<id>.yaml. A ref without
+        records/ gives zero records.
+
+    Raises:
+        ChangesError: the ref is unknown or git fails.
+    """
+    commit = resolve(repo, ref)
+    tmp = Path(tempfile.mkdtemp(prefix="jxjy-ref-"))
+    try:
+        (tmp / "records").mkdir()
+        listed = _git(repo, "ls-tree", "--name-only", commit, "--", "records").stdout.strip()
+        if listed:
+            archive = _git(repo, "archive", "--format=tar", commit, "--", "records", binary=True).stdout
+            try:
+                with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                    tar.extractall(tmp, filter=_no_links)
+            except (tarfile.TarError, OSError) as exc:
+                raise ChangesError(f"无法导出版本「{ref}」的 records/：{exc}") from None
+        return check_repository(tmp, as_of=as_of)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _no_links(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """Extract as the "data" filter does, but keep every symlink inside the folder: it becomes a
+    dangling symlink, which load_repository reports (record-path) as it does in a work tree.
+    git archive writes no hard links; any other member is refused by the filter."""
+    if member.islnk():
+        return None
+    if member.issym():
+        member = member.replace(linkname=".link-not-followed", deep=False)
+    return tarfile.data_filter(member, dest)
+
+
+def changed_files(repo: Path, base: str, head: str | None) -> dict[str, str]:
+    """Paths under records/ that differ, each with A (added), M (modified) or D (deleted).
+
+    Renames count as a deletion plus an addition. With `head` None the working tree is compared,
+    untracked files (not ignored) included.
+    """
+    commits = [resolve(repo, base)] + ([resolve(repo, head)] if head is not None else [])
+    out = _git(repo, "diff", "--name-status", "--no-renames", "-z", *commits, "--", "records/").stdout
+    parts = out.split("\0")
+    found: dict[str, str] = {}
+    for status, path in zip(parts[0::2], parts[1::2], strict=False):
+        if path:
+            found[path] = {"A": "A", "D": "D"}.get(status[:1], "M")
+    if head is None:
+        untracked = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", "records/").stdout
+        for path in untracked.split("\0"):
+            if path:
+                found[path] = "A"
+    return dict(sorted(found.items()))
+
+
+def deleted_ids(repo: Path, ref: str) -> dict[str, str]:
+    """Every record id whose file was deleted in the history of `ref`, with the deleted path."""
+    out = _git(repo, "log", "--no-renames", "--diff-filter=D", "--name-only", "--format=", "-z",
+               resolve(repo, ref), "--", "records/").stdout
+    found: dict[str, str] = {}
+    for path in out.replace("\n", "\0").split("\0"):
+        if path.endswith(".yaml"):
+            found.setdefault(PurePosixPath(path).stem, path)
+    return found
+
+
+def is_fast_forward(repo: Path, old: str, new: str) -> bool:
+    """Whether `new` descends from `old`, i.e. deploying `new` rewrites no published history."""
+    result = _git(repo, "merge-base", "--is-ancestor", resolve(repo, old), resolve(repo, new), ok=(0, 1))
+    return result.returncode == 0
+
+
+# -- comparing records ----------------------------------------------------------------------
+
+
+def compare(old: Any, new: Any, path: FieldPath = ()) -> list[tuple[FieldPath, Any, Any]]:
+    """The differing leaves of two loaded records: mappings key by key, lists of mappings item by
+    item, anything else (scalars, lists of scalars) as one value."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        found = []
+        for key in [*old, *(k for k in new if k not in old)]:
+            found += compare(old.get(key, MISSING), new.get(key, MISSING), (*path, key))
+        return found
+    if isinstance(old, list) and isinstance(new, list) and any(isinstance(v, dict) for v in old + new):
+        found = []
+        for i in range(max(len(old), len(new))):
+            found += compare(old[i] if i < len(old) else MISSING, new[i] if i < len(new) else MISSING, (*path, i))
+        return found
+    if _same(old, new):
+        return []
+    return [(path, old, new)]
+
+
+def _same(a: Any, b: Any) -> bool:
+    # 1 == 1.0 == True in Python; a record that changes 1 to true has changed
+    return type(a) is type(b) and a == b
+
+
+def field_title(schemas: SchemaSet, kind: str, path: FieldPath) -> str:
+    """A field's Chinese title with its parents: 媒体公告 › 公告媒体, 通报对象第 2 项 › 考核结果."""
+    parts: list[str] = []
+    for i, step in enumerate(path):
+        if isinstance(step, int):
+            if parts:
+                parts[-1] += f"第 {step + 1} 项"
+        else:
+            parts.append(schemas.title(kind, path[: i + 1]))
+    return " › ".join(parts) or "记录"
+
+
+def _code(path: FieldPath) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _ref(record: Record) -> RecordRef:
+    data = record.data
+    label = data.get("name") if record.kind in ("bases", "organizations") else data.get("title")
+    published = data.get("published_on") if record.kind in NOTICE_KINDS else None
+    return RecordRef(record.kind, record.id, record.path, str(label or record.id),
+                     published if isinstance(published, str) else None)
+
+
+def _by_path(records: RecordSet) -> dict[str, Record]:
+    return {r.path: r for r in records.all}
+
+
+def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeReport:
+    """Compare records/ at `base` with `head` (a ref, or None for the working tree).
+
+    Raises:
+        ChangesError: a ref is unknown or git fails.
+        RepositoryError: the working tree has no records/ or a file cannot be read.
+    """
+    schemas = SchemaSet()
+    before = records_at(repo, base, as_of=as_of)
+    after = records_at(repo, head, as_of=as_of) if head is not None else check_repository(repo, as_of=as_of)
+    files = changed_files(repo, base, head)
+    old, new = _by_path(before.records), _by_path(after.records)
+    report = ChangeReport(base, head, as_of)
+    for path, status in files.items():
+        if status != "D" and path in new and path in old:
+            fields = [FieldChange(p, field_title(schemas, new[path].kind, p), a, b)
+                      for p, a, b in compare(old[path].data, new[path].data)]
+            report.changed.append(RecordChange(_ref(new[path]), fields))
+        elif status != "D" and path in new:
+            report.added.append(_ref(new[path]))
+        elif path in old and path not in new:
+            report.removed.append(_ref(old[path]))
+        else:  # unreadable, or outside records/<kind>/<id>.yaml: the validation section tells why
+            report.other_files.append(path)
+    report.statuses = _statuses(before.records, after.records, as_of)
+    report.corrections = _corrections(before.records, after.records, schemas)
+    report.publicity = _publicity(before.records, after.records)
+    diags = after.report.diagnostics
+    report.errors, report.warnings = len(after.report.errors), len(after.report.warnings)
+    report.files = after.files
+    touched = {p for p, s in files.items() if s != "D"}
+    report.diagnostics = [d for d in diags if d.location.path in touched]
+    return report
+
+
+def _statuses(before: RecordSet, after: RecordSet, as_of: date) -> list[StatusChange]:
+    old, new = _base_statuses(before, as_of), _base_statuses(after, as_of)
+    found = []
+    for base_id in sorted(old.keys() | new.keys()):
+        was, now = old.get(base_id, (None, None)), new.get(base_id, (None, None))
+        if was[1] != now[1]:
+            found.append(StatusChange(base_id, now[0] or was[0] or base_id, was[1], now[1]))
+    return found
+
+
+def _base_statuses(records: RecordSet, as_of: date) -> dict[str, tuple[str, str | None]]:
+    found = {}
+    for base in records.valid("bases"):
+        if records.identity(base.id) != base.id:
+            continue
+        life = lifecycle(base.id, records, as_of)
+        step = life.status_on(as_of)
+        found[base.id] = (str(life.base.data.get("name", base.id)), step.status if step else "未生效")
+    return found
+
+
+def _links(records: RecordSet) -> dict[tuple[str, str, str], Record]:
+    found = {}
+    for record in records.valid():
+        for key, how in (("corrects", "更正"), ("supersedes", "替代")):
+            target = record.data.get(key)
+            if isinstance(target, str):
+                found[(record.id, target, how)] = record
+    return found
+
+
+def _corrections(before: RecordSet, after: RecordSet, schemas: SchemaSet) -> list[Correction]:
+    old, new = _links(before), _links(after)
+    found = []
+    for (_, target_id, how), record in sorted(new.items()):
+        if (record.id, target_id, how) in old:
+            continue
+        target = after.get(target_id) or before.get(target_id)
+        fields = []
+        if target is not None:
+            fields = [FieldChange(p, field_title(schemas, record.kind, p), a, b)
+                      for p, a, b in compare(target.data, record.data) if p[0] not in _ENVELOPE]
+        found.append(Correction(_ref(record), _ref(target) if target else None, target_id, how, fields))
+    return found
+
+
+def _publicity(before: RecordSet, after: RecordSet) -> list[PublicityChange]:
+    found = []
+    for record in after.valid():
+        now = record.data.get("publicity") or {}
+        if not now:
+            continue
+        previous = before.get(record.id)
+        was = (previous.data.get("publicity") or {}) if previous is not None else {}
+        if (was.get("start"), was.get("end")) != (now.get("start"), now.get("end")):
+            found.append(PublicityChange(_ref(record), now.get("start"), now.get("end"),
+                                         was.get("start"), was.get("end")))
+    return found
+
+
+# -- the append-only check ------------------------------------------------------------------
+
+
+def published_on(record: Record, as_of: date) -> date | None:
+    """The day a notice was published when that is on or before `as_of`, else None."""
+    if record.kind not in NOTICE_KINDS:
+        return None
+    day = dates.parse(record.data.get("published_on"))
+    return day if day is not None and day <= as_of else None
+
+
+def check_append_only(repo: Path, base: str, head: str | None, *, as_of: date) -> list[Diagnostic]:
+    """Published notices at `base` stay as they are in `head`; ids are never reused.
+
+    A notice is published when it is in `base` with 发布日期 on or before `as_of`. Its file may
+    not be modified (except IN_PLACE_FIELDS), deleted or renamed. A record added in `head` may
+    not take an id that `base` holds at another path or that was deleted in `base`'s history.
+
+    Returns:
+        The diagnostics, located in the head's files (a deleted file at 1:1).
+
+    Raises:
+        ChangesError: a ref is unknown or git fails.
+        RepositoryError: the working tree has no records/ or a file cannot be read.
+    """
+    files = changed_files(repo, base, head)
+    if not files:
+        return []
+    schemas = SchemaSet()
+    before = records_at(repo, base, as_of=as_of)
+    after = records_at(repo, head, as_of=as_of) if head is not None else check_repository(repo, as_of=as_of)
+    old, new = _by_path(before.records), _by_path(after.records)
+    old_ids = {r.id: r for r in before.records.all}
+    found: list[Diagnostic] = []
+    history: dict[str, str] | None = None
+    for path, status in files.items():
+        record = old.get(path)
+        day = published_on(record, as_of) if record is not None else None
+        if status == "D" and record is not None and day is not None:
+            found.append(Diagnostic(
+                Location(path, 1, 1), "append-only-deleted", "error",
+                f"已发布的公告不能删除或改名：{KIND_TITLES[record.kind]}记录 {record.id} 已于 "
+                f"{dates.cn_date(day)}发布；请恢复该文件，撤销或更改请新建一条同类记录，"
+                f"用 corrects（更正）或 supersedes（替代）指向 {record.id}"))
+        elif status == "M" and record is not None and day is not None:
+            found += _modified(record, new.get(path), path, day, schemas)
+        elif status == "A":
+            stem = PurePosixPath(path).stem
+            earlier = old_ids.get(stem)
+            if earlier is not None and earlier.path != path:
+                found.append(Diagnostic(
+                    _id_location(new.get(path), path), "id-reused", "error",
+                    f"编号 {stem} 已被 {earlier.path} 使用；编号一经使用不再更换位置或重复使用，请另取新编号"))
+                continue
+            if history is None:
+                history = deleted_ids(repo, base)
+            if stem in history and stem not in old_ids:
+                found.append(Diagnostic(
+                    _id_location(new.get(path), path), "id-reused", "error",
+                    f"编号 {stem} 曾用于已删除的 {history[stem]}；编号一经使用不再重复使用，请另取新编号"))
+    return sorted(found)
+
+
+def _modified(record: Record, head: Record | None, path: str, day: date, schemas: SchemaSet) -> list[Diagnostic]:
+    fix = f"请新建一条同类记录，用 corrects（更正）或 supersedes（替代）指向 {record.id}"
+    if head is None:  # the head file no longer loads: the validation reports why
+        return [Diagnostic(Location(path, 1, 1), "append-only-modified", "error",
+                           f"已发布的公告（{dates.cn_date(day)}发布）不能直接修改；{fix}")]
+    found = []
+    allowed = "、".join(f"「{field_title(schemas, record.kind, p)}」" for p in sorted(IN_PLACE_FIELDS, key=str))
+    for field_path, _, _ in compare(record.data, head.data):
+        if any(field_path[: len(p)] == p for p in IN_PLACE_FIELDS):
+            continue
+        title = field_title(schemas, record.kind, field_path)
+        lead = "索引号一经发布永不改变，" if field_path[:1] == ("index_number",) else ""
+        found.append(Diagnostic(
+            head.at(*field_path), "append-only-modified", "error",
+            f"{lead}已发布的公告（{dates.cn_date(day)}发布）不能直接修改「{title}」；{fix}",
+            f"可直接修改的只有{allowed}"))
+    return found
+
+
+def _id_location(record: Record | None, path: str) -> Location:
+    return record.at("id") if record is not None and "id" in record.data else Location(path, 1, 1)
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+_MENTION = re.compile(r"@[A-Za-z0-9][\w./-]*")
+_MARKDOWN = re.compile(r"([\\`*_\[\]~|#!])")
+
+
+def md_text(value: Any, limit: int | None = MAX_VALUE) -> str:
+    """A value as inline Markdown that shows as written on GitHub: no HTML, links, emphasis,
+    table breaks or @mentions (an organization's submitters must not be pinged by a report)."""
+    text = _plain(value)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    out = []
+    last = 0
+    for match in _MENTION.finditer(text):
+        out.append(_escape(text[last: match.start()]))
+        out.append(f"`{match.group()}`")  # code spans are never mentions
+        last = match.end()
+    out.append(_escape(text[last:]))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    text = html.escape(text, quote=False)
+    text = _MARKDOWN.sub(r"\\\1", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def _plain(value: Any) -> str:
+    if value is MISSING:
+        return "（无）"
+    if value is None:
+        return "（空）"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+        return "、".join(_plain(v) for v in value) if value else "（空列表）"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _ref_md(ref: RecordRef) -> str:
+    return f"「{md_text(ref.label, None)}」（{ref.id}）"
+
+
+def _code_md(text: str) -> str:
+    return "`" + text.replace("`", "'") + "`"
+
+
+def render_markdown(report: ChangeReport) -> str:
+    """The change report as Chinese Markdown, for a pull-request comment."""
+    head = _code_md(report.head) if report.head is not None else "工作区（未提交的改动）"
+    lines = ["## 变更报告", "",
+             f"{_code_md(report.base)} → {head}，以 {dates.cn_date(report.as_of)}为准。", ""]
+    lines += ["### 公众将看到的变化", ""]
+    public = _public_lines(report)
+    lines += public or ["网站上公众可见的内容没有变化。"]
+    lines.append("")
+    lines += ["### 新增记录", ""]
+    lines += [f"- {KIND_TITLES[r.kind]}：{_ref_md(r)}，{_code_md(r.path)}" for r in report.added] or ["无。"]
+    lines.append("")
+    lines += ["### 修改记录", ""]
+    if not report.changed:
+        lines += ["无。", ""]
+    for change in report.changed:
+        lines += [f"#### {KIND_TITLES[change.record.kind]}：{_ref_md(change.record)}", "",
+                  _code_md(change.record.path), ""]
+        if not change.fields:
+            lines += ["只改动了注释或格式，内容不变。", ""]
+            continue
+        lines += ["| 字段 | 原值 | 新值 |", "|---|---|---|"]
+        lines += [f"| {md_text(f.title, None)}（{_code_md(f.code)}） | {md_text(f.old)} | {md_text(f.new)} |"
+                  for f in change.fields]
+        lines.append("")
+    lines += ["### 删除记录", ""]
+    lines += [f"- {KIND_TITLES[r.kind]}：{_ref_md(r)}，{_code_md(r.path)}" for r in report.removed] or ["无。"]
+    lines.append("")
+    if report.other_files:
+        lines += ["### 其他文件", "", "以下文件无法作为记录读取或不在记录目录结构内，见校验结果：", ""]
+        lines += [f"- {_code_md(p)}" for p in report.other_files]
+        lines.append("")
+    lines += ["### 校验结果", "",
+              f"已检查 {report.files} 个文件：{report.errors} 个错误，{report.warnings} 个警告。", ""]
+    if report.diagnostics:
+        lines += ["改动的文件上的问题：", ""]
+        for d in report.diagnostics:
+            level = "错误" if d.severity == "error" else "警告"
+            where = f"{d.location.path}:{d.location.line}:{d.location.col}"
+            lines.append(f"- {level} {_code_md(where)}：{md_text(d.text, None)}〔{_code_md(d.rule)}〕")
+        lines.append("")
+    elif report.errors or report.warnings:
+        lines += ["改动的文件上没有问题（其余问题在未改动的文件上）。", ""]
+    return "\n".join(lines)
+
+
+def _public_lines(report: ChangeReport) -> list[str]:
+    lines = []
+    for s in report.statuses:
+        name = md_text(s.name, None)
+        if s.old is None:
+            lines.append(f"- 新增基地「{name}」：{s.new}")
+        elif s.new is None:
+            lines.append(f"- 基地「{name}」不再列出（原为{s.old}）")
+        else:
+            lines.append(f"- 基地「{name}」：{s.old} → {s.new}")
+    notices = report.new_notices
+    if notices:
+        counts = Counter(r.kind for r in notices)
+        summary = "、".join(f"{NOTICE_NOUNS[k]} {counts[k]} 份" for k in NOTICE_KINDS if counts[k])
+        lines.append(f"- 新增{summary}：")
+        for r in sorted(notices, key=lambda r: (NOTICE_KINDS.index(r.kind), r.id)):
+            day = dates.parse(r.published_on)
+            when = ""
+            if day is not None:
+                when = f"，{dates.cn_date(day)}发布" if day <= report.as_of else f"，将于 {dates.cn_date(day)}发布"
+            lines.append(f"  - {KIND_TITLES[r.kind]}：{_ref_md(r)}{when}")
+    for c in report.corrections:
+        target = _ref_md(c.target) if c.target else c.target_id
+        lines.append(f"- {target}被{c.how}，见{_ref_md(c.record)}" + ("：" if c.fields else ""))
+        for f in c.fields[:MAX_CORRECTED]:
+            lines.append(f"  - {md_text(f.title, None)}：{md_text(f.old)} → {md_text(f.new)}")
+        if len(c.fields) > MAX_CORRECTED:
+            lines.append(f"  - 另有 {len(c.fields) - MAX_CORRECTED} 处改动")
+    for p in report.publicity:
+        period = f"公示期 {dates.cn_date(p.start)}至{dates.cn_date(p.end)}，公示截止 {dates.cn_date(p.end)}"
+        if p.old_end is not None and p.old_end != p.end:
+            period += f"（原截止 {dates.cn_date(p.old_end)}）"
+        lines.append(f"- {_ref_md(p.record)}：{period}")
+    for r in report.withdrawn_notices:
+        lines.append(f"- {KIND_TITLES[r.kind]}{_ref_md(r)}将从网站撤下")
+    return lines
+
+
+def render_json(report: ChangeReport) -> str:
+    """The change report as JSON (UTF-8 text, keys sorted)."""
+
+    def ref(r: RecordRef | None) -> dict[str, Any] | None:
+        if r is None:
+            return None
+        return {"kind": r.kind, "kind_title": KIND_TITLES[r.kind], "id": r.id, "path": r.path,
+                "label": r.label, "published_on": r.published_on}
+
+    def fieldchange(f: FieldChange) -> dict[str, Any]:
+        return {"path": list(f.path), "field": f.code, "title": f.title,
+                "old": None if f.old is MISSING else f.old, "new": None if f.new is MISSING else f.new,
+                "change": "added" if f.old is MISSING else "removed" if f.new is MISSING else "changed"}
+
+    data = {
+        "base": report.base,
+        "head": report.head,
+        "as_of": report.as_of.isoformat(),
+        "public": {
+            "statuses": [{"base": s.base_id, "name": s.name, "old": s.old, "new": s.new} for s in report.statuses],
+            "new_notices": [ref(r) for r in report.new_notices],
+            "corrections": [{"record": ref(c.record), "target": c.target_id, "target_record": ref(c.target),
+                             "how": c.how, "fields": [fieldchange(f) for f in c.fields]}
+                            for c in report.corrections],
+            "publicity": [{"record": ref(p.record), "start": p.start, "end": p.end,
+                           "old_start": p.old_start, "old_end": p.old_end} for p in report.publicity],
+            "withdrawn_notices": [ref(r) for r in report.withdrawn_notices],
+        },
+        "added": [ref(r) for r in report.added],
+        "removed": [ref(r) for r in report.removed],
+        "changed": [
+            {**(ref(c.record) or {}), "fields": [fieldchange(f) for f in c.fields]}
+            for c in report.changed
+        ],
+        "other_files": report.other_files,
+        "validation": {
+            "files": report.files,
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "diagnostics": [
+                {"path": d.location.path, "line": d.location.line, "col": d.location.col,
+                 "severity": d.severity, "rule": d.rule, "message": d.message, "hint": d.hint}
+                for d in report.diagnostics
+            ],
+        },
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+

@@ -124,6 +124,19 @@ def test_a_department_may_add_a_plan_for_itself(git_repo: OwnersRepo) -> None:
     assert git_repo.authz(BUREAU_MEMBER, base, head) == []
 
 
+def test_regenerating_codeowners_for_ones_own_record_is_allowed_but_editing_it_is_not(git_repo: OwnersRepo) -> None:
+    base = git_repo.commit("base")
+    _new_plan(git_repo, "plan-2027-cz-czj", "org-cz-czj")
+    git_repo.write(CODEOWNERS_PATH, codeowners(git_repo.root, as_of=AS_OF))
+    head = git_repo.commit("plan and the CODEOWNERS jxjy codeowners makes")
+    assert git_repo.authz(CZJ, base, head) == []
+    assert git_repo.authz(CZJ, base, None) == []
+    git_repo.write(CODEOWNERS_PATH, git_repo.text(CODEOWNERS_PATH) + "/records/ @czczj/kuaiji\n")
+    edited = git_repo.commit("hand-edited CODEOWNERS")
+    [denied] = git_repo.authz(CZJ, base, edited)
+    assert denied.location.path == CODEOWNERS_PATH and "该文件只能由维护者修改" in denied.message
+
+
 def test_a_department_may_not_add_a_plan_for_another(git_repo: OwnersRepo) -> None:
     base = git_repo.commit("base")
     rel = _new_plan(git_repo, "plan-2027-cz-gxj", "org-cz-gxj")

@@ -2,12 +2,14 @@
 
 The engine only ever sees files on disk (build/docs: a copy of docs/ plus generated pages and
 data), so MkDocs, ProperDocs or a successor that reads mkdocs.yml can build the same tree. The
-new site is built in a fresh folder beside site/ and swapped in only when everything succeeded:
-a failed validation or build leaves the last good site/ as it was.
+new site is built in a fresh folder beside site/ and swapped in, atomically on Linux, only when
+everything succeeded: a failed validation, a crash or a kill leaves the last good site/ as it was.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import subprocess
@@ -106,6 +108,7 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
     site_dir = (site_dir or root / "site").resolve()
     report, count = generate(root, as_of=as_of)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    _clear_stale(site_dir)
     fresh = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
@@ -132,11 +135,44 @@ def _run(command: list[str], env: dict[str, str], failure: str) -> None:
 
 
 def _swap(fresh: Path, site_dir: Path) -> None:
-    old = site_dir.with_name(site_dir.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if site_dir.exists():
-        site_dir.rename(old)
+    """Put `fresh` in place of `site_dir` in one step, so that no moment lacks a whole site.
+
+    On Linux renameat2(RENAME_EXCHANGE) swaps the two folders atomically; the old site then sits
+    at the temporary name and is removed (a kill before that leaves only a stale .site-* folder,
+    cleared by the next build). Elsewhere the swap falls back to two renames.
+    """
     fresh.chmod(0o755)
-    fresh.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    if not site_dir.exists():
+        fresh.rename(site_dir)
+    elif _exchange(fresh, site_dir):
+        shutil.rmtree(fresh, ignore_errors=True)
+    else:
+        old = site_dir.with_name(site_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        site_dir.rename(old)
+        fresh.rename(site_dir)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths with Linux renameat2; False where the call is unavailable."""
+    function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(b))
+
+
+def _clear_stale(site_dir: Path) -> None:
+    """Remove temporary folders left by builds that were killed before they could clean up."""
+    for stale in site_dir.parent.glob(".site-*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)

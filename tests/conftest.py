@@ -113,3 +113,15 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from generator.site.build import build
 
     return build(REPO, as_of=AS_OF, site_dir=tmp_path_factory.mktemp("site") / "site").site
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with a payload in many string fields, built once per run."""
+    from generator.site.build import build
+
+    from site_fixtures import write_hostile_records
+
+    root = tmp_path_factory.mktemp("hostile")
+    write_hostile_records(root)
+    return build(root, as_of=AS_OF).site

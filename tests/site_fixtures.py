@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import re
 from datetime import date
 from functools import cache
@@ -187,3 +188,46 @@ def _cbor(data: bytes, at: int) -> tuple[Any, int]:
             mapping[key], at = _cbor(data, at)
         return mapping, at
     raise AssertionError(f"unexpected CBOR major type {major} at byte {at - 1}")
+
+
+# -- hostile records -------------------------------------------------------------------------------
+
+# Each payload, if it ever ran, would set window.__pwned and raise a dialog (tests/test_browser.py).
+PAYLOADS = {
+    "script": "<script>window.__pwned=1;alert(1)</script>",
+    "breakout": '"><img src=x onerror="window.__pwned=2;alert(2)">',
+    "md-link": "[点我](javascript:window.__pwned=3)",
+    "attr-list": '标题 {: onclick="window.__pwned=4" }',
+    "title-breakout": "</title><script>window.__pwned=5</script>",
+    "entities": "&lt;script&gt;window.__pwned=6&lt;/script&gt;",
+    "svg": '<svg onload="window.__pwned=7"><a href="javascript:window.__pwned=8">x</a></svg>',
+    "template": "{{ config.extra }}{% raw %}",
+    "bidi-looking": "\u0645\u0631\u062d\u0628\u0627 abc",  # right-to-left text without control characters
+}
+HOSTILE_BASE = "records/bases/base-2020-002.yaml"
+
+
+def _set(root: Path, rel: str, line_start: str, value: str) -> None:
+    """Replace the line starting with `line_start` by `key: "<value>"` (JSON quoting is valid YAML)."""
+    path = root / rel
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith(line_start))
+    key = line_start.split(":")[0]
+    lines[index] = f"{key}: {json.dumps(value, ensure_ascii=False)}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_hostile_records(root: Path) -> None:
+    """Build inputs under `root` whose string fields carry every payload (still valid records)."""
+    copy_build_inputs(root)
+    _set(root, HOSTILE_BASE, "name:", PAYLOADS["script"] + PAYLOADS["title-breakout"])
+    _set(root, HOSTILE_BASE, "title:", PAYLOADS["title-breakout"] + PAYLOADS["breakout"])
+    _set(root, HOSTILE_BASE, "address:", PAYLOADS["breakout"] + PAYLOADS["md-link"])
+    body = root / HOSTILE_BASE
+    text = body.read_text(encoding="utf-8")
+    body.write_text(text.replace("body: |\n", "body: |\n" + "".join(f"  {p}\n\n" for p in PAYLOADS.values()), 1),
+                    encoding="utf-8")
+    _set(root, "records/organizations/org-zl-jsfz.yaml", "name:", PAYLOADS["attr-list"] + PAYLOADS["script"])
+    _set(root, "records/revocations/rev-2025-001.yaml", "  medium:", PAYLOADS["breakout"] + PAYLOADS["svg"])
+    _set(root, "records/circulars/circ-2025-002.yaml", "    note:", PAYLOADS["md-link"] + PAYLOADS["entities"])
+    _set(root, "records/commendations/comm-2026-001.yaml", "award:", PAYLOADS["svg"])

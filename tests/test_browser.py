@@ -218,3 +218,41 @@ def test_no_serious_accessibility_violation(tab: Tab, site_dir: Path, path: str)
         f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
             f"    {', '.join(map(str, n['target']))}: {n['html'][:160]}" for n in v["nodes"])
         for v in serious)
+
+
+# -- payloads in records never run -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile_server(hostile_site: Path) -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(hostile_site)))
+    thread = threading.Thread(target=httpd.serve_forever, name="hostile-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+def test_no_payload_runs_on_any_page(browser: Browser, hostile_site: Path, hostile_server: str) -> None:
+    """Every generated page of a site whose records carry script payloads, opened in Chromium."""
+    context = browser.new_context(locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    ran: list[str] = []
+    page.on("dialog", lambda d: (ran.append(f"{page.url}: dialog {d.message!r}"), d.dismiss()))
+    try:
+        pages = sorted(p.relative_to(hostile_site).as_posix() for p in hostile_site.rglob("*.html"))
+        assert len(pages) > 40
+        for rel in pages:
+            page.goto(hostile_server + rel, wait_until="load")
+            if page.evaluate("window.__pwned !== undefined"):
+                ran.append(f"{rel}: window.__pwned = {page.evaluate('window.__pwned')}")
+            links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)"
+                                  ".filter(h => /^\\s*(javascript|data|vbscript):/i.test(h))")
+            if links:
+                ran.append(f"{rel}: dangerous links {links}")
+    finally:
+        context.close()
+    assert not ran, "\n".join(ran)

@@ -9,7 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 
 from generator.diagnostics import Diagnostic
@@ -20,6 +20,14 @@ if TYPE_CHECKING:
     from referencing._core import Resolver
 
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+# JSON Schema counts 2025.0 as an integer; a year, a count or an hour total written as a float is a
+# typing slip in YAML, so only real integers pass (bool is never one).
+Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
 RULE_KEYWORD = "x-jxjy-rule"  # a schema node naming the rule its pattern failure belongs to
 
 _TYPE_NAMES = {
@@ -62,7 +70,7 @@ class SchemaSet:
         )
         self._check_formats()
         self.validators = {
-            kind: Draft202012Validator(
+            kind: Validator(
                 self.documents[f"{name}.schema.json"],
                 registry=self.registry,
                 format_checker=FORMAT_CHECKER,

@@ -42,6 +42,9 @@ Path = tuple[str | int, ...]
 # (Trojan Source: bidi overrides; zero-width spaces inside names and 发文字号).
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _TAB = re.compile("\t")
+# The only numbers a record may hold: plain decimals. 0x1F, 0o17, 1_000, 017 and 1e3 all resolve
+# to numbers in YAML and read back as something the writer did not mean.
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _YAML = YAML(typ="safe")  # C parser when ruamel.yaml.clib is installed; YAML 1.2 typing
@@ -264,6 +267,10 @@ def _value(event: Any, line: int, col: int) -> Any:
     tag = _RESOLVER.resolve(ScalarNode, event.value, (True, False))
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         return event.value
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and not _DECIMAL.fullmatch(event.value):
+        raise LoadError(line, col, "yaml-number",
+                        f"数值「{event.value}」须写成普通十进制数，如 2025 或 1.5"
+                        "（不支持十六进制、八进制、下划线分隔、前导零和科学计数法；如是文本请加引号）")
     value = _CONSTRUCTOR.construct_object(ScalarNode(tag, event.value, event.start_mark, event.end_mark))
     if isinstance(value, float) and not math.isfinite(value):
         raise LoadError(line, col, "yaml-number", f"不支持的数值「{event.value}」")

@@ -33,13 +33,15 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                             "每年只备案一份；后报送的如是修改，请用 corrects 或 supersedes 指向先报送的那份")
     # A plan the schema rejected was still filed: do not also call its department missing.
     filed_keys = set(filed) | {
-        (p.data.get("department"), p.data.get("year")) for p in ctx.records.all if p.kind == "plans"
+        (p.data.get("department"), p.data.get("year")) for p in ctx.records.all
+        if p.kind == "plans" and isinstance(p.data.get("department"), str) and isinstance(p.data.get("year"), int)
     }
     yield from _missing(ctx, filed_keys)
 
 
 def _missing(ctx: Context, filed: set[tuple[object, object]]) -> Iterator[Diagnostic]:
-    years = [year for _, year in filed if isinstance(year, int)]
+    # Only years the schema would accept start the count: a rejected plan dated 0 or 1e9 must not.
+    years = [year for _, year in filed if isinstance(year, int) and not isinstance(year, bool) and 2000 <= year <= 2100]
     if not years:
         return
     listed = {

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test clean
+.PHONY: site test fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ site: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	$(BIN)/python -m pytest
+
+# The fuzz tests with a long budget (make test runs them with a small one).
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(VENV)/.installed-test
+	JXJY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -q
 
 clean:
 	rm -rf $(VENV) site site.old build

@@ -1,0 +1,227 @@
+"""Property-based fuzzing: no input, however broken, makes the loader or the validator crash.
+
+The loader must turn anything that is not a plain YAML mapping into a located, Chinese LoadError;
+the whole pipeline (load, schema, rules) must turn any record into a report of located diagnostics.
+Budgets: JXJY_FUZZ_EXAMPLES sets max_examples for every test here (unset: a small budget that keeps
+`make test` fast; `make fuzz` runs thousands). The example database is off; a failure prints the
+falsifying example and a @reproduce_failure blob.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from generator.diagnostics import Report
+from generator.rules import RULES
+from generator.validate import check_repository
+from generator.yamlio import Document, LoadError, load_document
+
+from conftest import AS_OF, REPO
+
+CJK = re.compile("[\u4e00-\u9fff]")
+TIME_LIMIT = 5.0  # seconds per call: a safety invariant against hangs, not a benchmark
+
+
+def _budget(default: int) -> int:
+    value = os.environ.get("JXJY_FUZZ_EXAMPLES")
+    return int(value) if value else default
+
+
+def _settings(default: int) -> settings:
+    return settings(
+        max_examples=_budget(default),
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+
+
+LOADER = _settings(150)
+PIPELINE = _settings(40)
+
+SAMPLES: dict[str, bytes] = {
+    p.relative_to(REPO).as_posix(): p.read_bytes() for p in sorted((REPO / "records").glob("*/*.yaml"))
+}
+_SAFE = YAML(typ="safe")
+SAMPLE_DATA: dict[str, dict[str, Any]] = {rel: _SAFE.load(raw) for rel, raw in SAMPLES.items()}
+
+# Pieces of YAML syntax, typing traps and hostile characters, joined at random.
+FRAGMENTS = [
+    "a:", "id:", "name:", " ", "  ", "\n", "- ", "[", "]", "{", "}", ",", ": ", "&x ", "*x", "!tag ", "!!str ",
+    "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "---\n", "...\n", "'", '"', "\\", "\\u202e", "\t", "#", "|", ">",
+    "2024-02-30", "2024-2-3", "no", "yes", "0o17", "0x1F", "1e400", ".nan", ".inf", "-.inf", "~", "null",
+    "<<:", "? ", "@", "`", "常州市人力资源和社会保障局", "常人社发〔2024〕41号", "\u202e", "\u200b", "\ufeff",
+    "\x00", "\x85", "\r", "\r\n", "\u2028",
+]
+yamlish = st.lists(
+    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), max_size=40,
+).map("".join)
+
+
+@st.composite
+def mutated_bytes(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A sample record, with a few byte ranges deleted, inserted or replaced."""
+    rel = draw(st.sampled_from(sorted(SAMPLES)))
+    data = bytearray(SAMPLES[rel])
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["delete", "insert", "replace"]))
+        start = draw(st.integers(0, len(data)))
+        end = start if op == "insert" else draw(st.integers(start, min(len(data), start + 64)))
+        piece = b"" if op == "delete" else draw(st.one_of(
+            st.binary(max_size=16),
+            st.sampled_from(FRAGMENTS).map(lambda s: s.encode("utf-8")),
+        ))
+        data[start:end] = piece
+    return rel, bytes(data)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=10,
+)
+
+
+def _paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if path:
+        yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _paths(value, (*path, index))
+
+
+@st.composite
+def mutated_data(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A sample record with one field's value (at any depth) replaced by a JSON-ish value, dumped by ruamel."""
+    rel = draw(st.sampled_from(sorted(SAMPLE_DATA)))
+    data = copy.deepcopy(SAMPLE_DATA[rel])
+    path = draw(st.sampled_from(list(_paths(data))))
+    parent = data
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = draw(json_values)
+    return rel, _dump(data)
+
+
+def _dump(data: dict[str, Any]) -> bytes:
+    dumper = YAML(typ="safe")
+    dumper.default_flow_style = False
+    stream = io.BytesIO()
+    dumper.dump(data, stream)
+    return stream.getvalue()
+
+
+def check_load(raw: bytes) -> Document | LoadError:
+    """Load `raw`; any exception but LoadError propagates and fails the test."""
+    start = time.monotonic()
+    try:
+        result: Document | LoadError = load_document(raw)
+    except LoadError as exc:
+        assert exc.line >= 1 and exc.col >= 1, (exc.line, exc.col, exc.rule)
+        assert exc.rule in RULES, exc.rule
+        assert CJK.search(exc.message), exc.message
+        result = exc
+    else:
+        assert isinstance(result.data, dict)
+        assert json.loads(json.dumps(result.data, allow_nan=False)) == result.data  # plain JSON types only
+        for path in (*result.values, *result.keys):
+            line, col = result.locate(path)
+            assert line >= 1 and col >= 1, (path, line, col)
+    assert time.monotonic() - start < TIME_LIMIT
+    return result
+
+
+@LOADER
+@given(st.binary(max_size=2000))
+def test_loader_on_arbitrary_bytes(raw: bytes) -> None:
+    check_load(raw)
+
+
+@LOADER
+@given(yamlish)
+def test_loader_on_yamlish_text(text: str) -> None:
+    check_load(text.encode("utf-8"))
+
+
+@LOADER
+@given(mutated_bytes())
+def test_loader_on_mutated_records(case: tuple[str, bytes]) -> None:
+    check_load(case[1])
+
+
+@pytest.fixture(scope="module")
+def fuzz_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the sample for all examples; each example restores the file it overwrote."""
+    root = tmp_path_factory.mktemp("fuzz")
+    shutil.copytree(REPO / "records", root / "records")
+    return root
+
+
+def check_pipeline(root: Path, rel: str, raw: bytes) -> Report:
+    """Validate the sample with `rel` replaced by `raw`: a report of located diagnostics, never a crash."""
+    target = root / rel
+    try:
+        target.write_bytes(raw)
+        start = time.monotonic()
+        report = check_repository(root, as_of=AS_OF).report
+        assert time.monotonic() - start < TIME_LIMIT
+    finally:
+        target.write_bytes(SAMPLES[rel])
+    for d in report.diagnostics:
+        assert d.location.path.startswith("records/"), d
+        assert d.location.line >= 1 and d.location.col >= 1, d
+        assert d.rule in RULES, d
+        assert CJK.search(d.message), d
+    loaded = check_load(raw)
+    if isinstance(loaded, LoadError):  # a file that cannot be loaded is reported where the loader said
+        where = (rel, loaded.line, loaded.col, loaded.rule)
+        assert where in {(d.location.path, d.location.line, d.location.col, d.rule) for d in report.diagnostics}
+    return report
+
+
+@PIPELINE
+@given(mutated_bytes())
+def test_validator_on_mutated_records(fuzz_root: Path, case: tuple[str, bytes]) -> None:
+    check_pipeline(fuzz_root, *case)
+
+
+@PIPELINE
+@given(mutated_data())
+def test_validator_on_mutated_values(fuzz_root: Path, case: tuple[str, bytes]) -> None:
+    check_pipeline(fuzz_root, *case)
+
+
+# Values the fuzzer once found crashing the plans rule (TypeError, ValueError) or flooding it with
+# thousands of plan-missing warnings; kept as fixed cases so they stay fixed at any budget.
+PLAN = "records/plans/plan-2025-cz-czj.yaml"
+
+
+@pytest.mark.parametrize("field, value, rule", [
+    ("department", ["org-x"], "schema-type"), ("department", {"a": 1}, "schema-type"),
+    ("year", 0, "schema-range"), ("year", -5, "schema-range"), ("year", 10**9, "schema-range"),
+    ("year", False, "schema-type"), ("year", True, "schema-type"), ("year", 2025.0, "schema-type"),
+])
+def test_plans_rule_survives_rejected_plans(fuzz_root: Path, field: str, value: Any, rule: str) -> None:
+    data = copy.deepcopy(SAMPLE_DATA[PLAN])
+    data[field] = value
+    report = check_pipeline(fuzz_root, PLAN, _dump(data))
+    assert [d.rule for d in report.diagnostics if d.location.path == PLAN] == [rule]
+    assert sum(d.rule == "plan-missing" for d in report.diagnostics) <= 1

@@ -4,20 +4,32 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test fuzz clean
+.PHONY: site test fuzz lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Reinstall when the dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+# Installs come from the hash-pinned locks in requirements/ (what the tests ran against), then the
+# project itself without dependencies; reinstall when a lock changes. `make lock` updates them.
+$(VENV)/.installed: requirements/site.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/site.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test]'
+$(VENV)/.installed-test: requirements/test.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/test.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
+
+# Re-resolve pyproject.toml's ranges to the newest releases and record their hashes.
+LOCK_VENV := .venv-lock
+COMPILE   := $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --all-build-deps \
+             --strip-extras --no-emit-index-url --no-emit-find-links --upgrade
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install -q pip-tools)
+	$(COMPILE) -o requirements/site.txt pyproject.toml
+	$(COMPILE) --extra test -o requirements/test.txt pyproject.toml
 
 # Validate, generate build/docs, build into a fresh folder, index, swap it in: a failed build
 # leaves the last good site/ as it was.

@@ -12,6 +12,7 @@ import click
 
 from generator.changes import ChangesError, check_append_only, diff, render_json, render_markdown
 from generator.dates import default_as_of
+from generator.examine import default_cache_dir
 from generator.forms import TEMPLATE_DIR, write_forms
 from generator.new import new_record
 from generator.output import FORMATS, summary
@@ -46,6 +47,14 @@ def _root(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def _cache(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--cache/--no-cache", default=True, show_default=True,
+        help="记住每个文件的解析和 schema 结论（按内容的哈希，存于仓库之外的 JXJY_CACHE_DIR 或"
+             " ~/.cache/jxjy-registry），未改动的文件不再解析；跨记录规则每次都全部运行。",
+    )(func)
+
+
 def _day(value: datetime | None) -> date:
     return value.date() if value else default_as_of()
 
@@ -62,14 +71,17 @@ def cli() -> None:
               show_default=True, help="输出格式。")
 @click.option("--strict", is_flag=True, help="有警告也以 1 退出。")
 @_as_of
+@_cache
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(root: Path, fmt: str, strict: bool, as_of: datetime | None, paths: tuple[Path, ...]) -> None:
+def validate(root: Path, fmt: str, strict: bool, as_of: datetime | None, cache: bool,
+             paths: tuple[Path, ...]) -> None:
     """校验 records/ 下的记录；给出 PATH 时只报告这些文件（引用仍按全部记录检查）。
 
     退出码：0 无错误；1 有错误（--strict 时含警告）；2 用法或读写问题。
     """
     try:
-        result = check_repository(root, as_of=_day(as_of), only=paths)
+        result = check_repository(root, as_of=_day(as_of), only=paths,
+                                  cache_dir=default_cache_dir() if cache else None)
     except (RepositoryError, SchemaSetupError) as exc:
         raise InputError(str(exc)) from None
     diags = result.report.diagnostics
@@ -102,10 +114,12 @@ def new(root: Path, as_of: datetime | None, record_id: str | None, kind: str) ->
               help="站点引擎（都读取 mkdocs.yml）。")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录（默认 <root>/site）。")
-def build_command(root: Path, as_of: datetime | None, engine: str, site_dir: Path | None) -> None:
+@_cache
+def build_command(root: Path, as_of: datetime | None, engine: str, site_dir: Path | None, cache: bool) -> None:
     """校验记录并生成网站；有错误时不改动原有的 site/。"""
     try:
-        built = build(root, as_of=_day(as_of), engine=engine, site_dir=site_dir)
+        built = build(root, as_of=_day(as_of), engine=engine, site_dir=site_dir,
+                      cache_dir=default_cache_dir() if cache else None)
     except BuildError as exc:
         if exc.report is not None:
             click.echo(FORMATS["text"](exc.report.diagnostics), nl=False)

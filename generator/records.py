@@ -47,12 +47,15 @@ class Record:
     path: str  # POSIX, relative to the root
     doc: Document
     valid: bool = True  # False once the schema has rejected it: rules then skip it
+    source: Path | None = None  # the file, read again to locate a problem when `doc` has no positions
 
     @property
     def data(self) -> dict[str, Any]:
         return self.doc.data
 
     def at(self, *path: str | int, key: bool = False) -> Location:
+        if not self.doc.values and self.source is not None:  # remembered data: positions on demand
+            self.doc = load_document(self.source.read_bytes())
         line, col = self.doc.locate(path, key=key)
         return Location(self.path, line, col)
 
@@ -135,10 +138,25 @@ def load_repository(root: Path) -> tuple[list[Record], list[Diagnostic], int]:
     Raises:
         RepositoryError: when records/ is missing or a file cannot be read.
     """
+    found, diagnostics, files = find_records(root)
+    records: list[Record] = []
+    for path, rel in found:
+        try:
+            doc = load_document(read_record(path, rel))
+        except LoadError as exc:
+            diagnostics.append(Diagnostic(Location(rel, exc.line, exc.col), exc.rule, "error", exc.message))
+            continue
+        records.append(Record(path.parent.name, path.stem, rel, doc))
+    return records, diagnostics, files
+
+
+def find_records(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic], int]:
+    """Every well-placed record file under `root`/records with its POSIX path relative to `root`,
+    a record-path error for each misplaced one, and the number of files seen."""
     records_dir = root / "records"
     if not records_dir.is_dir():
         raise RepositoryError(f"找不到记录目录：{records_dir}")
-    records: list[Record] = []
+    found: list[tuple[Path, str]] = []
     diagnostics: list[Diagnostic] = []
     files = 0
     for path in _walk(records_dir):
@@ -147,18 +165,16 @@ def load_repository(root: Path) -> tuple[list[Record], list[Diagnostic], int]:
         problem = _path_problem(path, records_dir)
         if problem:
             diagnostics.append(Diagnostic(Location(rel, 1, 1), "record-path", "error", problem))
-            continue
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise RepositoryError(f"无法读取 {rel}：{exc.strerror}") from None
-        try:
-            doc = load_document(raw)
-        except LoadError as exc:
-            diagnostics.append(Diagnostic(Location(rel, exc.line, exc.col), exc.rule, "error", exc.message))
-            continue
-        records.append(Record(path.parent.name, path.stem, rel, doc))
-    return records, diagnostics, files
+        else:
+            found.append((path, rel))
+    return found, diagnostics, files
+
+
+def read_record(path: Path, rel: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RepositoryError(f"无法读取 {rel}：{exc.strerror}") from None
 
 
 def _walk(records_dir: Path) -> Iterator[Path]:

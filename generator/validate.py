@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from generator.diagnostics import Report
-from generator.records import RecordSet, RepositoryError, load_repository
+from generator.examine import examine
+from generator.records import RecordSet, RepositoryError
 from generator.rules import run_all
 from generator.rules.context import Context
 from generator.schemas import SchemaSet
@@ -21,13 +22,14 @@ class Result:
     files: int
 
 
-def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = ()) -> Result:
+def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cache_dir: Path | None = None) -> Result:
     """Validate every record under `root`/records as of `as_of`.
 
     Args:
         root: the repository root.
         as_of: the day that counts as today (deadlines, dates in the future).
         only: files to report on; references are still checked against the whole set.
+        cache_dir: where to remember each file's load and schema verdict between runs.
 
     Returns:
         The report (only on `only` when given), the record set and the number of files seen.
@@ -38,11 +40,7 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = ()) -> R
         SchemaSetupError: the schemas cannot be trusted.
     """
     schemas = SchemaSet()
-    loaded, diagnostics, files = load_repository(root)
-    for record in loaded:
-        problems = schemas.check(record)
-        record.valid = not problems
-        diagnostics.extend(problems)
+    loaded, diagnostics, files = examine(root, schemas, cache_dir)
     records = RecordSet(loaded)
     diagnostics.extend(run_all(Context(records, as_of, schemas)))
     wanted = _relative(root, only)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -125,3 +126,16 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     write_hostile_records(root)
     return build(root, as_of=AS_OF).site
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """`jxjy` runs started by the tests remember verdicts in a folder of this run, not ~/.cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("JXJY_CACHE_DIR")
+    os.environ["JXJY_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["JXJY_CACHE_DIR"]
+    else:
+        os.environ["JXJY_CACHE_DIR"] = before

@@ -55,13 +55,13 @@ def settings(root: Path) -> dict[str, Any]:
     return dict(config.get("extra", {}).get("registry", {}))
 
 
-def generate(root: Path, *, as_of: date) -> tuple[Report, int]:
+def generate(root: Path, *, as_of: date, cache_dir: Path | None = None) -> tuple[Report, int]:
     """Validate and write build/docs: hand-written docs plus every generated page and file.
 
     Raises:
         BuildError: the records have errors; nothing is written.
     """
-    result = check_repository(root, as_of=as_of)
+    result = check_repository(root, as_of=as_of, cache_dir=cache_dir)
     if result.report.errors:
         raise BuildError(f"记录有 {len(result.report.errors)} 个错误，未生成网站", result.report)
     site = SiteContext(result.records, as_of, SchemaSet(), settings(root), history(root))
@@ -99,14 +99,15 @@ def _sync(files: dict[str, bytes], target: Path) -> None:
         path.write_bytes(content)
 
 
-def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | None = None) -> Built:
+def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | None = None,
+          cache_dir: Path | None = None) -> Built:
     """Generate, build with `engine`, index with Pagefind, then swap the result into site_dir.
 
     Raises:
         BuildError: validation, the engine or the indexer failed; site_dir is untouched.
     """
     site_dir = (site_dir or root / "site").resolve()
-    report, count = generate(root, as_of=as_of)
+    report, count = generate(root, as_of=as_of, cache_dir=cache_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale(site_dir)
     fresh = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))

@@ -1,0 +1,228 @@
+"""Load and schema-check every record file: on both cores, remembering each verdict by content.
+
+Parsing and the schema are the cost of a run (about half a millisecond a file); the cross-record
+rules need every record, so they always run. A file's verdict depends only on its bytes, its kind
+and this program, so the cache keys verdicts by the SHA-256 of kind and bytes, and drops them all
+when any file of the package or its schemas changes. A stat index (size, times, inode) spares
+re-reading unchanged files, as git's index does; a file changed within the last seconds is always
+read again, so an edit that keeps size and time cannot pass for the old content.
+
+The cache lives outside the checkout (JXJY_CACHE_DIR, else $XDG_CACHE_HOME/jxjy-registry): a pull
+request cannot plant verdicts in it. It holds only marshal data; a damaged file is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Diagnostic, Location
+from generator.records import Record, find_records, read_record
+from generator.schemas import SchemaSet, schema_dir
+from generator.yamlio import Document, LoadError, load_document
+
+FORMAT = 1
+RACY_SECONDS = 2  # files modified this recently are never trusted by their stat alone
+PARALLEL_FROM = 400  # files to examine before a second process pays for itself
+
+# A verdict: ("load", line, col, rule, message) or ("ok", data, ((line, col, rule, severity,
+# message, hint), ...)): builtins only, so marshal can store it.
+Verdict = tuple[Any, ...]
+
+
+def default_cache_dir() -> Path:
+    configured = os.environ.get("JXJY_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jxjy-registry"
+
+
+def examine(root: Path, schemas: SchemaSet,
+            cache_dir: Path | None = None) -> tuple[list[Record], list[Diagnostic], int]:
+    """Load every record under `root`/records and check it against its schema.
+
+    Args:
+        root: the repository root.
+        schemas: the compiled schemas.
+        cache_dir: where verdicts are remembered between runs; None: remember nothing.
+
+    Returns:
+        The records (each with `valid` set), the load and schema problems, the number of files seen.
+
+    Raises:
+        RepositoryError: records/ is missing or a file cannot be read.
+    """
+    found, diagnostics, files = find_records(root)
+    cache = _Cache(cache_dir, root)
+    verdicts: dict[str, Verdict] = {}
+    docs: dict[str, Document] = {}  # full documents of files examined in this process
+    pending: list[tuple[str, str, bytes, str]] = []  # rel, kind, bytes, digest
+    for path, rel in found:
+        digest = cache.digest_by_stat(rel, path)
+        if digest is None:
+            raw = read_record(path, rel)
+            digest = cache.note(rel, path, path.parent.name, raw)
+            if digest not in cache.verdicts:
+                pending.append((rel, path.parent.name, raw, digest))
+                continue
+        verdicts[rel] = cache.verdicts[digest]
+    for (rel, _, _, digest), (verdict, doc) in zip(pending, _examine_all(pending, schemas), strict=True):
+        cache.verdicts[digest] = verdicts[rel] = verdict
+        if doc is not None:
+            docs[rel] = doc
+    cache.save()
+
+    records: list[Record] = []
+    for path, rel in found:
+        verdict = verdicts[rel]
+        if verdict[0] == "load":
+            _, line, col, rule, message = verdict
+            diagnostics.append(Diagnostic(Location(rel, line, col), rule, "error", message))
+            continue
+        _, data, problems = verdict
+        doc = docs.get(rel) or Document(data)
+        records.append(Record(path.parent.name, path.stem, rel, doc, valid=not problems, source=path))
+        diagnostics.extend(Diagnostic(Location(rel, line, col), rule, severity, message, hint)
+                           for line, col, rule, severity, message, hint in problems)
+    return records, diagnostics, files
+
+
+def _examine_all(pending: list[tuple[str, str, bytes, str]],
+                 schemas: SchemaSet) -> list[tuple[Verdict, Document | None]]:
+    work = [(rel, kind, raw) for rel, kind, raw, _ in pending]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(work) < PARALLEL_FROM or workers == 1:
+        return [_examine_one(item, schemas) for item in work]
+    size = -(-len(work) // (workers * 4))
+    chunks = [work[i:i + size] for i in range(0, len(work), size)]
+    # Fork shares the compiled schemas; the children send back plain verdicts (no positions).
+    with ProcessPoolExecutor(workers, mp_context=_fork_context()) as pool:
+        return [(verdict, None) for chunk in pool.map(_examine_chunk, chunks) for verdict in chunk]
+
+
+def _fork_context() -> Any:
+    import multiprocessing
+
+    return multiprocessing.get_context("fork")
+
+
+_SCHEMAS: SchemaSet | None = None
+
+
+def _examine_chunk(chunk: list[tuple[str, str, bytes]]) -> list[Verdict]:
+    global _SCHEMAS
+    if _SCHEMAS is None:
+        _SCHEMAS = SchemaSet()
+    return [_examine_one(item, _SCHEMAS)[0] for item in chunk]
+
+
+def _examine_one(item: tuple[str, str, bytes], schemas: SchemaSet) -> tuple[Verdict, Document | None]:
+    rel, kind, raw = item
+    try:
+        doc = load_document(raw)
+    except LoadError as exc:
+        return ("load", exc.line, exc.col, exc.rule, exc.message), None
+    record = Record(kind, Path(rel).stem, rel, doc)
+    problems = tuple((d.location.line, d.location.col, d.rule, d.severity, d.message, d.hint)
+                     for d in schemas.check(record))
+    return ("ok", doc.data, problems), doc
+
+
+class _Cache:
+    """Verdicts by content digest, and the stat of each file when its digest was taken."""
+
+    def __init__(self, directory: Path | None, root: Path) -> None:
+        self.file = directory / f"{_hash(str(root.resolve()).encode())[:20]}.marshal" if directory else None
+        self.salt = _salt()
+        self.started = time.time_ns()
+        # this run's: rel -> (size, mtime, ctime, inode, device); rel -> digest; digest -> verdict
+        self.stats: dict[str, tuple[int, ...]] = {}
+        self.digests: dict[str, str] = {}
+        self.verdicts: dict[str, Verdict] = {}
+        self._old_stats, self._old_digests, self._old_verdicts = self._read()
+
+    def _read(self) -> tuple[dict[str, tuple[int, ...]], dict[str, str], dict[str, Verdict]]:
+        try:
+            assert self.file is not None
+            version, salt, stats, digests, verdicts = marshal.loads(self.file.read_bytes())
+        except (AssertionError, OSError, EOFError, ValueError, TypeError):
+            return {}, {}, {}  # no cache, or a damaged one: start afresh
+        if version != FORMAT or salt != self.salt:
+            return {}, {}, {}
+        return stats, digests, verdicts
+
+    def digest_by_stat(self, rel: str, path: Path) -> str | None:
+        """The digest recorded for `rel` when its stat is unchanged, else None (read the file)."""
+        if rel not in self._old_stats:
+            return None
+        stat = _stat(path)
+        if self._old_stats.get(rel) != stat:
+            return None
+        digest = self._old_digests[rel]
+        if digest not in self._old_verdicts:
+            return None
+        self.stats[rel], self.digests[rel] = stat, digest
+        self.verdicts[digest] = self._old_verdicts[digest]
+        return digest
+
+    def note(self, rel: str, path: Path, kind: str, raw: bytes) -> str:
+        """Digest `raw` (as a file of `kind`); remember its stat unless it changed too recently."""
+        digest = _hash(kind.encode() + b"\0" + raw)
+        stat = _stat(path)
+        if stat[1] < self.started - RACY_SECONDS * 10**9:
+            self.stats[rel] = stat
+        self.digests[rel] = digest
+        if digest in self._old_verdicts:
+            self.verdicts[digest] = self._old_verdicts[digest]
+        return digest
+
+    def save(self) -> None:
+        """Write what this run used (verdicts of files gone are dropped), atomically."""
+        if self.file is None:
+            return
+        kept = {digest: self.verdicts[digest] for digest in set(self.digests.values()) if digest in self.verdicts}
+        content = (FORMAT, self.salt, self.stats, self.digests, kept)
+        if (self._old_stats, self._old_digests, self._old_verdicts) == (self.stats, self.digests, kept):
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.file.parent, delete=False) as out:
+                out.write(marshal.dumps(content))
+            os.replace(out.name, self.file)
+        except OSError:
+            pass  # a cache that cannot be written costs time, never correctness
+
+
+def _stat(path: Path) -> tuple[int, ...]:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+_SALT: str | None = None
+
+
+def _salt() -> str:
+    """A digest of everything a verdict depends on besides the file: this package's code and
+    data, the schemas, and the versions of the libraries that parse and validate."""
+    global _SALT
+    if _SALT is None:
+        digest = hashlib.sha256(f"{sys.version}|{FORMAT}".encode())
+        for name in ("ruamel.yaml", "ruamel.yaml.clib", "jsonschema", "jsonschema-rs", "rfc3986-validator"):
+            digest.update(f"{name}={metadata.version(name)};".encode())
+        package = Path(__file__).resolve().parent
+        for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml"), *schema_dir().glob("*.json")]):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        _SALT = digest.hexdigest()
+    return _SALT

@@ -21,7 +21,7 @@ from conftest import REPO, copy_from_repo
 
 SITE_NAME = "常州市专业技术人员继续教育公示平台"
 # What `build` needs besides the generator itself (mkdocs.yml's custom_dir is relative to mkdocs.yml).
-BUILD_INPUTS = ("records", "docs", "mkdocs.yml", "generator/site/theme")
+BUILD_INPUTS = ("records", "docs", "mkdocs.yml", "generator/site/theme", "generator/site/stream.py")
 # Pagefind 1.5.2 writes its filter chunks from a hash map in a per-process random order: their bytes
 # (so their content-hashed names, the pf_meta naming them and pagefind-entry.json) change from build
 # to build although they hold the same filters. Everything else in pagefind/ is byte-stable.
@@ -203,6 +203,8 @@ PAYLOADS = {
     "svg": '<svg onload="window.__pwned=7"><a href="javascript:window.__pwned=8">x</a></svg>',
     "template": "{{ config.extra }}{% raw %}",
     "bidi-looking": "\u0645\u0631\u062d\u0628\u0627 abc",  # right-to-left text without control characters
+    # the slot words of the record-page shells (generator/site/stream.py) must stay text
+    "slot": "JXJY-SLOT-body JXJY-SLOT-title JXJY-SLOT-id ../JXJY-SLOT/",
 }
 HOSTILE_BASE = "records/bases/base-2020-002.yaml"
 
@@ -221,7 +223,7 @@ def write_hostile_records(root: Path) -> None:
     """Build inputs under `root` whose string fields carry every payload (still valid records)."""
     copy_build_inputs(root)
     _set(root, HOSTILE_BASE, "name:", PAYLOADS["script"] + PAYLOADS["title-breakout"])
-    _set(root, HOSTILE_BASE, "title:", PAYLOADS["title-breakout"] + PAYLOADS["breakout"])
+    _set(root, HOSTILE_BASE, "title:", PAYLOADS["title-breakout"] + PAYLOADS["breakout"] + PAYLOADS["slot"])
     _set(root, HOSTILE_BASE, "address:", PAYLOADS["breakout"] + PAYLOADS["md-link"])
     body = root / HOSTILE_BASE
     text = body.read_text(encoding="utf-8")

@@ -36,7 +36,7 @@ def test_injected_text_reads_back_exactly(hostile_site: Path) -> None:
     body = page.select_one(".jxjy-body").get_text("\n")
     for payload in PAYLOADS.values():
         assert payload in body
-    assert page.find("meta", attrs={"name": "ArticleTitle"})["content"] == PAYLOADS["title-breakout"] + PAYLOADS["breakout"]
+    assert page.find("meta", attrs={"name": "ArticleTitle"})["content"] == PAYLOADS["title-breakout"] + PAYLOADS["breakout"] + PAYLOADS["slot"]
 
 
 def test_feeds_and_data_carry_the_text_not_the_markup(hostile_site: Path) -> None:

@@ -25,9 +25,10 @@ from ruamel.yaml import YAML
 from generator.diagnostics import Report
 from generator.schemas import SchemaSet
 from generator.site import exports, feeds, pages
+from generator.site import stream as stream_module
 from generator.site.context import SiteContext
 from generator.site.history import history
-from generator.site.render import front_matter
+from generator.site.render import Fragment, front_matter
 from generator.validate import check_repository
 
 GENERATED = Path("build") / "docs"
@@ -55,8 +56,12 @@ def settings(root: Path) -> dict[str, Any]:
     return dict(config.get("extra", {}).get("registry", {}))
 
 
-def generate(root: Path, *, as_of: date, cache_dir: Path | None = None) -> tuple[Report, int]:
+def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: bool = True) -> tuple[Report, int]:
     """Validate and write build/docs: hand-written docs plus every generated page and file.
+
+    Args:
+        stream: write record pages to build/stream for the shell of their kind (see
+            generator.site.stream) instead of as engine pages in build/docs.
 
     Raises:
         BuildError: the records have errors; nothing is written.
@@ -65,49 +70,71 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None) -> tuple
     if result.report.errors:
         raise BuildError(f"记录有 {len(result.report.errors)} 个错误，未生成网站", result.report)
     site = SiteContext(result.records, as_of, SchemaSet(), settings(root), history(root))
-    files: dict[str, bytes] = {}
+    docs, records = _Tree(root / GENERATED), _Tree(root / stream_module.STREAM)
     sample = front_matter({"sample": True}).encode() if site.is_sample() else b""
     for path in sorted((root / "docs").rglob("*")):
         if path.is_file():
             rel = path.relative_to(root / "docs").as_posix()
             # the sample banner on hand-written pages too
-            files[rel] = (sample if rel.endswith(".md") else b"") + path.read_bytes()
+            docs.put(rel, (sample if rel.endswith(".md") else b"") + path.read_bytes())
+    pages_written = 0
     for output in (*pages.plan(site), *exports.plan(site), *feeds.plan(site)):
-        files[output.path] = output.content if isinstance(output.content, bytes) else output.content.encode()
-    _sync(files, root / GENERATED)
-    return result.report, sum(path.endswith(".md") for path in files)
+        pages_written += output.path.endswith(".md")
+        if stream and isinstance(output.content, Fragment):
+            kind, name = output.path.removesuffix(".md").split("/")
+            if not docs.has(f"{kind}/{stream_module.SHELL}.md"):
+                docs.put(f"{kind}/{stream_module.SHELL}.md", stream_module.shell(output.content).encode())
+            records.put(f"{kind}/{name}.json", stream_module.encode(output.content))
+        else:
+            docs.put(output.path, output.encoded())
+    docs.finish()
+    records.finish()
+    return result.report, pages_written
 
 
-def _sync(files: dict[str, bytes], target: Path) -> None:
-    """Make `target` hold exactly `files`, rewriting only what changed.
+class _Tree:
+    """Make a folder hold exactly the files put into it, rewriting only what changed.
 
     The folder itself is never removed: `jxjy serve` has the engine watching it, and a watcher
     loses a folder that is deleted and created again.
     """
-    target.mkdir(parents=True, exist_ok=True)
-    for path in sorted(target.rglob("*"), reverse=True):
-        rel = path.relative_to(target).as_posix()
-        if path.is_file() and rel not in files:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    for rel, content in files.items():
-        path = target / rel
-        if path.is_file() and path.read_bytes() == content:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.written: set[str] = set()
+        target.mkdir(parents=True, exist_ok=True)
+
+    def has(self, rel: str) -> bool:
+        return rel in self.written
+
+    def put(self, rel: str, content: bytes) -> None:
+        self.written.add(rel)
+        path = self.target / rel
+        try:
+            if path.stat().st_size == len(content) and path.read_bytes() == content:
+                return
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
+
+    def finish(self) -> None:
+        """Remove the files not put in this time, and folders left empty."""
+        for path in sorted(self.target.rglob("*"), reverse=True):
+            if path.is_file() and path.relative_to(self.target).as_posix() not in self.written:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
 
 
 def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | None = None,
-          cache_dir: Path | None = None) -> Built:
+          cache_dir: Path | None = None, stream: bool = True) -> Built:
     """Generate, build with `engine`, index with Pagefind, then swap the result into site_dir.
 
     Raises:
         BuildError: validation, the engine or the indexer failed; site_dir is untouched.
     """
     site_dir = (site_dir or root / "site").resolve()
-    report, count = generate(root, as_of=as_of, cache_dir=cache_dir)
+    report, count = generate(root, as_of=as_of, cache_dir=cache_dir, stream=stream)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale(site_dir)
     fresh = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))

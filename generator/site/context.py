@@ -10,6 +10,7 @@ from generator import dates
 from generator.records import KIND_TITLES, NOTICE_KINDS, Record, RecordSet
 from generator.schemas import SchemaSet
 from generator.site.history import Change
+from generator.site.render import Fragment
 from generator.status import Lifecycle, lifecycle
 
 
@@ -18,7 +19,13 @@ class Output:
     """One file of the generated docs tree: a Markdown page or a data file."""
 
     path: str  # POSIX, relative to the generated docs folder
-    content: str | bytes
+    # A Fragment is a record page, which the build pours into its kind's one engine-rendered shell.
+    content: str | bytes | Fragment
+
+    def encoded(self) -> bytes:
+        """The file as the engine would read it."""
+        content = self.content.markdown() if isinstance(self.content, Fragment) else self.content
+        return content if isinstance(content, bytes) else content.encode()
 
 
 @dataclass

@@ -10,7 +10,7 @@ from generator.records import Record
 from generator.refdata import divisions
 from generator.site.charts import bars
 from generator.site.context import Output, SiteContext, href
-from generator.site.render import page
+from generator.site.render import fragment, page
 from generator.status import REVOKED, STATUSES
 
 # Lists by year: kind -> (page title, column type, intro)
@@ -155,7 +155,7 @@ def _base(site: SiteContext, base: Record) -> Output:
     status = {"status": _status(site, base), "on": step.on if step else current.data["written_on"],
               "note": step.note if step else "尚未认定",
               "href": href(source, site.page_of(step.record if step else base))}
-    return Output(source, page(
+    return Output(source, fragment(
         "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=current),
         r=current, d=current.data, status=status, steps=steps, publicity=site.in_publicity(current),
         district=_district(current.data["district"]), changes=site.history.get(current.path, []),
@@ -178,7 +178,7 @@ def _notice(site: SiteContext, record: Record) -> Output:
     if corrections and validity == "现行有效":
         validity = f"{validity}（已被{corrections[0]['verb']}）"
     column, column_type = LISTS.get(record.kind, (site.kind_title(record.kind), "信息公开目录", ""))[:2]
-    return Output(source, page(
+    return Output(source, fragment(
         "notice.html", meta=meta(site, record.data["title"], column, column_type, record=record),
         r=record, kind_title=site.kind_title(record.kind), publicity=site.in_publicity(record),
         corrections=corrections, target=target, validity=validity,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -49,6 +50,24 @@ ENV = Environment(
 ENV.filters.update(cn_date=cn_date, document_date=document_date, paragraphs=paragraphs, safe_url=safe_url)
 
 
+@dataclass(frozen=True)
+class Fragment:
+    """A page before the engine: front matter (unescaped) and the raw HTML block of its body."""
+
+    meta: dict[str, Any]
+    body: str
+
+    def markdown(self) -> str:
+        return front_matter(self.meta) + "\n" + self.body + "\n"
+
+
+def fragment(template: str, *, meta: dict[str, Any], **context: Any) -> Fragment:
+    """Render `template` with `context` into the body of a page with front matter `meta`."""
+    body = ENV.get_template(template).render(**context)
+    # Blank lines would end Python-Markdown's raw HTML block: keep the block in one piece.
+    return Fragment(meta, "\n".join(line for line in body.splitlines() if line.strip()))
+
+
 def page(template: str, *, meta: dict[str, Any], **context: Any) -> str:
     """A Markdown page: escaped front matter, then the template's HTML as one raw block.
 
@@ -57,10 +76,7 @@ def page(template: str, *, meta: dict[str, Any], **context: Any) -> str:
         meta: front matter; string values are HTML-escaped (the theme prints them raw).
         context: the template's variables.
     """
-    body = ENV.get_template(template).render(**context)
-    # Blank lines would end Python-Markdown's raw HTML block: keep the block in one piece.
-    body = "\n".join(line for line in body.splitlines() if line.strip())
-    return front_matter(meta) + "\n" + body + "\n"
+    return fragment(template, meta=meta, **context).markdown()
 
 
 def front_matter(meta: dict[str, Any]) -> str:

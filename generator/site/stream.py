@@ -1,0 +1,88 @@
+"""Record pages poured into one engine-rendered shell per kind, instead of one engine page each.
+
+MkDocs with Material spends about 2 ms and keeps about 35 KB per page, for every page, until the
+build ends; a province's registry has hundreds of thousands of record pages. Record pages all
+share one layout per kind (same depth, not in the navigation, no table of contents), so the
+engine renders a single shell per kind, `<kind>/JXJY-SLOT.md`, whose front matter and body are
+slots, and this module's MkDocs hook (`on_post_build`, listed under `hooks:` in mkdocs.yml and
+run by MkDocs and ProperDocs alike, in `build` and in `serve`) fills each page into a copy of it.
+
+The slots are ASCII words that every escaping and URL-encoding in the theme leaves as they are,
+and they are replaced in one pass, so text from a record can never be taken for a slot.
+tests/test_stream.py builds the sample and the payload-laden sample both ways and compares every
+page byte for byte with what the engine renders itself.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from generator.site.render import Fragment, front_matter
+
+SHELL = "JXJY-SLOT"  # the shell's page name: not a valid record id (ids are lower case)
+# Material adds an <h1> of the page title when the content has none; every record template has its
+# own, and so does the shell, so the engine adds none to either.
+BODY = f"<div><h1>{SHELL}-body</h1></div>"
+STREAM = Path("build") / "stream"  # beside build/docs: one JSON file per record page
+_SLOT = re.compile(rf"{SHELL}-([a-z_]+)")
+
+
+def shell(parts: Fragment) -> str:
+    """The shell page of the kind of `parts`: its front matter keys, every text value a slot."""
+    meta = {key: f"{SHELL}-{key}" if isinstance(value, str) else value for key, value in parts.meta.items()}
+    return front_matter(meta) + "\n" + BODY + "\n"
+
+
+def encode(parts: Fragment) -> bytes:
+    if "<h1" not in parts.body:
+        raise ValueError("a record page poured into a shell must have its own <h1>")
+    return json.dumps({"meta": parts.meta, "body": parts.body}, ensure_ascii=False).encode()
+
+
+def fill(site_dir: Path, stream_dir: Path) -> int:
+    """Write every record page of `stream_dir` into `site_dir` from its kind's shell; remove the shells.
+
+    Returns:
+        The number of pages written.
+    """
+    written = 0
+    if not stream_dir.is_dir():
+        return written
+    for kind_dir in sorted(p for p in stream_dir.iterdir() if p.is_dir()):
+        shell_dir = site_dir / kind_dir.name / SHELL
+        template = (shell_dir / "index.html").read_text(encoding="utf-8")
+        for entry in os.scandir(kind_dir):
+            if not entry.name.endswith(".json"):
+                continue
+            page_id = entry.name[:-5]
+            with open(entry.path, encoding="utf-8") as source:
+                stored = json.load(source)
+            target = site_dir / kind_dir.name / page_id
+            target.mkdir(exist_ok=True)
+            (target / "index.html").write_text(_pour(template, page_id, stored), encoding="utf-8")
+            written += 1
+        shutil.rmtree(shell_dir)
+    return written
+
+
+def _pour(template: str, page_id: str, stored: dict[str, Any]) -> str:
+    values = {key: html.escape(value, quote=True) for key, value in stored["meta"].items() if isinstance(value, str)}
+
+    def slot(match: re.Match[str]) -> str:
+        name = match[1]
+        return stored["body"] if name == "body" else page_id if name == "id" else values[name]
+
+    # The shell's own URL (kind/JXJY-SLOT/) is the one slot without a name.
+    return _SLOT.sub(slot, template.replace(BODY, f"{SHELL}-body").replace(f"/{SHELL}/", f"/{SHELL}-id/"))
+
+
+def on_post_build(config: Any) -> None:
+    """MkDocs hook: pour the record pages into the site the engine has just built."""
+    root = Path(config.config_file_path).parent
+    fill(Path(config.site_dir), root / STREAM)

@@ -1,0 +1,45 @@
+"""Record pages poured into their kind's shell are the pages the engine renders itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.site.build import build
+from generator.site.stream import SHELL
+
+from conftest import AS_OF
+from site_fixtures import copy_build_inputs, write_hostile_records
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    # Pagefind's filter chunks differ from build to build (see site_fixtures.PAGEFIND_UNSTABLE);
+    # the index is compared by test_publishing's reproducibility test, not here.
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and not p.relative_to(site).as_posix().startswith("pagefind/")}
+
+
+@pytest.mark.parametrize("inputs", ["sample", "hostile"])
+def test_poured_pages_equal_engine_pages(tmp_path: Path, inputs: str) -> None:
+    root = tmp_path / "repo"
+    (write_hostile_records if inputs == "hostile" else copy_build_inputs)(root)
+    poured = _files(build(root, as_of=AS_OF, site_dir=tmp_path / "poured").site)
+    engine = _files(build(root, as_of=AS_OF, site_dir=tmp_path / "engine", stream=False).site)
+    assert sorted(poured) == sorted(engine)
+    differing = [path for path in engine if poured[path] != engine[path]]
+    assert not differing
+    record_pages = [p for p in engine if p.startswith(("bases/base-", "evaluations/eval-")) and p.endswith(".html")]
+    assert len(record_pages) >= 10
+    assert not any(SHELL in p for p in poured)
+
+
+def test_the_engine_sees_one_shell_per_kind(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    copy_build_inputs(root)
+    build(root, as_of=AS_OF, site_dir=tmp_path / "site")
+    bases = sorted(p.name for p in (root / "build" / "docs" / "bases").iterdir())
+    assert bases == [f"{SHELL}.md", "index.md"]
+    streamed = sorted(p.stem for p in (root / "build" / "stream" / "bases").iterdir())
+    pages = sorted(p.parent.name for p in (tmp_path / "site" / "bases").glob("*/index.html"))
+    assert streamed == pages and "base-2013-001" in pages

@@ -36,9 +36,18 @@ lock:
 site: $(VENV)/.installed
 	$(BIN)/jxjy build
 
+# The HTML checker (tests/test_html_valid.py): the vnu.jar pinned in tools/vnu/package-lock.json, run on
+# Debian's Java. --ignore-scripts: vnu-jar's postinstall would otherwise download a Java runtime from
+# GitHub, unpinned, when it finds no system Java of version 11 or newer.
+VNU := tools/vnu/node_modules/.installed
+$(VNU): tools/vnu/package.json tools/vnu/package-lock.json
+	command -v npm >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm)
+	npm ci --prefix tools/vnu --ignore-scripts --no-audit --no-fund
+	touch $@
+
 # The browser tests drive Debian's chromium; Playwright never downloads a browser.
-test: $(VENV)/.installed-test
-	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+test: $(VENV)/.installed-test $(VNU)
+	command -v chromium >/dev/null && command -v java >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium default-jre-headless)
 	$(BIN)/python -m pytest
 
 # The fuzz tests with a long budget (make test runs them with a small one).

@@ -69,6 +69,19 @@
     document.body.appendChild(script);
   }
 
+  // The theme's navigation drawer and search overlay are checkboxes. Without autocomplete="off"
+  // (not valid HTML on a checkbox; the build removes it) Firefox would restore them checked on
+  // reload or back/forward, reopening the drawer or search: close them instead.
+  function closeToggles() {
+    Array.prototype.forEach.call(document.querySelectorAll("input.md-toggle"), function (toggle) {
+      if (!toggle.checked) return;
+      toggle.checked = false;
+      toggle.dispatchEvent(new Event("change"));
+    });
+  }
+
   directory();
   search();
+  closeToggles();
+  window.addEventListener("pageshow", function (event) { if (event.persisted) closeToggles(); });
 })();

@@ -4,8 +4,8 @@ MkDocs with Material spends about 2 ms and keeps about 35 KB per page, for every
 build ends; a province's registry has hundreds of thousands of record pages. Record pages all
 share one layout per kind (same depth, not in the navigation, no table of contents), so the
 engine renders a single shell per kind, `<kind>/JXJY-SLOT.md`, whose front matter and body are
-slots, and this module's MkDocs hook (`on_post_build`, listed under `hooks:` in mkdocs.yml and
-run by MkDocs and ProperDocs alike, in `build` and in `serve`) fills each page into a copy of it.
+slots, and `fill`, run by the MkDocs hook in generator/site/hooks.py (MkDocs and ProperDocs alike,
+in `build` and in `serve`), writes each page as a copy of it.
 
 The slots are ASCII words that every escaping and URL-encoding in the theme leaves as they are,
 and they are replaced in one pass, so text from a record can never be taken for a slot.
@@ -81,8 +81,3 @@ def _pour(template: str, page_id: str, stored: dict[str, Any]) -> str:
     # The shell's own URL (kind/JXJY-SLOT/) is the one slot without a name.
     return _SLOT.sub(slot, template.replace(BODY, f"{SHELL}-body").replace(f"/{SHELL}/", f"/{SHELL}-id/"))
 
-
-def on_post_build(config: Any) -> None:
-    """MkDocs hook: pour the record pages into the site the engine has just built."""
-    root = Path(config.config_file_path).parent
-    fill(Path(config.site_dir), root / STREAM)

@@ -1,0 +1,30 @@
+"""The MkDocs hooks of the site, listed under `hooks:` in mkdocs.yml (ProperDocs runs them too)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from generator.site.stream import STREAM, fill
+
+# Material's base.html gives its two checkbox toggles autocomplete="off", an attribute HTML allows
+# only on text-like inputs (the Nu HTML Checker reports it). It is there so that Firefox does not
+# restore a toggle's state on reload (material#1513); docs/assets/site.js clears the toggles instead.
+# Exact markup: should Material change it, the HTML check fails again rather than pass unseen.
+_TOGGLE = re.compile(r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox" '
+                     r'id="__(?:drawer|search)") autocomplete="off">')
+
+
+def on_post_page(output: str, **_: Any) -> str:
+    return _TOGGLE.sub(r"\1>", output)
+
+
+def on_post_template(output_content: str, **_: Any) -> str:
+    """The same for pages made from a template alone (404.html)."""
+    return _TOGGLE.sub(r"\1>", output_content)
+
+
+def on_post_build(config: Any) -> None:
+    """Pour the record pages into the site the engine has just built (generator.site.stream)."""
+    fill(Path(config.site_dir), Path(config.config_file_path).parent / STREAM)

@@ -35,17 +35,85 @@ MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
 MAX_NODES = 20_000
 MAX_SCALAR = 100_000
+MAX_KEY = 1024  # YAML's own limit for a plain key; an explicit `? key` has none
 
 Path = tuple[str | int, ...]
 
-# Invisible characters that let a record say something other than what a reviewer sees
-# (Trojan Source: bidi overrides; zero-width spaces inside names and 发文字号).
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# YAML 1.2 §5.2: an encoding shows in the first bytes, as a byte order mark or as the NUL bytes
+# around the first (ASCII) character. UTF-32 first: FF FE 00 00 also starts like UTF-16 LE.
+_FOREIGN_ENCODINGS = (
+    (re.compile(rb"\x00\x00\xfe\xff|\xff\xfe\x00\x00"), "检测到 UTF-32 字节顺序标记"),
+    (re.compile(rb"\x00\x00\x00[^\x00]|[^\x00]\x00\x00\x00"), "开头的字符间夹着 NUL 字节，看起来是 UTF-32"),
+    (re.compile(rb"\xfe\xff|\xff\xfe"), "检测到 UTF-16 字节顺序标记"),
+    (re.compile(rb"\x00[^\x00]|[^\x00]\x00"), "开头的字符间夹着 NUL 字节，看起来是 UTF-16"),
+)
+
 _TAB = re.compile("\t")
+# Control characters, and a carriage return that does not end a CRLF line: git and GitHub see no
+# line break there, so a lone-CR file is one line in review and every reported line is off.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+_WHITESPACE_MESSAGES = {
+    "\t": "不允许使用制表符（Tab），请改用空格",
+    "\r": "换行须为 LF 或 CRLF：此处是单独的回车符 U+000D（旧式 Mac 换行），git 和 GitHub 不把它当作换行；"
+          "请在编辑器中把换行方式改为 LF",
+}
+
+# Characters that let a record say something other than what a reviewer sees, with what a clerk
+# reads about each: (first, last, name, why). Invisible format characters (zero-width characters
+# inside names and 发文字号; bidi controls, the Trojan Source attack; tag characters, which
+# smuggle ASCII text), separators that some programs show as a line break and others not at all,
+# fillers that look blank, private-use characters (their glyph depends on the font), noncharacters.
+_UNSEEN = "看不见，会使看起来相同的文字成为不同的取值"
+_BIDI = "双向控制字符，会改变文字的显示顺序"
+_CHARACTERS = (
+    *((plane + 0xFFFE, plane + 0xFFFF, "非字符", "不代表任何文字") for plane in range(0, 0x110000, 0x10000)),
+    (0xFDD0, 0xFDEF, "非字符", "不代表任何文字"),
+    (0x00AD, 0x00AD, "软连字符", _UNSEEN),
+    (0x061C, 0x061C, "阿拉伯字母标记", _BIDI),
+    (0x115F, 0x115F, "谚文初声填充符", "显示为空白"),
+    (0x1160, 0x1160, "谚文中声填充符", "显示为空白"),
+    (0x180E, 0x180E, "蒙古文元音分隔符", _UNSEEN),
+    (0x200B, 0x200B, "零宽空格", _UNSEEN),
+    (0x200C, 0x200C, "零宽不连字", _UNSEEN),
+    (0x200D, 0x200D, "零宽连字", _UNSEEN),
+    (0x200E, 0x200E, "从左到右标记", _BIDI),
+    (0x200F, 0x200F, "从右到左标记", _BIDI),
+    (0x2028, 0x2028, "行分隔符", "有的软件显示为换行，有的不显示"),
+    (0x2029, 0x2029, "段分隔符", "有的软件显示为换行，有的不显示"),
+    (0x202A, 0x202A, "从左到右嵌入", _BIDI),
+    (0x202B, 0x202B, "从右到左嵌入", _BIDI),
+    (0x202C, 0x202C, "双向格式结束", _BIDI),
+    (0x202D, 0x202D, "从左到右覆盖", _BIDI),
+    (0x202E, 0x202E, "从右到左覆盖", _BIDI),
+    (0x2060, 0x2060, "词连接符", _UNSEEN),
+    (0x2061, 0x2064, "不可见数学运算符", _UNSEEN),
+    (0x2066, 0x2066, "从左到右隔离", _BIDI),
+    (0x2067, 0x2067, "从右到左隔离", _BIDI),
+    (0x2068, 0x2068, "首个强字符隔离", _BIDI),
+    (0x2069, 0x2069, "双向隔离结束", _BIDI),
+    (0x206A, 0x206F, "已废弃的格式控制符", _UNSEEN),
+    (0x3164, 0x3164, "谚文填充符", "显示为空白"),
+    (0xD800, 0xDFFF, "代理码位", "不是有效字符"),
+    (0xE000, 0xF8FF, "私用区字符", "显示成什么字取决于字体"),
+    (0xFE00, 0xFE0F, "变体选择符", _UNSEEN),
+    (0xFEFF, 0xFEFF, "字节顺序标记 BOM", _UNSEEN),
+    (0xFFA0, 0xFFA0, "半角谚文填充符", "显示为空白"),
+    (0xFFF9, 0xFFFB, "行间注释符", _UNSEEN),
+    (0xE0000, 0xE007F, "标签字符", "看不见，可用来夹带文字"),
+    (0xF0000, 0x10FFFF, "私用区字符", "显示成什么字取决于字体"),
+)
+# Ideographic variation selectors pick a registered glyph of the ideograph just before them (a rare
+# form in a person's name): allowed there, refused anywhere else.
+_IVS = (0xE0100, 0xE01EF, "表意文字变体选择符", "只能紧跟在汉字之后")
+_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd"
+_INVISIBLE = re.compile(
+    "[" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last, _name, _why in _CHARACTERS) + "]"
+    + f"|(?<![{_IDEOGRAPHS}])[\\U{_IVS[0]:08x}-\\U{_IVS[1]:08x}]"
+)
+
 # The only numbers a record may hold: plain decimals. 0x1F, 0o17, 1_000, 017 and 1e3 all resolve
 # to numbers in YAML and read back as something the writer did not mean.
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _YAML = YAML(typ="safe")  # C parser when ruamel.yaml.clib is installed; YAML 1.2 typing
 _RESOLVER = _YAML.resolver
@@ -63,6 +131,7 @@ _YAML_PROBLEMS = {
     "found unknown escape character": "双引号字符串中有无效的转义字符",
     "block sequence entries are not allowed in this context": "此处不能出现列表项「- 」",
     "found a tab character that violates indentation": "缩进中使用了制表符（Tab）",
+    "found invalid Unicode character escape code": "双引号字符串中的 \\u 转义不是有效字符",
 }
 
 
@@ -112,16 +181,17 @@ def load_document(raw: bytes) -> Document:
         problem = (exc.problem or exc.context or "").strip()
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise LoadError(line, col, "yaml-syntax", f"YAML 语法错误：{_explain(problem)}") from None
-    except YAMLError as exc:  # reader errors carry no mark
-        raise LoadError(1, 1, "yaml-syntax", f"YAML 语法错误：{exc}") from None
+    except YAMLError:  # unmarked: a reader error, for a character the screens already refuse
+        raise LoadError(1, 1, "yaml-syntax", "YAML 语法错误：文件含有 YAML 不接受的字符") from None
 
 
 def _decode(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise LoadError(1, 1, "yaml-too-large",
                         f"文件过大（{len(raw)} 字节，上限 {MAX_BYTES} 字节）")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LoadError(1, 1, "yaml-encoding", "文件须为 UTF-8 编码（检测到 UTF-16），请另存为 UTF-8")
+    for pattern, found in _FOREIGN_ENCODINGS:
+        if pattern.match(raw):
+            raise LoadError(1, 1, "yaml-encoding", f"文件须为 UTF-8 编码（{found}），请另存为 UTF-8")
     if raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 BOM is harmless: accept it
         raw = raw[3:]
     try:
@@ -137,28 +207,38 @@ def _decode(raw: bytes) -> str:
 def _screen(text: str) -> None:
     if not text.strip():
         raise LoadError(1, 1, "yaml-empty", "文件为空，应为一条记录（键值映射）")
-    checks = (
-        (_TAB, "yaml-tab", "不允许使用制表符（Tab），请改用空格"),
-        (_CONTROL, "yaml-control-char", "含有控制字符 {char}，请删除"),
-        (_INVISIBLE, "yaml-invisible-char", "含有不可见字符 {char}（零宽或双向控制字符），请删除"),
-    )
-    for pattern, rule, message in checks:
+    for pattern, rule in ((_TAB, "yaml-tab"), (_CONTROL, "yaml-control-char"), (_INVISIBLE, "yaml-invisible-char")):
         match = pattern.search(text)
         if match is not None:
             line, col = _position(text, match.start())
-            raise LoadError(line, col, rule, message.format(char=f"U+{ord(match.group()):04X}"))
+            char = match.group()
+            raise LoadError(line, col, rule, _WHITESPACE_MESSAGES.get(char) or f"含有 {_describe(char)}，请删除")
 
 
 def _screen_scalar(value: str, line: int, col: int) -> None:
-    for pattern, rule, what in ((_CONTROL, "yaml-control-char", "控制字符"),
-                                (_INVISIBLE, "yaml-invisible-char", "不可见字符")):
+    for pattern, rule in ((_CONTROL, "yaml-control-char"), (_INVISIBLE, "yaml-invisible-char")):
         match = pattern.search(value)
         if match is not None:
-            raise LoadError(line, col, rule,
-                            f"取值中含有{what} U+{ord(match.group()):04X}（可能来自转义序列），请删除")
+            raise LoadError(line, col, rule, f"取值中含有 {_describe(match.group())}，可能来自转义序列，请删除")
+
+
+def _describe(char: str) -> str:
+    """U+00AD 软连字符（…）: the code point, its Chinese name, and why it is refused."""
+    code = ord(char)
+    for first, last, name, why in (*_CHARACTERS, _IVS):
+        if first <= code <= last:
+            return f"U+{code:04X} {name}（{why}）"
+    return f"U+{code:04X} 控制字符"
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """`text` as a message quotes it: at most `limit` characters, cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
+    # Lines end at \n, as git and GitHub count them. The parser's marks agree: the screen refuses
+    # YAML's other line breaks (a lone \r, U+0085, U+2028, U+2029) before parsing.
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
@@ -194,7 +274,7 @@ def _build(events: Any) -> Document:
                                 "不允许使用 %YAML 或 %TAG 指令（会改变取值含义），请删除该行")
             continue
         if isinstance(event, AliasEvent):
-            raise LoadError(line, col, "yaml-anchor", f"不允许使用别名「*{event.anchor}」，请直接写出取值")
+            raise LoadError(line, col, "yaml-anchor", f"不允许使用别名「*{clip(event.anchor)}」，请直接写出取值")
         if not isinstance(event, (ScalarEvent, CollectionStartEvent, MappingEndEvent, SequenceEndEvent)):
             continue
         if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
@@ -204,10 +284,10 @@ def _build(events: Any) -> Document:
         if nodes > MAX_NODES:
             raise LoadError(line, col, "yaml-too-large", f"节点过多（上限 {MAX_NODES} 个）")
         if event.anchor is not None:
-            raise LoadError(line, col, "yaml-anchor", f"不允许使用锚点「&{event.anchor}」，请直接写出取值")
+            raise LoadError(line, col, "yaml-anchor", f"不允许使用锚点「&{clip(event.anchor)}」，请直接写出取值")
         if event.tag is not None:
             tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-            raise LoadError(line, col, "yaml-tag", f"不允许使用标签「{tag}」，请删除")
+            raise LoadError(line, col, "yaml-tag", f"不允许使用标签「{clip(tag)}」，请删除")
         frame = stack[-1] if stack else None
         if frame is not None and isinstance(frame.container, dict) and frame.key is None:
             frame.key = _key(event, frame, doc, line, col)
@@ -240,16 +320,18 @@ def _key(event: Any, frame: _Frame, doc: Document, line: int, col: int) -> str:
     if not isinstance(event, ScalarEvent):
         raise LoadError(line, col, "yaml-key", "不支持复合键：键必须是文本")
     key = event.value
+    if len(key) > MAX_KEY:
+        raise LoadError(line, col, "yaml-too-large", f"键过长（{len(key)} 字，上限 {MAX_KEY} 字）：键应为字段名")
     _screen_scalar(key, line, col)
     if key == "<<" and not event.style:
         raise LoadError(line, col, "yaml-key", "不允许使用合并键「<<」，请直接写出字段")
     if not event.style and _RESOLVER.resolve(ScalarNode, key, (True, False)) != "tag:yaml.org,2002:str":
-        raise LoadError(line, col, "yaml-key", f"键「{key}」必须是文本（字段名）")
+        raise LoadError(line, col, "yaml-key", f"键「{clip(key)}」必须是文本（字段名）")
     assert isinstance(frame.container, dict)
     if key in frame.container:
         first = doc.keys[(*frame.path, key)]
         raise LoadError(line, col, "yaml-duplicate-key",
-                        f"字段「{key}」重复（第 {first[0]} 行已出现）")
+                        f"字段「{clip(key)}」重复（第 {first[0]} 行已出现）")
     doc.keys[(*frame.path, key)] = (line, col)
     return key
 
@@ -269,9 +351,9 @@ def _value(event: Any, line: int, col: int) -> Any:
         return event.value
     if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and not _DECIMAL.fullmatch(event.value):
         raise LoadError(line, col, "yaml-number",
-                        f"数值「{event.value}」须写成普通十进制数，如 2025 或 1.5"
+                        f"数值「{clip(event.value)}」须写成普通十进制数，如 2025 或 1.5"
                         "（不支持十六进制、八进制、下划线分隔、前导零和科学计数法；如是文本请加引号）")
     value = _CONSTRUCTOR.construct_object(ScalarNode(tag, event.value, event.start_mark, event.end_mark))
     if isinstance(value, float) and not math.isfinite(value):
-        raise LoadError(line, col, "yaml-number", f"不支持的数值「{event.value}」")
+        raise LoadError(line, col, "yaml-number", f"不支持的数值「{clip(event.value)}」")
     return value

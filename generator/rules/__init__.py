@@ -54,6 +54,7 @@ RULES: dict[str, str] = {
     "docnumber-format": "error",
     # across records
     "id-filename": "error",
+    "id-reserved": "error",
     "id-duplicate": "error",
     "ref-missing": "error",
     "ref-kind": "error",

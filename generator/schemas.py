@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -16,15 +17,28 @@ from referencing import Registry, Resource
 from generator.diagnostics import Diagnostic
 from generator.docnumber import suggest
 from generator.records import KINDS, Record
+from generator.yamlio import clip
 
 if TYPE_CHECKING:
     from referencing._core import Resolver
 
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """`pattern` as ECMA-262 reads it: `$` ends the text (Python's `$` also matches before a final
+    newline, so "base-2020-001\n" would pass as an id). The Rust validator agrees."""
+    if validator.is_type(instance, "string") and not re.search(_ECMA_END.sub(r"\1\\Z", pattern), instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_ECMA_END = re.compile(r"((?:^|[^\\])(?:\\\\)*)\$")  # a `$` not escaped by a backslash
+
 # JSON Schema counts 2025.0 as an integer; a year, a count or an hour total written as a float is a
 # typing slip in YAML, so only real integers pass (bool is never one).
 Validator = validators.extend(
     Draft202012Validator,
+    validators={"pattern": _pattern},
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
     ),
@@ -172,7 +186,7 @@ class SchemaSet:
             known = self.fields(kind, path)
             for name in error.instance:
                 if name not in known:
-                    yield record.diag((*path, name), "unknown-field", f"未知字段「{name}」",
+                    yield record.diag((*path, name), "unknown-field", f"未知字段「{_show(name)}」",
                                       hint=_did_you_mean(name, known), key=True)
         elif keyword == "type":
             expected = error.validator_value
@@ -283,8 +297,7 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "空"
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    return clip(str(value), 60)
 
 
 def _did_you_mean(name: str, known: dict[str, str]) -> str | None:

@@ -105,3 +105,13 @@ def test_a_link_takes_only_http_urls(repo: Repo) -> None:
     hits = found(repo.validate(), "schema-pattern")
     assert [d.location.line for d in hits] == [repo.line_of(rel, "url:")]
     assert "「公告链接」格式不正确" in hits[0].message
+
+
+@pytest.mark.parametrize("value, problems", [
+    ('"base-2013-001\\n"', ["schema-pattern"]),  # Python's `$` alone would let the newline through
+    ('"base-2013-001"', []),
+])
+def test_a_pattern_must_match_to_the_end(repo: Repo, value: str, problems: list[str]) -> None:
+    rel = "records/evaluations/eval-2024-001.yaml"
+    repo.edit(rel, "base: base-2013-001", f"base: {value}")
+    assert [d.rule for d in repo.validate(rel).diagnostics if d.rule.startswith("schema")] == problems

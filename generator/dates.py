@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import UTC, date, datetime, timedelta
 
@@ -36,12 +37,19 @@ def add_working_days(start: date, count: int) -> tuple[date, bool]:
     day, exact = start, True
     while count > 0:
         day += timedelta(days=1)
-        try:
-            working = chinese_calendar.is_workday(day)
-        except NotImplementedError:  # year outside the calendar's data
-            working, exact = day.weekday() < 5, False
+        working, known = _workday(day)
+        exact = exact and known
         count -= working
     return day, exact
+
+
+@functools.cache
+def _workday(day: date) -> tuple[bool, bool]:
+    """Whether `day` is a working day, and whether the holiday calendar knows its year."""
+    try:
+        return chinese_calendar.is_workday(day), True
+    except NotImplementedError:  # year outside the calendar's data
+        return day.weekday() < 5, False
 
 
 _DIGITS = "〇一二三四五六七八九"

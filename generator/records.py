@@ -86,6 +86,7 @@ class RecordSet:
             target = self.predecessor(record)
             if target is not None:
                 self._successors[target.id].append(record)
+        self._events: dict[str, list[Record]] | None = None
 
     def predecessor(self, record: Record) -> Record | None:
         """The record that `record` corrects or supersedes, when that link is sound enough to follow.
@@ -112,6 +113,16 @@ class RecordSet:
     def current(self, kind: str) -> Iterator[Record]:
         """Valid records of `kind` that no later record corrects or supersedes."""
         return (r for r in self.valid(kind) if not self.successors(r.id))
+
+    def events(self, base_id: str) -> list[Record]:
+        """Current evaluations and revocations of the base whose identity is `base_id`, in path order."""
+        if self._events is None:
+            self._events = defaultdict(list)
+            for kind in ("evaluations", "revocations"):
+                for record in self.current(kind):
+                    if isinstance(record.data.get("base"), str):
+                        self._events[self.identity(record.data["base"])].append(record)
+        return self._events.get(base_id, [])
 
     def identity(self, record_id: str) -> str:
         """The first record of a correction chain: the id under which a base keeps its page."""

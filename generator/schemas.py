@@ -84,6 +84,7 @@ class SchemaSet:
     def __init__(self, directory: Path | None = None) -> None:
         directory = directory or schema_dir()
         self.documents: dict[str, dict[str, Any]] = {}
+        self._titles: dict[tuple[str, tuple[str | int, ...]], str] = {}
         for path in sorted(directory.glob("*.schema.json")):
             self.documents[path.name] = json.loads(path.read_text(encoding="utf-8"))
         missing = [f"{name}.schema.json" for name in KINDS.values()
@@ -155,10 +156,10 @@ class SchemaSet:
         """The Chinese title of the field at `path` (list items take their list's title)."""
         while path and isinstance(path[-1], int):
             path = path[:-1]
-        for node in self.node(kind, path):
-            if "title" in node:
-                return str(node["title"])
-        return str(path[-1]) if path else "记录"
+        if (kind, path) not in self._titles:
+            found = next((str(node["title"]) for node in self.node(kind, path) if "title" in node), None)
+            self._titles[kind, path] = found or (str(path[-1]) if path else "记录")
+        return self._titles[kind, path]
 
     def fields(self, kind: str, path: tuple[str | int, ...]) -> dict[str, str]:
         """Known field names at the mapping `path`, each with its title."""

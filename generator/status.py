@@ -114,11 +114,7 @@ def _current_version(base_id: str, records: RecordSet) -> Record:
 
 
 def _events(base_id: str, records: RecordSet) -> list[Record]:
-    found = [
-        r for kind in ("evaluations", "revocations") for r in records.current(kind)
-        if records.identity(r.data["base"]) == base_id
-    ]
-    return sorted(found, key=lambda r: (r.data["written_on"], r.kind, r.id))
+    return sorted(records.events(base_id), key=lambda r: (r.data["written_on"], r.kind, r.id))
 
 
 def _advance(life: Lifecycle, *, through: date) -> None:

@@ -29,7 +29,6 @@ from ruamel.yaml.events import (
     SequenceEndEvent,
     SequenceStartEvent,
 )
-from ruamel.yaml.nodes import ScalarNode
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
@@ -116,8 +115,14 @@ _INVISIBLE = re.compile(
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 
 _YAML = YAML(typ="safe")  # C parser when ruamel.yaml.clib is installed; YAML 1.2 typing
-_RESOLVER = _YAML.resolver
-_CONSTRUCTOR = _YAML.constructor
+# ruamel's YAML 1.2 implicit resolvers by first character, read once: its resolve() looks up the
+# document's version at every call, a third of the loading time. Its legacy tags for "<<", "=",
+# "!", "&" and "*" are left out: in the YAML 1.2 core schema those are text.
+_IMPLICIT = {
+    first: tuple((tag.rsplit(":", 1)[1], regexp) for tag, regexp in pairs
+                 if tag.rsplit(":", 1)[1] in ("bool", "null", "int", "float", "timestamp"))
+    for first, pairs in _YAML.resolver.versioned_resolver.items()
+}
 
 _YAML_PROBLEMS = {
     "mapping values are not allowed": "此处不能出现「键: 值」（冒号后需空格，或值需加引号）",
@@ -322,10 +327,11 @@ def _key(event: Any, frame: _Frame, doc: Document, line: int, col: int) -> str:
     key = event.value
     if len(key) > MAX_KEY:
         raise LoadError(line, col, "yaml-too-large", f"键过长（{len(key)} 字，上限 {MAX_KEY} 字）：键应为字段名")
-    _screen_scalar(key, line, col)
+    if event.style == '"':  # only double quotes have escapes that the raw screen cannot see
+        _screen_scalar(key, line, col)
     if key == "<<" and not event.style:
         raise LoadError(line, col, "yaml-key", "不允许使用合并键「<<」，请直接写出字段")
-    if not event.style and _RESOLVER.resolve(ScalarNode, key, (True, False)) != "tag:yaml.org,2002:str":
+    if not event.style and _implicit_tag(key) != "str":
         raise LoadError(line, col, "yaml-key", f"键「{clip(key)}」必须是文本（字段名）")
     assert isinstance(frame.container, dict)
     if key in frame.container:
@@ -344,16 +350,30 @@ def _value(event: Any, line: int, col: int) -> Any:
     if len(event.value) > MAX_SCALAR:
         raise LoadError(line, col, "yaml-too-large", f"取值过长（上限 {MAX_SCALAR} 字）")
     if event.style:  # quoted or block scalar: always text ('' or None is plain)
-        _screen_scalar(event.value, line, col)  # escapes such as "\u202e" bypass the raw screen
+        if event.style == '"':  # escapes such as "\u202e" bypass the raw screen
+            _screen_scalar(event.value, line, col)
         return event.value
-    tag = _RESOLVER.resolve(ScalarNode, event.value, (True, False))
-    if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-        return event.value
-    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and not _DECIMAL.fullmatch(event.value):
+    text = event.value
+    tag = _implicit_tag(text)
+    if tag == "bool":
+        return text.lower() == "true"
+    if tag == "null":
+        return None
+    if tag not in ("int", "float"):
+        return text  # dates stay text, judged by `format: date`
+    if not _DECIMAL.fullmatch(text):
         raise LoadError(line, col, "yaml-number",
-                        f"数值「{clip(event.value)}」须写成普通十进制数，如 2025 或 1.5"
+                        f"数值「{clip(text)}」须写成普通十进制数，如 2025 或 1.5"
                         "（不支持十六进制、八进制、下划线分隔、前导零和科学计数法；如是文本请加引号）")
-    value = _CONSTRUCTOR.construct_object(ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+    value = float(text) if "." in text else int(text)
     if isinstance(value, float) and not math.isfinite(value):
-        raise LoadError(line, col, "yaml-number", f"不支持的数值「{clip(event.value)}」")
+        raise LoadError(line, col, "yaml-number", f"数值「{clip(text)}」超出范围")
     return value
+
+
+def _implicit_tag(text: str) -> str:
+    """What a plain scalar is in YAML 1.2: bool, null, int, float, timestamp or (else) str."""
+    for tag, regexp in _IMPLICIT.get(text[:1], ()):
+        if regexp.match(text):
+            return tag
+    return "str"

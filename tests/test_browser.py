@@ -142,6 +142,7 @@ def test_home_page(tab: Tab) -> None:
 
 def test_directory_filters_by_district_and_status(tab: Tab) -> None:
     page = tab.open("bases/")
+    page.wait_for_selector("#base-table[data-loaded]", state="attached")  # bases/directory.json is in
     count = page.locator("#filter-count")
     total = page.locator("#base-table tbody tr").count()
     assert total == 12

@@ -149,3 +149,18 @@ def test_two_runs_give_identical_bytes(site) -> None:
     second = [(o.path, o.content) for o in feeds.plan(site)]
     assert first == second
     assert [p for p, _ in first] == ["atom.xml", *(f"feeds/{k}.xml" for k in NOTICE_KINDS), "feeds/deadlines.ics"]
+
+
+def test_a_feed_carries_the_newest_notices_only(site, monkeypatch) -> None:
+    monkeypatch.setattr(feeds, "FEED_ENTRIES", 5)
+    feed = parse(next(o.content for o in feeds.plan(site) if o.path == "atom.xml"))
+    assert [e.link for e in feed.entries] == [site.absolute(site.page_of(n)) for n in site.notices()[:5]]
+    assert "最新的 5 条" in feed.feed.subtitle
+
+
+def test_the_calendar_keeps_two_years_of_past_dates(site, monkeypatch) -> None:
+    every = {e.decoded("dtstart") for e in calendar({o.path: o.content for o in feeds.plan(site)}).walk("VEVENT")}
+    assert min(every) < AS_OF - timedelta(days=365)  # the sample has older deadlines
+    monkeypatch.setattr(feeds, "CALENDAR_PAST", timedelta(days=365))
+    kept = {e.decoded("dtstart") for e in calendar({o.path: o.content for o in feeds.plan(site)}).walk("VEVENT")}
+    assert kept == {day for day in every if day >= AS_OF - timedelta(days=365)}

@@ -39,7 +39,7 @@ def test_the_engine_sees_one_shell_per_kind(tmp_path: Path) -> None:
     copy_build_inputs(root)
     build(root, as_of=AS_OF, site_dir=tmp_path / "site")
     bases = sorted(p.name for p in (root / "build" / "docs" / "bases").iterdir())
-    assert bases == [f"{SHELL}.md", "index.md"]
+    assert bases == [f"{SHELL}.md", "directory.json", "index.md"]
     streamed = sorted(p.stem for p in (root / "build" / "stream" / "bases").iterdir())
     pages = sorted(p.parent.name for p in (tmp_path / "site" / "bases").glob("*/index.html"))
     assert streamed == pages and "base-2013-001" in pages

@@ -2,44 +2,112 @@
 (function () {
   "use strict";
 
-  // 培训基地名录: filter by district, specialty and status, and sort, without a server.
+  // 培训基地名录: every base comes from bases/directory.json (one column per field, repeated texts
+  // as indexes into tables), filtered and sorted here, and shown 50 at a time. Rows are built with
+  // textContent only: nothing from the data is ever parsed as HTML.
+  var PAGE = 50;
+
   function directory() {
     var table = document.getElementById("base-table");
     if (!table) return;
     var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
     var district = document.getElementById("filter-district");
     var specialty = document.getElementById("filter-specialty");
     var status = document.getElementById("filter-status");
     var sortBy = document.getElementById("sort-by");
     var count = document.getElementById("filter-count");
+    var more = document.getElementById("show-more");
+    var note = document.querySelector(".jxjy-more-static");
+    var collator = new Intl.Collator("zh-CN");
+    var all = [], matching = [], shown = 0;
     var params = new URLSearchParams(window.location.search);
     if (params.get("district")) district.value = params.get("district");
     if (params.get("specialty")) specialty.value = params.get("specialty");
     if (params.get("status")) status.value = params.get("status");
 
-    function apply() {
-      var shown = 0;
-      var keys = { name: "name", date: "date", district: "district" };
-      var key = keys[sortBy.value] || "name";
-      rows.sort(function (a, b) {
-        var x = a.dataset[key], y = b.dataset[key];
-        var order = key === "date" ? y.localeCompare(x) : x.localeCompare(y, "zh-CN");
-        return order || a.dataset.name.localeCompare(b.dataset.name, "zh-CN");
+    function load(data) {
+      var c = data.columns, t = data.tables;
+      all = c.name.map(function (name, i) {
+        return {
+          href: c.href[i], name: name, status: t.status[c.status[i]], since: c.since[i],
+          district: t.district[c.district[i]],
+          specialties: c.specialties[i].map(function (k) { return t.specialty[k]; }),
+          host: t.organization[c.host[i]], supervisor: t.organization[c.supervisor[i]], date: c.accredited[i]
+        };
       });
-      rows.forEach(function (row) {
-        var ok = (!district.value || row.dataset.district === district.value) &&
-          (!specialty.value || row.dataset.specialties.split("|").indexOf(specialty.value) >= 0) &&
-          (!status.value || row.dataset.status === status.value);
-        row.hidden = !ok;
-        if (ok) shown += 1;
-        body.appendChild(row);
-      });
-      count.textContent = "显示 " + shown + " / " + rows.length + " 个基地";
+      if (note) note.hidden = true;
+      [district, specialty, status, sortBy].forEach(function (el) { el.addEventListener("change", apply); });
+      more.addEventListener("click", showMore);
+      apply();
+      table.setAttribute("data-loaded", "");
     }
-    [district, specialty, status, sortBy].forEach(function (el) { el.addEventListener("change", apply); });
+
+    function cell(row, text) {
+      var td = row.appendChild(document.createElement("td"));
+      if (text !== undefined) td.textContent = text;
+      return td;
+    }
+
+    function render(b) {
+      var row = document.createElement("tr");
+      row.dataset.district = b.district;
+      row.dataset.specialties = b.specialties.join("|");
+      row.dataset.status = b.status;
+      row.dataset.name = b.name;
+      row.dataset.date = b.date;
+      var link = cell(row).appendChild(document.createElement("a"));
+      link.href = b.href;
+      link.textContent = b.name;
+      var state = cell(row);
+      var badge = state.appendChild(document.createElement("span"));
+      badge.className = "jxjy-status";
+      badge.dataset.status = b.status;
+      badge.textContent = b.status;
+      if (b.since) {
+        state.appendChild(document.createElement("br"));
+        state.appendChild(document.createElement("small")).textContent = b.since;
+      }
+      [b.district, b.specialties.join("、"), b.host, b.supervisor, b.date].forEach(function (text) { cell(row, text); });
+      return row;
+    }
+
+    function apply() {
+      var key = sortBy.value;
+      matching = all.filter(function (b) {
+        return (!district.value || b.district === district.value) &&
+          (!specialty.value || b.specialties.indexOf(specialty.value) >= 0) &&
+          (!status.value || b.status === status.value);
+      });
+      matching.sort(function (a, b) {
+        var order = key === "date" ? b.date.localeCompare(a.date) :
+          key === "district" ? collator.compare(a.district, b.district) : 0;
+        return order || collator.compare(a.name, b.name);
+      });
+      body.textContent = "";
+      shown = 0;
+      showMore();
+    }
+
+    function showMore() {
+      var rows = document.createDocumentFragment();
+      matching.slice(shown, shown + PAGE).forEach(function (b) { rows.appendChild(render(b)); });
+      body.appendChild(rows);
+      shown = Math.min(shown + PAGE, matching.length);
+      count.textContent = "显示 " + shown + " / " + all.length + " 个基地" +
+        (shown < matching.length ? "（符合条件的共 " + matching.length + " 个）" : "");
+      more.hidden = shown >= matching.length;
+      more.textContent = "显示更多（还有 " + (matching.length - shown) + " 个）";
+    }
+
+    count.textContent = "显示 " + body.rows.length + " / " + table.getAttribute("data-total") + " 个基地";
     district.form.addEventListener("submit", function (event) { event.preventDefault(); });
-    apply();
+    fetch(table.getAttribute("data-rows"))
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(load)
+      .catch(function () { count.textContent = "完整名录未能加载，请刷新页面或下载 CSV、Excel。"; });
   }
 
   // 搜索: Pagefind's UI, loaded from this site's own /pagefind/ bundle.

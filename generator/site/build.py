@@ -142,7 +142,8 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
                "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or _epoch(as_of)}
         # No --quiet: it lowers the log level, and then --strict no longer counts warnings.
-        _run([sys.executable, "-m", engine, "build", "--strict",
+        # -P: the working folder must not shadow the installed package (a folder named generator/ in it).
+        _run([sys.executable, "-P", "-m", engine, "build", "--strict",
               "-f", str(root / "mkdocs.yml"), "-d", str(fresh)], env, f"{engine} 构建失败")
         _run([sys.executable, "-m", "pagefind", "--site", str(fresh), "--silent"], env, "搜索索引生成失败")
         _swap(fresh, site_dir)

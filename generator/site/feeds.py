@@ -38,6 +38,10 @@ FEEDS = {
     "policies": ("政策文件", "policies/index.md"),
 }
 assert set(FEEDS) == set(NOTICE_KINDS), "every notice kind needs a feed"
+# A feed is polled again and again: it carries the newest notices, the open data carries them all.
+FEED_ENTRIES = 100
+# The calendar keeps two years of past dates (for the record) and everything to come.
+CALENDAR_PAST = timedelta(days=730)
 
 
 def plan(site: SiteContext) -> Iterator[Output]:
@@ -89,11 +93,11 @@ class _Entry:
 
 
 def _atom(site: SiteContext, name: str, title: str, listing: str, notices: list[Record]) -> bytes:
-    entries = [_entry(site, record) for record in notices]
+    entries = [_entry(site, record) for record in notices[:FEED_ENTRIES]]
     fg = FeedGenerator()
     fg.id(_urn(f"feed/{name}"))
     fg.title(f"{SITE_NAME} · {title}")
-    fg.subtitle(f"{SITE_NAME}发布的{title}，最新的在前。")
+    fg.subtitle(f"{SITE_NAME}发布的{title}，最新的 {FEED_ENTRIES} 条在前；全部公告见开放数据。")
     fg.language("zh-CN")
     fg.author({"name": str(site.settings.get("host_unit") or SITE_NAME)})
     fg.link(href=site.absolute(listing), rel="alternate", type="text/html")
@@ -151,9 +155,12 @@ def _calendar(site: SiteContext) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{SITE_NAME} · 整改期限与公示截止")
-    cal.add("x-wr-caldesc", "培训基地限期整改的截止日期和各类公示的截止日期，每次更新网站时重新生成。")
+    cal.add("x-wr-caldesc", "培训基地限期整改的截止日期和各类公示的截止日期（近两年及以后），每次更新网站时重新生成。")
     cal.add("x-published-ttl", "P1D")
+    since = site.as_of - CALENDAR_PAST
     for e in sorted([*_deadlines(site), *_publicity_ends(site)], key=lambda e: (e.day, e.uid)):
+        if e.day < since:
+            continue
         event = Event()
         event.add("uid", e.uid)
         event.add("dtstamp", e.stamp)

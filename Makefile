@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test fuzz lock clean
+.PHONY: site test fuzz bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,14 @@ $(VENV)/.installed-test: requirements/test.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q --require-hashes -r requirements/test.txt
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
+
+# Issue 5's performance targets on this machine; N = synthetic training bases (about 3.5 record files
+# each). 50000 takes long and several GB of disk under bench/work/. Results: bench/RESULTS.md.
+BENCH_SIZES ?= 1000,10000,50000
+bench: $(VENV)/.installed-test
+	command -v hugo >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y hugo)
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	$(BIN)/python tests/benchmarks/bench.py --sizes $(BENCH_SIZES)
 
 # Re-resolve pyproject.toml's ranges to the newest releases and record their hashes.
 LOCK_VENV := .venv-lock

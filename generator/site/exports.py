@@ -19,7 +19,7 @@ from datetime import datetime, time
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
@@ -36,6 +36,7 @@ INDEX = "data/index.md"
 FIELDS = "data/fields.md"
 SEP = "；"  # between list items in a CSV or Excel cell
 XLSX_CELL_LIMIT = 32767  # characters Excel keeps in one cell
+WIDTH_SAMPLE = 500  # rows looked at to size the .xlsx columns
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a CSV cell starting so would run as a formula
 UNKNOWN_STATUS = "未生效"
 
@@ -282,44 +283,51 @@ def _csv_cell(value: Cell) -> str:
 # -- Excel -----------------------------------------------------------------------------------
 
 def _xlsx(site: SiteContext, title: str, header: list[str], rows: list[list[Cell]]) -> bytes:
+    """The rows as one sheet, streamed (openpyxl's write-only mode keeps no cell objects: 100 000
+    rows would otherwise hold about a gigabyte)."""
     stamp = datetime.combine(site.as_of, time())
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     wb.properties.creator = str(site.settings.get("host_unit") or SITE_NAME)
     wb.properties.title = f"{SITE_NAME} · {title}"
     wb.properties.language = "zh-CN"
     wb.properties.created = stamp
     wb.properties.modified = stamp
-    ws = wb.active
-    assert ws is not None
-    ws.title = title
-    bold = Font(bold=True)
+    ws = wb.create_sheet(title)
+    # Column widths must be set before the first row is written: judged on the first rows.
     widths = [_width(h) for h in header]
-    for col, text in enumerate(header, start=1):
-        ws.cell(row=1, column=col, value=text).font = bold
-    for row_number, row in enumerate(rows, start=2):
-        for col, value in enumerate(row, start=1):
-            if value is None:
-                continue
-            cell = ws.cell(row=row_number, column=col)
-            if isinstance(value, str):
-                text = ILLEGAL_CHARACTERS_RE.sub("", value)
-                if len(text) > XLSX_CELL_LIMIT:
-                    text = text[: XLSX_CELL_LIMIT - 20] + "……（全文见网页或 JSON）"
-                cell.value = text
-                cell.data_type = "s"  # text, never a formula, whatever it starts with
-            else:
-                cell.value = value
-            widths[col - 1] = max(widths[col - 1], _width(str(value)))
+    for row in rows[:WIDTH_SAMPLE]:
+        for col, value in enumerate(row):
+            if value is not None:
+                widths[col] = max(widths[col], _width(str(value)))
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = min(width, 60)
     ws.freeze_panes = "A2"
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = min(width, 60)
+    bold = Font(bold=True)
+    ws.append([_cell(ws, text, bold) for text in header])
+    for row in rows:
+        ws.append([_cell(ws, value) for value in row])
     buffer = io.BytesIO()
     # ExcelWriter, not Workbook.save: save() stamps the wall clock into docProps/core.xml.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()
     return _pin_zip(buffer.getvalue(), stamp)
+
+
+def _cell(ws: Any, value: Cell, font: Font | None = None) -> WriteOnlyCell | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return WriteOnlyCell(ws, value=value)
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(text) > XLSX_CELL_LIMIT:
+        text = text[: XLSX_CELL_LIMIT - 20] + "……（全文见网页或 JSON）"
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"  # text, never a formula, whatever it starts with
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def _width(text: str) -> int:

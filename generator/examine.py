@@ -1,11 +1,12 @@
-"""Load and schema-check every record file: on both cores, remembering each verdict by content.
+"""Load and check every record file alone: on both cores, remembering each verdict by content.
 
-Parsing and the schema are the cost of a run (about half a millisecond a file); the cross-record
-rules need every record, so they always run. A file's verdict depends only on its bytes, its kind
-and this program, so the cache keys verdicts by the SHA-256 of kind and bytes, and drops them all
-when any file of the package or its schemas changes. A stat index (size, times, inode) spares
-re-reading unchanged files, as git's index does; a file changed within the last seconds is always
-read again, so an edit that keeps size and time cannot pass for the old content.
+Parsing, the schema and the rules on one record alone (generator.rules.RECORD_CHECKS) are most of
+the cost of a run; the cross-record rules need every record, so they always run. A file's verdict
+depends only on its bytes, its kind and this program, so the cache keys verdicts by the SHA-256
+of kind and bytes, and drops them all when any file of the package or its schemas changes. A stat
+index (size, times, inode) spares re-reading unchanged files, as git's index does; a file changed
+within the last seconds is always read again, so an edit that keeps size and time cannot pass for
+the old content.
 
 The cache lives outside the checkout (JXJY_CACHE_DIR, else $XDG_CACHE_HOME/jxjy-registry): a pull
 request cannot plant verdicts in it. It holds only marshal data; a damaged file is ignored.
@@ -19,6 +20,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
@@ -26,15 +28,16 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Location
 from generator.records import Record, find_records, read_record
+from generator.rules import RECORD_CHECKS
 from generator.schemas import SchemaSet, schema_dir
 from generator.yamlio import Document, LoadError, load_document
 
-FORMAT = 1
+FORMAT = 2
 RACY_SECONDS = 2  # files modified this recently are never trusted by their stat alone
 PARALLEL_FROM = 400  # files to examine before a second process pays for itself
 
-# A verdict: ("load", line, col, rule, message) or ("ok", data, ((line, col, rule, severity,
-# message, hint), ...)): builtins only, so marshal can store it.
+# A verdict: ("load", line, col, rule, message) or ("ok", data, schema problems, record-rule
+# problems), each problem (line, col, rule, severity, message, hint): builtins only, for marshal.
 Verdict = tuple[Any, ...]
 
 
@@ -87,11 +90,11 @@ def examine(root: Path, schemas: SchemaSet,
             _, line, col, rule, message = verdict
             diagnostics.append(Diagnostic(Location(rel, line, col), rule, "error", message))
             continue
-        _, data, problems = verdict
+        _, data, schema_problems, record_problems = verdict
         doc = docs.get(rel) or Document(data)
-        records.append(Record(path.parent.name, path.stem, rel, doc, valid=not problems, source=path))
+        records.append(Record(path.parent.name, path.stem, rel, doc, valid=not schema_problems, source=path))
         diagnostics.extend(Diagnostic(Location(rel, line, col), rule, severity, message, hint)
-                           for line, col, rule, severity, message, hint in problems)
+                           for line, col, rule, severity, message, hint in (*schema_problems, *record_problems))
     return records, diagnostics, files
 
 
@@ -131,9 +134,13 @@ def _examine_one(item: tuple[str, str, bytes], schemas: SchemaSet) -> tuple[Verd
     except LoadError as exc:
         return ("load", exc.line, exc.col, exc.rule, exc.message), None
     record = Record(kind, Path(rel).stem, rel, doc)
-    problems = tuple((d.location.line, d.location.col, d.rule, d.severity, d.message, d.hint)
-                     for d in schemas.check(record))
-    return ("ok", doc.data, problems), doc
+    schema_problems = _plain(schemas.check(record))
+    record_problems = () if schema_problems else _plain(d for check in RECORD_CHECKS for d in check(record, schemas))
+    return ("ok", doc.data, schema_problems, record_problems), doc
+
+
+def _plain(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[Any, ...], ...]:
+    return tuple((d.location.line, d.location.col, d.rule, d.severity, d.message, d.hint) for d in diagnostics)
 
 
 class _Cache:
@@ -219,7 +226,8 @@ def _salt() -> str:
     global _SALT
     if _SALT is None:
         digest = hashlib.sha256(f"{sys.version}|{FORMAT}".encode())
-        for name in ("ruamel.yaml", "ruamel.yaml.clib", "jsonschema", "jsonschema-rs", "rfc3986-validator"):
+        for name in ("ruamel.yaml", "ruamel.yaml.clib", "jsonschema", "jsonschema-rs", "rfc3986-validator",
+                     "chinesecalendar"):
             digest.update(f"{name}={metadata.version(name)};".encode())
         package = Path(__file__).resolve().parent
         for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml"), *schema_dir().glob("*.json")]):

@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from generator.diagnostics import Diagnostic
+from generator.records import Record
 from generator.rules import circulars, dates, docnumbers, ids, lifecycle, organizations, plans, privacy, refs
 from generator.rules.context import Context
+from generator.schemas import SchemaSet
+
+# Rules on one record alone, independent of today: they run beside the schema check (on both
+# cores) for records the schema accepts, and their findings are remembered with the file's verdict.
+RECORD_CHECKS: tuple[Callable[[Record, SchemaSet], Iterator[Diagnostic]], ...] = (
+    dates.check_record,
+    privacy.check_record,
+)
 
 CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
     ids.check,
@@ -17,7 +26,6 @@ CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
     organizations.check,
     circulars.check,
     plans.check,
-    privacy.check,
 )
 
 # Every rule id, stable and documented in docs/rules.md, with its severity.

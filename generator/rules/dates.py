@@ -8,6 +8,7 @@ from generator import dates
 from generator.diagnostics import Diagnostic
 from generator.records import KINDS, NOTICE_KINDS, Record
 from generator.rules.context import Context, walk
+from generator.schemas import SchemaSet
 
 _ENVELOPE = (("written_on",), ("published_on",), ("publicity", "start"), ("publicity", "end"))
 DATE_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -47,9 +48,13 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     for kind in KINDS:
         for record in ctx.records.valid(kind):
             yield from _future(ctx, record)
-            yield from _order(ctx, record)
-            if kind in NOTICE_KINDS:
-                yield from _disclosure(record)
+
+
+def check_record(record: Record, schemas: SchemaSet) -> Iterator[Diagnostic]:
+    """The rules on one record's dates that do not depend on today."""
+    yield from _order(schemas, record)
+    if record.kind in NOTICE_KINDS:
+        yield from _disclosure(record)
 
 
 def _future(ctx: Context, record: Record) -> Iterator[Diagnostic]:
@@ -64,7 +69,7 @@ def _future(ctx: Context, record: Record) -> Iterator[Diagnostic]:
                                   "只有整改期限、公示截止日期和有效期可以是将来的日期")
 
 
-def _order(ctx: Context, record: Record) -> Iterator[Diagnostic]:
+def _order(schemas: SchemaSet, record: Record) -> Iterator[Diagnostic]:
     for earlier_path, later_path, strictly in ORDERS.get(record.kind, ()):
         earlier = dates.parse(_get(record, earlier_path))
         later = dates.parse(_get(record, later_path))
@@ -72,9 +77,9 @@ def _order(ctx: Context, record: Record) -> Iterator[Diagnostic]:
             continue
         if later < earlier or (strictly and later == earlier):
             yield record.diag(later_path, "date-order",
-                              f"「{ctx.title(record, *later_path)}」{later} "
+                              f"「{schemas.title(record.kind, later_path)}」{later} "
                               f"{'须晚于' if strictly else '不能早于'}"
-                              f"「{ctx.title(record, *earlier_path)}」{earlier}")
+                              f"「{schemas.title(record.kind, earlier_path)}」{earlier}")
 
 
 def _disclosure(record: Record) -> Iterator[Diagnostic]:

@@ -68,13 +68,14 @@ def examine(root: Path, schemas: SchemaSet,
     verdicts: dict[str, Verdict] = {}
     docs: dict[str, Document] = {}  # full documents of files examined in this process
     pending: list[tuple[str, str, bytes, str]] = []  # rel, kind, bytes, digest
-    for path, rel in found:
-        digest = cache.digest_by_stat(rel, path)
+    for item in found:
+        rel, stat = item.rel, _stat(item.entry)  # the stat before the bytes: an edit in between is racy
+        digest = cache.digest_by_stat(rel, stat)
         if digest is None:
-            raw = read_record(path, rel)
-            digest = cache.note(rel, path, path.parent.name, raw)
+            raw = read_record(item.path, rel)
+            digest = cache.note(rel, stat, item.kind, raw)
             if digest not in cache.verdicts:
-                pending.append((rel, path.parent.name, raw, digest))
+                pending.append((rel, item.kind, raw, digest))
                 continue
         verdicts[rel] = cache.verdicts[digest]
     for (rel, _, _, digest), (verdict, doc) in zip(pending, _examine_all(pending, schemas), strict=True):
@@ -84,7 +85,8 @@ def examine(root: Path, schemas: SchemaSet,
     cache.save()
 
     records: list[Record] = []
-    for path, rel in found:
+    for item in found:
+        rel = item.rel
         verdict = verdicts[rel]
         if verdict[0] == "load":
             _, line, col, rule, message = verdict
@@ -92,7 +94,7 @@ def examine(root: Path, schemas: SchemaSet,
             continue
         _, data, schema_problems, record_problems = verdict
         doc = docs.get(rel) or Document(data)
-        records.append(Record(path.parent.name, path.stem, rel, doc, valid=not schema_problems, source=path))
+        records.append(Record(item.kind, item.id, rel, doc, valid=not schema_problems, source=item.entry.path))
         diagnostics.extend(Diagnostic(Location(rel, line, col), rule, severity, message, hint)
                            for line, col, rule, severity, message, hint in (*schema_problems, *record_problems))
     return records, diagnostics, files
@@ -166,11 +168,8 @@ class _Cache:
             return {}, {}, {}
         return stats, digests, verdicts
 
-    def digest_by_stat(self, rel: str, path: Path) -> str | None:
+    def digest_by_stat(self, rel: str, stat: tuple[int, ...]) -> str | None:
         """The digest recorded for `rel` when its stat is unchanged, else None (read the file)."""
-        if rel not in self._old_stats:
-            return None
-        stat = _stat(path)
         if self._old_stats.get(rel) != stat:
             return None
         digest = self._old_digests[rel]
@@ -180,10 +179,9 @@ class _Cache:
         self.verdicts[digest] = self._old_verdicts[digest]
         return digest
 
-    def note(self, rel: str, path: Path, kind: str, raw: bytes) -> str:
+    def note(self, rel: str, stat: tuple[int, ...], kind: str, raw: bytes) -> str:
         """Digest `raw` (as a file of `kind`); remember its stat unless it changed too recently."""
         digest = _hash(kind.encode() + b"\0" + raw)
-        stat = _stat(path)
         if stat[1] < self.started - RACY_SECONDS * 10**9:
             self.stats[rel] = stat
         self.digests[rel] = digest
@@ -208,8 +206,8 @@ class _Cache:
             pass  # a cache that cannot be written costs time, never correctness
 
 
-def _stat(path: Path) -> tuple[int, ...]:
-    st = path.stat()
+def _stat(entry: os.DirEntry[str]) -> tuple[int, ...]:
+    st = entry.stat(follow_symlinks=False)
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 

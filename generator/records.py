@@ -6,7 +6,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Location, Severity
@@ -47,7 +47,7 @@ class Record:
     path: str  # POSIX, relative to the root
     doc: Document
     valid: bool = True  # False once the schema has rejected it: rules then skip it
-    source: Path | None = None  # the file, read again to locate a problem when `doc` has no positions
+    source: str | None = None  # the file, read again to locate a problem when `doc` has no positions
 
     @property
     def data(self) -> dict[str, Any]:
@@ -55,7 +55,7 @@ class Record:
 
     def at(self, *path: str | int, key: bool = False) -> Location:
         if not self.doc.values and self.source is not None:  # remembered data: positions on demand
-            self.doc = load_document(self.source.read_bytes())
+            self.doc = load_document(Path(self.source).read_bytes())
         line, col = self.doc.locate(path, key=key)
         return Location(self.path, line, col)
 
@@ -151,33 +151,52 @@ def load_repository(root: Path) -> tuple[list[Record], list[Diagnostic], int]:
     """
     found, diagnostics, files = find_records(root)
     records: list[Record] = []
-    for path, rel in found:
+    for item in found:
         try:
-            doc = load_document(read_record(path, rel))
+            doc = load_document(read_record(item.path, item.rel))
         except LoadError as exc:
-            diagnostics.append(Diagnostic(Location(rel, exc.line, exc.col), exc.rule, "error", exc.message))
+            diagnostics.append(Diagnostic(Location(item.rel, exc.line, exc.col), exc.rule, "error", exc.message))
             continue
-        records.append(Record(path.parent.name, path.stem, rel, doc))
+        records.append(Record(item.kind, item.id, item.rel, doc))
     return records, diagnostics, files
 
 
-def find_records(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic], int]:
-    """Every well-placed record file under `root`/records with its POSIX path relative to `root`,
-    a record-path error for each misplaced one, and the number of files seen."""
+@dataclass(frozen=True)
+class Found:
+    """A well-placed record file: records/<kind>/<id>.yaml."""
+
+    entry: os.DirEntry[str]  # its stat is taken once, from the directory listing
+    rel: str  # POSIX, relative to the root
+
+    @property
+    def path(self) -> Path:
+        return Path(self.entry.path)
+
+    @property
+    def kind(self) -> str:
+        return self.rel.split("/")[1]
+
+    @property
+    def id(self) -> str:
+        return self.rel.rsplit("/", 1)[1].removesuffix(".yaml")
+
+
+def find_records(root: Path) -> tuple[list[Found], list[Diagnostic], int]:
+    """Every well-placed record file under `root`/records, a record-path error for each misplaced
+    one, and the number of files seen (hidden files aside)."""
     records_dir = root / "records"
     if not records_dir.is_dir():
         raise RepositoryError(f"找不到记录目录：{records_dir}")
-    found: list[tuple[Path, str]] = []
+    found: list[Found] = []
     diagnostics: list[Diagnostic] = []
     files = 0
-    for path in _walk(records_dir):
+    for entry, rel in _walk(str(records_dir), "records"):
         files += 1
-        rel = path.relative_to(root).as_posix()
-        problem = _path_problem(path, records_dir)
+        problem = _path_problem(entry, rel)
         if problem:
             diagnostics.append(Diagnostic(Location(rel, 1, 1), "record-path", "error", problem))
         else:
-            found.append((path, rel))
+            found.append(Found(entry, rel))
     return found, diagnostics, files
 
 
@@ -188,23 +207,26 @@ def read_record(path: Path, rel: str) -> bytes:
         raise RepositoryError(f"无法读取 {rel}：{exc.strerror}") from None
 
 
-def _walk(records_dir: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(records_dir):
-        dirnames.sort()
-        base = Path(dirpath)
-        for name in sorted(filenames + [d for d in dirnames if (base / d).is_symlink()]):
-            if not name.startswith("."):
-                yield base / name
+def _walk(directory: str, rel: str) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """Every entry but real directories (those are entered, hidden ones too), hidden ones aside, by name."""
+    with os.scandir(directory) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, f"{rel}/{entry.name}")
+        elif not entry.name.startswith("."):
+            yield entry, f"{rel}/{entry.name}"
 
 
-def _path_problem(path: Path, records_dir: Path) -> str | None:
-    parts = path.relative_to(records_dir).parts
-    if path.is_symlink():
+def _path_problem(entry: os.DirEntry[str], rel: str) -> str | None:
+    parts = rel.split("/")[1:]
+    if entry.is_symlink():
         return "records/ 中不允许使用符号链接，请提交真实文件"
     if len(parts) != 2:
         return "记录文件须放在 records/<类别>/<编号>.yaml，类别为：" + "、".join(KINDS)
     if parts[0] not in KINDS:
         return f"未知的记录类别目录「{parts[0]}」，可用：" + "、".join(KINDS)
-    if path.suffix != ".yaml":
-        return f"记录文件扩展名须为 .yaml（现为「{path.suffix or '无'}」）"
+    if not entry.name.endswith(".yaml"):
+        suffix = PurePosixPath(entry.name).suffix
+        return f"记录文件扩展名须为 .yaml（现为「{suffix or '无'}」）"
     return None

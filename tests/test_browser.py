@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,7 +19,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from site_fixtures import SITE_NAME, page_path
+from conftest import AS_OF, copy_from_repo
+from site_fixtures import BUILD_INPUTS, SITE_NAME, page_path
 
 pytestmark = pytest.mark.browser
 
@@ -41,11 +43,11 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def server(site_dir: Path) -> Iterator[str]:
-    """The built site on a free loopback port, served by a threaded http.server."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site_dir)))
-    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """`folder` on a free loopback port, served by a threaded http.server."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=httpd.serve_forever, name=f"server-{folder.name}", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
@@ -53,6 +55,12 @@ def server(site_dir: Path) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(site_dir: Path) -> Iterator[str]:
+    with serving(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -225,15 +233,8 @@ def test_no_serious_accessibility_violation(tab: Tab, site_dir: Path, path: str)
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_site: Path) -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(hostile_site)))
-    thread = threading.Thread(target=httpd.serve_forever, name="hostile-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with serving(hostile_site) as url:
+        yield url
 
 
 def test_no_payload_runs_on_any_page(browser: Browser, hostile_site: Path, hostile_server: str) -> None:
@@ -257,3 +258,47 @@ def test_no_payload_runs_on_any_page(browser: Browser, hostile_site: Path, hosti
     finally:
         context.close()
     assert not ran, "\n".join(ran)
+
+
+# -- a directory longer than one screen ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site of a synthetic registry of 130 bases (tests/benchmarks/synth.py)."""
+    from benchmarks.synth import write_repository
+
+    from generator.site.build import build
+
+    root = tmp_path_factory.mktemp("large")
+    copy_from_repo(root, *(name for name in BUILD_INPUTS if name != "records"))
+    write_repository(root, 130)
+    with serving(build(root, as_of=AS_OF).site) as url:
+        yield url
+
+
+def test_directory_shows_fifty_rows_at_a_time(browser: Browser, large_server: str) -> None:
+    context = browser.new_context(locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = Tab(context.new_page(), large_server)
+    tab.watch()
+    try:
+        page = tab.open("bases/")
+        total = int(page.locator("#base-table").get_attribute("data-total"))
+        assert total > 100 and page.locator("#base-table tbody tr").count() == 50  # as built
+        page.wait_for_selector("#base-table[data-loaded]", state="attached")
+        count, more = page.locator("#filter-count"), page.locator("#show-more")
+        assert count.inner_text() == f"显示 50 / {total} 个基地" and more.is_visible()
+        more.click()
+        assert len(visible_rows(page)) == 100 and count.inner_text() == f"显示 100 / {total} 个基地"
+
+        page.select_option("#sort-by", "date")
+        dates = page.eval_on_selector_all("#base-table tbody tr", "rows => rows.map(r => r.dataset.date)")
+        assert len(dates) == 50 and dates == sorted(dates, reverse=True)
+
+        page.select_option("#filter-status", "已取消")
+        revoked = visible_rows(page)
+        assert revoked and {r["status"] for r in revoked} == {"已取消"} and len(revoked) < 50
+        assert count.inner_text() == f"显示 {len(revoked)} / {total} 个基地" and not more.is_visible()
+        tab.assert_no_errors()
+    finally:
+        context.close()

@@ -94,7 +94,7 @@
       body.appendChild(rows);
       shown = Math.min(shown + PAGE, matching.length);
       count.textContent = "显示 " + shown + " / " + all.length + " 个基地" +
-        (shown < matching.length ? "（符合条件的共 " + matching.length + " 个）" : "");
+        (shown < matching.length && matching.length < all.length ? "（符合条件的共 " + matching.length + " 个）" : "");
       more.hidden = shown >= matching.length;
       more.textContent = "显示更多（还有 " + (matching.length - shown) + " 个）";
     }

@@ -204,6 +204,17 @@ def test_search_finds_a_document_number(tab: Tab) -> None:
     tab.assert_no_errors()
 
 
+def test_search_finds_an_evaluation_through_its_base(tab: Tab) -> None:
+    """Evaluation pages stay out of the index (generator.site.pages.UNSEARCHED); their base lists them."""
+    page = search(tab, "常人社函〔2024〕118号")
+    found = page.locator('.pagefind-ui__result-link[href$="bases/base-2013-001/"]')
+    found.first.wait_for()
+    with page.expect_navigation(wait_until="load"):
+        found.first.click()
+    page.locator('.jxjy-timeline a[href$="evaluations/eval-2024-001/"]').wait_for()
+    tab.assert_no_errors()
+
+
 @pytest.mark.parametrize("path", list(PAGES.values()), ids=list(PAGES))
 def test_page_loads_without_errors(tab: Tab, path: str) -> None:
     tab.open(path)

@@ -145,7 +145,10 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
         # -P: the working folder must not shadow the installed package (a folder named generator/ in it).
         _run([sys.executable, "-P", "-m", engine, "build", "--strict",
               "-f", str(root / "mkdocs.yml"), "-d", str(fresh)], env, f"{engine} 构建失败")
-        _run([sys.executable, "-m", "pagefind", "--site", str(fresh), "--silent"], env, "搜索索引生成失败")
+        # Streamed record pages are indexed from their bodies alone (generator.site.stream.SEARCH).
+        searched = root / stream_module.SEARCH if stream else fresh
+        _run([sys.executable, "-m", "pagefind", "--site", str(searched), "--output-path", str(fresh / "pagefind"),
+              "--silent"], env, "搜索索引生成失败")
         _swap(fresh, site_dir)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.site.stream import STREAM, fill
+from generator.site.stream import SEARCH, STREAM, fill
 
 # Material's base.html gives its two checkbox toggles autocomplete="off", an attribute HTML allows
 # only on text-like inputs (the Nu HTML Checker reports it). It is there so that Firefox does not
@@ -27,4 +27,5 @@ def on_post_template(output_content: str, **_: Any) -> str:
 
 def on_post_build(config: Any) -> None:
     """Pour the record pages into the site the engine has just built (generator.site.stream)."""
-    fill(Path(config.site_dir), Path(config.config_file_path).parent / STREAM)
+    root = Path(config.config_file_path).parent
+    fill(Path(config.site_dir), root / STREAM, root / SEARCH)

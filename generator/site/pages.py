@@ -26,6 +26,10 @@ LISTS = {
                       "对继续教育工作成绩显著的部门、单位和个人的表彰奖励（第二十、二十四条）。"),
     "policies": ("政策文件", "政策文件", "本平台依据的政策文件及其有效性。"),
 }
+# Kinds whose pages stay out of the search index: an evaluation is found through its base, whose
+# page lists it (date, result, 发文字号). Each indexed page costs the index memory to build and
+# every reader a few bytes per search, and evaluations are half of all pages.
+UNSEARCHED = frozenset({"evaluations"})
 DIRECTORY = "bases/index.md"
 DIRECTORY_DATA = "bases/directory.json"
 DIRECTORY_PAGE = 50  # rows on the page as built; the script shows the rest, 50 at a time
@@ -210,7 +214,7 @@ def _notice(site: SiteContext, record: Record) -> Output:
     return Output(source, fragment(
         "notice.html", meta=meta(site, record.data["title"], column, column_type, record=record),
         r=record, kind_title=site.kind_title(record.kind), publicity=site.in_publicity(record),
-        corrections=corrections, target=target, validity=validity,
+        corrections=corrections, target=target, validity=validity, searchable=record.kind not in UNSEARCHED,
         changes=site.history.get(record.path, []), **_tools(site, source),
     ))
 

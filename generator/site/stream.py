@@ -30,6 +30,10 @@ SHELL = "JXJY-SLOT"  # the shell's page name: not a valid record id (ids are low
 # own, and so does the shell, so the engine adds none to either.
 BODY = f"<div><h1>{SHELL}-body</h1></div>"
 STREAM = Path("build") / "stream"  # beside build/docs: one JSON file per record page
+# What the search indexer reads: each indexed record page as its body alone. Pagefind's time and
+# memory grow with the HTML it parses, and the theme's navigation is most of a page.
+SEARCH = Path("build") / "search"
+_LANG = re.compile(r'<html lang="([^"]*)"')
 _SLOT = re.compile(rf"{SHELL}-([a-z_]+)")
 
 
@@ -45,30 +49,40 @@ def encode(parts: Fragment) -> bytes:
     return json.dumps({"meta": parts.meta, "body": parts.body}, ensure_ascii=False).encode()
 
 
-def fill(site_dir: Path, stream_dir: Path) -> int:
-    """Write every record page of `stream_dir` into `site_dir` from its kind's shell; remove the shells.
+def fill(site_dir: Path, stream_dir: Path, search_dir: Path) -> int:
+    """Write every record page of `stream_dir` into `site_dir` from its kind's shell, and the
+    searchable ones (data-pagefind-body) into `search_dir` as their body alone; remove the shells.
 
     Returns:
         The number of pages written.
     """
     written = 0
+    shutil.rmtree(search_dir, ignore_errors=True)
     if not stream_dir.is_dir():
         return written
     for kind_dir in sorted(p for p in stream_dir.iterdir() if p.is_dir()):
         shell_dir = site_dir / kind_dir.name / SHELL
         template = (shell_dir / "index.html").read_text(encoding="utf-8")
+        lang = html.escape(match[1]) if (match := _LANG.search(template)) else ""
         for entry in os.scandir(kind_dir):
             if not entry.name.endswith(".json"):
                 continue
             page_id = entry.name[:-5]
             with open(entry.path, encoding="utf-8") as source:
                 stored = json.load(source)
-            target = site_dir / kind_dir.name / page_id
-            target.mkdir(exist_ok=True)
-            (target / "index.html").write_text(_pour(template, page_id, stored), encoding="utf-8")
+            _write(site_dir / kind_dir.name / page_id, _pour(template, page_id, stored))
+            if "data-pagefind-body" in stored["body"]:
+                _write(search_dir / kind_dir.name / page_id,
+                       f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head>'
+                       f'<body>{stored["body"]}</body></html>')
             written += 1
         shutil.rmtree(shell_dir)
     return written
+
+
+def _write(folder: Path, page: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(page, encoding="utf-8")
 
 
 def _pour(template: str, page_id: str, stored: dict[str, Any]) -> str:

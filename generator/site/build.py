@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import itertools
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -41,6 +44,9 @@ class BuildError(Exception):
     def __init__(self, message: str, report: Report | None = None) -> None:
         super().__init__(message)
         self.report = report
+
+    def __reduce__(self) -> tuple[Any, ...]:  # crosses from the generating process whole
+        return BuildError, (str(self), self.report)
 
 
 @dataclass
@@ -78,7 +84,7 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
             # the sample banner on hand-written pages too
             docs.put(rel, (sample if rel.endswith(".md") else b"") + path.read_bytes())
     pages_written = 0
-    for output in (*pages.plan(site), *exports.plan(site), *feeds.plan(site)):
+    for output in itertools.chain(pages.plan(site), exports.plan(site), feeds.plan(site)):  # one at a time
         pages_written += output.path.endswith(".md")
         if stream and isinstance(output.content, Fragment):
             kind, name = output.path.removesuffix(".md").split("/")
@@ -134,7 +140,10 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
         BuildError: validation, the engine or the indexer failed; site_dir is untouched.
     """
     site_dir = (site_dir or root / "site").resolve()
-    report, count = generate(root, as_of=as_of, cache_dir=cache_dir, stream=stream)
+    # In a process of its own: the records and pages it held are gone before the engine and the
+    # indexer start, so the build's peak memory is the largest step's, not their sum.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        report, count = pool.submit(generate, root, as_of=as_of, cache_dir=cache_dir, stream=stream).result()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale(site_dir)
     fresh = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))

@@ -12,17 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
+import xlsxwriter
 
 from generator.records import KIND_TITLES, KINDS, Record
 from generator.refdata import divisions
@@ -37,6 +34,7 @@ FIELDS = "data/fields.md"
 SEP = "；"  # between list items in a CSV or Excel cell
 XLSX_CELL_LIMIT = 32767  # characters Excel keeps in one cell
 WIDTH_SAMPLE = 500  # rows looked at to size the .xlsx columns
+_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in the sheet's XML
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a CSV cell starting so would run as a formula
 UNKNOWN_STATUS = "未生效"
 
@@ -283,51 +281,37 @@ def _csv_cell(value: Cell) -> str:
 # -- Excel -----------------------------------------------------------------------------------
 
 def _xlsx(site: SiteContext, title: str, header: list[str], rows: list[list[Cell]]) -> bytes:
-    """The rows as one sheet, streamed (openpyxl's write-only mode keeps no cell objects: 100 000
-    rows would otherwise hold about a gigabyte)."""
+    """The rows as one sheet, written row by row (XlsxWriter's constant-memory mode)."""
     stamp = datetime.combine(site.as_of, time())
-    wb = Workbook(write_only=True)
-    wb.properties.creator = str(site.settings.get("host_unit") or SITE_NAME)
-    wb.properties.title = f"{SITE_NAME} · {title}"
-    wb.properties.language = "zh-CN"
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    ws = wb.create_sheet(title)
-    # Column widths must be set before the first row is written: judged on the first rows.
+    buffer = io.BytesIO()
+    # Text stays text: no formulas, numbers or links are read into a string, whatever it starts with.
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True, "strings_to_formulas": False,
+                                      "strings_to_numbers": False, "strings_to_urls": False})
+    wb.set_properties({"title": f"{SITE_NAME} · {title}", "author": str(site.settings.get("host_unit") or SITE_NAME),
+                       "created": stamp})
+    ws = wb.add_worksheet(title)
     widths = [_width(h) for h in header]
-    for row in rows[:WIDTH_SAMPLE]:
+    for row in rows[:WIDTH_SAMPLE]:  # column widths are judged on the first rows
         for col, value in enumerate(row):
             if value is not None:
                 widths[col] = max(widths[col], _width(str(value)))
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = min(width, 60)
-    ws.freeze_panes = "A2"
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, min(width, 60))
+    ws.freeze_panes(1, 0)
     if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    bold = Font(bold=True)
-    ws.append([_cell(ws, text, bold) for text in header])
-    for row in rows:
-        ws.append([_cell(ws, value) for value in row])
-    buffer = io.BytesIO()
-    # ExcelWriter, not Workbook.save: save() stamps the wall clock into docProps/core.xml.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).write_data()
+        ws.autofilter(0, 0, len(rows), len(header) - 1)
+    ws.write_row(0, 0, header, wb.add_format({"bold": True}))
+    for number, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if isinstance(value, str):
+                text = _XLSX_ILLEGAL.sub("", value)
+                if len(text) > XLSX_CELL_LIMIT:
+                    text = text[: XLSX_CELL_LIMIT - 20] + "……（全文见网页或 JSON）"
+                ws.write_string(number, col, text)
+            elif value is not None:
+                ws.write_number(number, col, value)
+    wb.close()
     return _pin_zip(buffer.getvalue(), stamp)
-
-
-def _cell(ws: Any, value: Cell, font: Font | None = None) -> WriteOnlyCell | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        return WriteOnlyCell(ws, value=value)
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if len(text) > XLSX_CELL_LIMIT:
-        text = text[: XLSX_CELL_LIMIT - 20] + "……（全文见网页或 JSON）"
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"  # text, never a formula, whatever it starts with
-    if font is not None:
-        cell.font = font
-    return cell
 
 
 def _width(text: str) -> int:

@@ -3,7 +3,6 @@ table, and its measuring parts count what they say. Timings are never asserted."
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -17,12 +16,9 @@ BENCH = REPO / "tests" / "benchmarks" / "bench.py"
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    from benchmarks import bench
+
+    return bench
 
 
 def test_a_tiny_run_writes_every_section_and_row(tmp_path: Path) -> None:

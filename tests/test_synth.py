@@ -3,8 +3,6 @@ the same seed, and `touch_one` changes one record without breaking it."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,12 +17,9 @@ SIZE = 60
 
 @pytest.fixture(scope="module")
 def synth():
-    spec = importlib.util.spec_from_file_location("synth", SYNTH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["synth"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    from benchmarks import synth
+
+    return synth
 
 
 def files(root: Path) -> dict[str, bytes]:

@@ -9,9 +9,8 @@ import pytest
 
 from generator.validate import check_repository
 
-from conftest import AS_OF, REPO
+from conftest import AS_OF
 
-SYNTH = REPO / "tests" / "benchmarks" / "synth.py"
 SIZE = 60
 
 

@@ -135,15 +135,17 @@ def build_command(root: Path, as_of: datetime | None, engine: str, site_dir: Pat
 @_root
 @_as_of
 @click.option("--port", type=int, default=8000, show_default=True, help="预览端口（只监听本机）。")
-def serve(root: Path, as_of: datetime | None, port: int) -> None:
+@_cache
+def serve(root: Path, as_of: datetime | None, port: int, cache: bool) -> None:
     """本机预览网站；records/ 或 docs/ 有改动时重新生成。"""
+    cache_dir = default_cache_dir() if cache else None
     try:
-        generate(root, as_of=_day(as_of))
+        generate(root, as_of=_day(as_of), cache_dir=cache_dir)
     except BuildError as exc:
         if exc.report is not None:
             click.echo(FORMATS["text"](exc.report.diagnostics), nl=False)
         raise InputError(str(exc)) from None
-    serve_site(root, as_of=_day(as_of), port=port, echo=click.echo)
+    serve_site(root, as_of=_day(as_of), port=port, cache_dir=cache_dir, echo=click.echo)
 
 
 @cli.command("diff")

@@ -25,7 +25,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None]) -> None:
+def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None], cache_dir: Path | None = None) -> None:
     """Run `mkdocs serve` on build/docs and regenerate it whenever records/ or docs/ change.
 
     A change that breaks validation is reported and the last good pages stay served.
@@ -44,7 +44,7 @@ def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None]) ->
                 continue
             seen = now
             try:
-                generate(root, as_of=as_of)
+                generate(root, as_of=as_of, cache_dir=cache_dir)
                 echo("已重新生成。")
             except BuildError as exc:
                 echo((render_text(exc.report.diagnostics) if exc.report else "") + f"错误：{exc}（仍显示上一版）")

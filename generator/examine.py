@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -108,24 +109,21 @@ def _examine_all(pending: list[tuple[str, str, bytes, str]],
         return [_examine_one(item, schemas) for item in work]
     size = -(-len(work) // (workers * 4))
     chunks = [work[i:i + size] for i in range(0, len(work), size)]
-    # Fork shares the compiled schemas; the children send back plain verdicts (no positions).
-    with ProcessPoolExecutor(workers, mp_context=_fork_context()) as pool:
-        return [(verdict, None) for chunk in pool.map(_examine_chunk, chunks) for verdict in chunk]
+    # Forked children inherit the compiled schemas from this module; they send back plain verdicts.
+    global _SCHEMAS
+    _SCHEMAS = schemas
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [(verdict, None) for chunk in pool.map(_examine_chunk, chunks) for verdict in chunk]
+    finally:
+        _SCHEMAS = None
 
 
-def _fork_context() -> Any:
-    import multiprocessing
-
-    return multiprocessing.get_context("fork")
-
-
-_SCHEMAS: SchemaSet | None = None
+_SCHEMAS: SchemaSet | None = None  # set only while a pool of forked children runs
 
 
 def _examine_chunk(chunk: list[tuple[str, str, bytes]]) -> list[Verdict]:
-    global _SCHEMAS
-    if _SCHEMAS is None:
-        _SCHEMAS = SchemaSet()
+    assert _SCHEMAS is not None, "examine's children are forked while _SCHEMAS is set"
     return [_examine_one(item, _SCHEMAS)[0] for item in chunk]
 
 

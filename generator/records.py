@@ -55,7 +55,10 @@ class Record:
 
     def at(self, *path: str | int, key: bool = False) -> Location:
         if not self.doc.values and self.source is not None:  # remembered data: positions on demand
-            self.doc = load_document(Path(self.source).read_bytes())
+            try:
+                self.doc = load_document(Path(self.source).read_bytes())
+            except (OSError, LoadError):  # changed or gone since it was examined: the file's start
+                return Location(self.path, 1, 1)
         line, col = self.doc.locate(path, key=key)
         return Location(self.path, line, col)
 

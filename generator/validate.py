@@ -20,6 +20,7 @@ class Result:
     report: Report
     records: RecordSet
     files: int
+    schemas: SchemaSet  # compiled for the run; pages reuse them for field titles
 
 
 def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cache_dir: Path | None = None) -> Result:
@@ -46,7 +47,7 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cach
     wanted = _relative(root, only)
     if wanted is not None:
         diagnostics = [d for d in diagnostics if d.location.path in wanted]
-    return Result(Report.of(diagnostics), records, files if wanted is None else len(wanted))
+    return Result(Report.of(diagnostics), records, files if wanted is None else len(wanted), schemas)
 
 
 def _relative(root: Path, paths: Iterable[Path]) -> set[str] | None:

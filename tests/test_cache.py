@@ -112,3 +112,15 @@ def test_the_cache_lives_outside_the_repository(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv("JXJY_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert examine.default_cache_dir() == tmp_path / "jxjy-registry"
+
+
+def test_a_remembered_record_whose_file_broke_since_is_located_at_its_start(tmp_path: Path) -> None:
+    from generator.records import Record
+    from generator.yamlio import Document
+
+    source = tmp_path / "base-2013-001.yaml"
+    source.write_text("id: [\n", encoding="utf-8")  # broken after it was examined
+    record = Record("bases", "base-2013-001", BASE, Document({"id": "base-2013-001"}), source=str(source))
+    assert (record.at("id").line, record.at("id").col) == (1, 1)
+    source.unlink()
+    assert (record.at("id").line, record.at("id").col) == (1, 1)

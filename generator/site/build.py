@@ -26,7 +26,6 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from generator.diagnostics import Report
-from generator.schemas import SchemaSet
 from generator.site import exports, feeds, pages
 from generator.site import stream as stream_module
 from generator.site.context import SiteContext
@@ -75,7 +74,7 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
     result = check_repository(root, as_of=as_of, cache_dir=cache_dir)
     if result.report.errors:
         raise BuildError(f"记录有 {len(result.report.errors)} 个错误，未生成网站", result.report)
-    site = SiteContext(result.records, as_of, SchemaSet(), settings(root), history(root))
+    site = SiteContext(result.records, as_of, result.schemas, settings(root), history(root))
     docs, records = _Tree(root / GENERATED), _Tree(root / stream_module.STREAM)
     sample = front_matter({"sample": True}).encode() if site.is_sample() else b""
     for path in sorted((root / "docs").rglob("*")):

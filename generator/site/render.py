@@ -79,12 +79,17 @@ def page(template: str, *, meta: dict[str, Any], **context: Any) -> str:
     return fragment(template, meta=meta, **context).markdown()
 
 
+def meta_text(value: str) -> str:
+    """A front-matter string as the theme must receive it: HTML-escaped, since it prints it raw."""
+    return html.escape(value, quote=True)
+
+
 def front_matter(meta: dict[str, Any]) -> str:
     """YAML front matter with every string HTML-escaped and JSON-quoted (valid YAML)."""
     lines = ["---"]
     for key, value in meta.items():
         if isinstance(value, str):
-            value = html.escape(value, quote=True)
+            value = meta_text(value)
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines) + "\n"

@@ -23,7 +23,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from generator.site.render import Fragment, front_matter
+from generator.site.render import Fragment, front_matter, meta_text
 
 SHELL = "JXJY-SLOT"  # the shell's page name: not a valid record id (ids are lower case)
 # Material adds an <h1> of the page title when the content has none; every record template has its
@@ -62,8 +62,9 @@ def fill(site_dir: Path, stream_dir: Path, search_dir: Path) -> int:
         return written
     for kind_dir in sorted(p for p in stream_dir.iterdir() if p.is_dir()):
         shell_dir = site_dir / kind_dir.name / SHELL
-        template = (shell_dir / "index.html").read_text(encoding="utf-8")
-        lang = html.escape(match[1]) if (match := _LANG.search(template)) else ""
+        shell_html = (shell_dir / "index.html").read_text(encoding="utf-8")
+        lang = html.escape(match[1]) if (match := _LANG.search(shell_html)) else ""
+        template = _split(shell_html)
         for entry in os.scandir(kind_dir):
             if not entry.name.endswith(".json"):
                 continue
@@ -85,13 +86,15 @@ def _write(folder: Path, page: str) -> None:
     (folder / "index.html").write_text(page, encoding="utf-8")
 
 
-def _pour(template: str, page_id: str, stored: dict[str, Any]) -> str:
-    values = {key: html.escape(value, quote=True) for key, value in stored["meta"].items() if isinstance(value, str)}
-
-    def slot(match: re.Match[str]) -> str:
-        name = match[1]
-        return stored["body"] if name == "body" else page_id if name == "id" else values[name]
-
+def _split(shell_html: str) -> list[str]:
+    """The shell as text and slot names, alternately (once per kind, not once per page)."""
     # The shell's own URL (kind/JXJY-SLOT/) is the one slot without a name.
-    return _SLOT.sub(slot, template.replace(BODY, f"{SHELL}-body").replace(f"/{SHELL}/", f"/{SHELL}-id/"))
+    return _SLOT.split(shell_html.replace(BODY, f"{SHELL}-body").replace(f"/{SHELL}/", f"/{SHELL}-id/"))
+
+
+def _pour(template: list[str], page_id: str, stored: dict[str, Any]) -> str:
+    """One page from its kind's split shell; filled in one pass, so no record text is taken for a slot."""
+    values = {key: meta_text(value) for key, value in stored["meta"].items() if isinstance(value, str)}
+    values["body"], values["id"] = stored["body"], page_id
+    return "".join(part if i % 2 == 0 else values[part] for i, part in enumerate(template))
 

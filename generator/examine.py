@@ -30,7 +30,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Location
 from generator.records import Record, find_records, read_record
 from generator.rules import RECORD_CHECKS
-from generator.schemas import SchemaSet, schema_dir
+from generator.schemas import SchemaSet, schema_files
 from generator.yamlio import Document, LoadError, load_document
 
 FORMAT = 2
@@ -226,7 +226,7 @@ def _salt() -> str:
                      "chinesecalendar"):
             digest.update(f"{name}={metadata.version(name)};".encode())
         package = Path(__file__).resolve().parent
-        for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml"), *schema_dir().glob("*.json")]):
+        for path in [*sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]), *schema_files()]:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         _SALT = digest.hexdigest()
     return _SALT

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,22 +71,31 @@ class SchemaSetupError(Exception):
     """The schemas cannot be trusted to check what they say (exit 2: fail closed)."""
 
 
-def schema_dir() -> Path:
-    """schema/ of this installation: packaged as generator.schema, or the source checkout's."""
+def schema_dir() -> Traversable:
+    """schema/ of this installation: packaged as generator.schema, or the source checkout's.
+
+    generator.schema has no __init__.py, so in a built package it is a namespace package and
+    `files()` gives a MultiplexedPath: a Traversable to list and read, never a path to format.
+    """
     try:
-        return Path(str(files("generator.schema")))
+        return files("generator.schema")
     except ModuleNotFoundError:  # editable install: the package maps schema/ only when built
         return Path(__file__).resolve().parent.parent / "schema"
+
+
+def schema_files(directory: Traversable | None = None) -> list[Traversable]:
+    """The *.schema.json files of `directory` (default: this installation's), sorted by name."""
+    found = [entry for entry in (directory or schema_dir()).iterdir() if entry.name.endswith(".schema.json")]
+    return sorted(found, key=lambda entry: entry.name)
 
 
 class SchemaSet:
     """One compiled validator per record kind, sharing defs.schema.json."""
 
-    def __init__(self, directory: Path | None = None) -> None:
-        directory = directory or schema_dir()
+    def __init__(self, directory: Traversable | None = None) -> None:
         self.documents: dict[str, dict[str, Any]] = {}
         self._titles: dict[tuple[str, tuple[str | int, ...]], str] = {}
-        for path in sorted(directory.glob("*.schema.json")):
+        for path in schema_files(directory):
             self.documents[path.name] = json.loads(path.read_text(encoding="utf-8"))
         missing = [f"{name}.schema.json" for name in KINDS.values()
                    if f"{name}.schema.json" not in self.documents]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import itertools
+import json
 import multiprocessing
 import os
 import shutil
@@ -20,6 +21,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,8 @@ from generator.site.render import Fragment, front_matter
 from generator.validate import check_repository
 
 GENERATED = Path("build") / "docs"
+# What the engine reads: the repository's mkdocs.yml, with the theme and hooks of this installation.
+ENGINE_CONFIG = Path("build") / "mkdocs.yml"
 ENGINES = ("mkdocs", "properdocs")
 
 
@@ -59,6 +63,28 @@ def settings(root: Path) -> dict[str, Any]:
     """`extra.registry` of mkdocs.yml: site identity for meta tags and the footer."""
     config = YAML(typ="safe").load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     return dict(config.get("extra", {}).get("registry", {}))
+
+
+def engine_config(root: Path) -> Path:
+    """Write build/mkdocs.yml: the repository's mkdocs.yml (INHERIT, which both engines read, keeps
+    its tags and merges its settings) with the theme overrides and hooks of the installed package.
+
+    A records repository need not carry generator/, and a pull request's own copy of the theme or
+    hooks (engine code) is never what builds its preview: the installed jxjy's are. Every path the
+    engine resolves is written absolute, since the engine resolves them beside this file.
+    """
+    package = files("generator.site")
+    config = {
+        "INHERIT": str((root / "mkdocs.yml").resolve()),
+        "docs_dir": str((root / GENERATED).resolve()),
+        "theme": {"custom_dir": str(package / "theme")},
+        "hooks": [str(package / "hooks.py")],
+        "watch": [str((root / stream_module.STREAM).resolve()), str((root / "mkdocs.yml").resolve())],
+    }
+    path = root / ENGINE_CONFIG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")  # JSON is YAML
+    return path
 
 
 def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: bool = True) -> tuple[Report, int]:
@@ -152,7 +178,7 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
         # No --quiet: it lowers the log level, and then --strict no longer counts warnings.
         # -P: the working folder must not shadow the installed package (a folder named generator/ in it).
         _run([sys.executable, "-P", "-m", engine, "build", "--strict",
-              "-f", str(root / "mkdocs.yml"), "-d", str(fresh)], env, f"{engine} 构建失败")
+              "-f", str(engine_config(root)), "-d", str(fresh)], env, f"{engine} 构建失败")
         # Streamed record pages are indexed from their bodies alone (generator.site.stream.SEARCH).
         searched = root / stream_module.SEARCH if stream else fresh
         _run([sys.executable, "-m", "pagefind", "--site", str(searched), "--output-path", str(fresh / "pagefind"),

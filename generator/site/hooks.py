@@ -27,5 +27,5 @@ def on_post_template(output_content: str, **_: Any) -> str:
 
 def on_post_build(config: Any) -> None:
     """Pour the record pages into the site the engine has just built (generator.site.stream)."""
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).parent.parent  # the engine reads <root>/build/mkdocs.yml
     fill(Path(config.site_dir), root / STREAM, root / SEARCH)

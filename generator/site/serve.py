@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.output import render_text
-from generator.site.build import BuildError, generate
+from generator.site.build import BuildError, engine_config, generate
 
 POLL_SECONDS = 1.0
 
@@ -31,7 +31,7 @@ def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None], ca
     A change that breaks validation is reported and the last good pages stay served.
     """
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl+C, taking the engine down too
-    engine = subprocess.Popen([sys.executable, "-P", "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"),
+    engine = subprocess.Popen([sys.executable, "-P", "-m", "mkdocs", "serve", "-f", str(engine_config(root)),
                                "-a", f"127.0.0.1:{port}"],
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     echo(f"预览地址：http://127.0.0.1:{port}/  （Ctrl+C 结束）")

@@ -10,13 +10,13 @@ from typing import IO, Any
 
 import click
 
-from generator.changes import ChangesError, check_append_only, diff, render_json, render_markdown
+from generator.changes import ChangesError, changed_files, check_append_only, diff, render_json, render_markdown
 from generator.dates import default_as_of
 from generator.examine import default_cache_dir
 from generator.forms import TEMPLATE_DIR, write_forms
 from generator.new import new_record
-from generator.output import FORMATS, summary
-from generator.owners import check_authz, codeowners_is_current, load_teams, write_codeowners
+from generator.output import FORMATS, render_summary, summary
+from generator.owners import check_authz, codeowners_pending, load_teams, write_codeowners
 from generator.records import KINDS, RepositoryError
 from generator.schemas import SchemaSetupError
 from generator.site.build import ENGINES, BuildError, build, generate
@@ -70,11 +70,15 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text",
               show_default=True, help="输出格式。")
 @click.option("--strict", is_flag=True, help="有警告也以 1 退出。")
+@click.option("--changed-since", "changed_since", metavar="REF", default=None,
+              help="先列出自 git 版本 REF 以来改动过的文件上的问题（拉取请求自己的文件先标注）。")
+@click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="把全部问题以 Markdown 表格追加到此文件（如 CI 的任务摘要 $GITHUB_STEP_SUMMARY）。")
 @_as_of
 @_cache
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(root: Path, fmt: str, strict: bool, as_of: datetime | None, cache: bool,
-             paths: tuple[Path, ...]) -> None:
+def validate(root: Path, fmt: str, strict: bool, changed_since: str | None, summary_file: Path | None,
+             as_of: datetime | None, cache: bool, paths: tuple[Path, ...]) -> None:
     """校验 records/ 下的记录；给出 PATH 时只报告这些文件（引用仍按全部记录检查）。
 
     退出码：0 无错误；1 有错误（--strict 时含警告）；2 用法或读写问题。
@@ -82,10 +86,14 @@ def validate(root: Path, fmt: str, strict: bool, as_of: datetime | None, cache: 
     try:
         result = check_repository(root, as_of=_day(as_of), only=paths,
                                   cache_dir=default_cache_dir() if cache else None)
-    except (RepositoryError, SchemaSetupError) as exc:
+        changed = set(changed_files(root, changed_since, None)) if changed_since else set()
+    except (RepositoryError, SchemaSetupError, ChangesError) as exc:
         raise InputError(str(exc)) from None
-    diags = result.report.diagnostics
+    diags = sorted(result.report.diagnostics, key=lambda d: d.location.path not in changed)  # stable
     click.echo(FORMATS[fmt](diags), nl=False)
+    if summary_file is not None:
+        with summary_file.open("a", encoding="utf-8") as out:
+            out.write(render_summary(diags, result.files))
     if fmt == "text":
         click.echo(summary(diags, result.files), nl=False, err=True)
     sys.exit(result.report.exit_code(strict=strict))
@@ -187,9 +195,13 @@ def codeowners_command(root: Path, as_of: datetime | None, check: bool) -> None:
     """由记录生成 .github/CODEOWNERS（机构的可提交人审核其记录，市人社局审核全部）。"""
     try:
         if check:
-            if not codeowners_is_current(root, as_of=_day(as_of)):
+            pending = codeowners_pending(root, as_of=_day(as_of))
+            if pending is None:
                 click.echo("错误：.github/CODEOWNERS 已过期，请运行 jxjy codeowners 重新生成", err=True)
                 sys.exit(1)
+            if pending:
+                click.echo(f"注意：{len(pending)} 个新增记录尚未列入 .github/CODEOWNERS（{'、'.join(pending)}），"
+                           "在此之前由维护者审核；合并后请维护者运行 jxjy codeowners。", err=True)
             return
         click.echo(write_codeowners(root, as_of=_day(as_of)).as_posix())
     except RepositoryError as exc:

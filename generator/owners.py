@@ -217,14 +217,28 @@ def write_codeowners(root: Path, *, as_of: date | None = None) -> Path:
     return path
 
 
-def codeowners_is_current(root: Path, *, as_of: date | None = None) -> bool:
-    """Whether `root`/.github/CODEOWNERS is what codeowners() generates from the records now."""
+def codeowners_pending(root: Path, *, as_of: date | None = None) -> list[str] | None:
+    """Whether `root`/.github/CODEOWNERS is current: None when it is stale, else the record files it
+    does not list yet.
+
+    A pull request that adds a record cannot regenerate CODEOWNERS (.github/ is the maintainers'),
+    and needs not: the new file matches the default `*` line, the maintainers. So a file that lacks
+    only the lines of records it has never listed is current; any other difference is stale.
+    """
     path = root / CODEOWNERS_PATH
     try:
-        current = path.read_bytes().decode("utf-8")
+        current = path.read_bytes().decode("utf-8").split("\n")
     except (OSError, UnicodeDecodeError):
-        return False
-    return current == codeowners(root, as_of=as_of)
+        return None
+    wanted = codeowners(root, as_of=as_of).split("\n")
+    listed = {line.split(" ", 1)[0] for line in current}
+    have = set(current)
+    pending = [line for line in wanted if line not in have]
+    if any(not line.startswith("/records/") or line.split(" ", 1)[0] in listed for line in pending):
+        return None
+    if [line for line in wanted if line in have] != current:
+        return None
+    return [line.split(" ", 1)[0].removeprefix("/") for line in pending]
 
 
 # -- team membership ------------------------------------------------------------------------------

@@ -168,7 +168,8 @@ def test_validate_judges_the_pull_request_with_the_base_branch_validator() -> No
     assert checkouts[0]["fetch-depth"] == 0
     assert "base.sha" in checkouts[1]["ref"]
     runs = "\n".join(s.get("run", "") for s in steps)
-    assert "pip install -q ./base" in runs
+    assert "pip install -q --require-hashes -r base/requirements/site.txt" in runs
+    assert "pip install -q --no-deps --no-build-isolation ./base" in runs
     assert "judge/bin/jxjy validate --root pr --format github" in runs
     assert 'diff --check --format github "$BASE" HEAD' in runs and "GITHUB_STEP_SUMMARY" in runs
     # Pull-request code (make test) never runs in the judge's workspace.
@@ -176,6 +177,14 @@ def test_validate_judges_the_pull_request_with_the_base_branch_validator() -> No
     assert "make test" in "\n".join(s.get("run", "") for job, s in _steps(workflow) if job == "test")
     names = [s.get("with", {}).get("name") for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert names == ["change-report", "site-preview"]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflows_install_only_from_the_hash_pinned_lock(path: Path) -> None:
+    """What CI judges with and what deploy publishes with is what `make test` tested."""
+    runs = "\n".join(step.get("run", "") for _, step in _steps(_load(path)))
+    for line in re.findall(r"pip install[^\n]*", runs):
+        assert re.search(r"--require-hashes -r (base/)?requirements/site\.txt$|--no-deps --no-build-isolation", line), line
 
 
 def test_deploy_refuses_a_rewritten_main_and_rebuilds_at_midnight_in_changzhou() -> None:

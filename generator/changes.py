@@ -155,6 +155,7 @@ class ChangeReport:
     warnings: int = 0
     files: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)  # on the changed files of the head
+    append_only: list[Diagnostic] = field(default_factory=list)  # what `jxjy diff --check` reports
 
     @property
     def new_notices(self) -> list[RecordRef]:
@@ -338,6 +339,21 @@ def _by_path(records: RecordSet) -> dict[str, Record]:
     return {r.path: r for r in records.all}
 
 
+@dataclass
+class _Versions:
+    """The records of both versions and the records/ files that differ between them."""
+
+    files: dict[str, str]  # as changed_files
+    before: Result
+    after: Result
+
+
+def _versions(repo: Path, base: str, head: str | None, files: dict[str, str], *, as_of: date) -> _Versions:
+    before = records_at(repo, base, as_of=as_of)
+    after = records_at(repo, head, as_of=as_of) if head is not None else check_repository(repo, as_of=as_of)
+    return _Versions(files, before, after)
+
+
 def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeReport:
     """Compare records/ at `base` with `head` (a ref, or None for the working tree).
 
@@ -346,9 +362,8 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
         RepositoryError: the working tree has no records/ or a file cannot be read.
     """
     schemas = SchemaSet()
-    before = records_at(repo, base, as_of=as_of)
-    after = records_at(repo, head, as_of=as_of) if head is not None else check_repository(repo, as_of=as_of)
-    files = changed_files(repo, base, head)
+    versions = _versions(repo, base, head, changed_files(repo, base, head), as_of=as_of)
+    files, before, after = versions.files, versions.before, versions.after
     old, new = _by_path(before.records), _by_path(after.records)
     report = ChangeReport(base, head, as_of)
     for path, status in files.items():
@@ -370,6 +385,7 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
     report.files = after.files
     touched = {p for p, s in files.items() if s != "D"}
     report.diagnostics = [d for d in diags if d.location.path in touched]
+    report.append_only = _append_only(repo, base, versions, as_of=as_of)
     return report
 
 
@@ -461,11 +477,14 @@ def check_append_only(repo: Path, base: str, head: str | None, *, as_of: date) -
     files = changed_files(repo, base, head)
     if not files:
         return []
+    return _append_only(repo, base, _versions(repo, base, head, files, as_of=as_of), as_of=as_of)
+
+
+def _append_only(repo: Path, base: str, versions: _Versions, *, as_of: date) -> list[Diagnostic]:
     schemas = SchemaSet()
-    before = records_at(repo, base, as_of=as_of)
-    after = records_at(repo, head, as_of=as_of) if head is not None else check_repository(repo, as_of=as_of)
-    old, new = _by_path(before.records), _by_path(after.records)
-    old_ids = {r.id: r for r in before.records.all}
+    files = versions.files
+    old, new = _by_path(versions.before.records), _by_path(versions.after.records)
+    old_ids = {r.id: r for r in versions.before.records.all}
     found: list[Diagnostic] = []
     history: dict[str, str] | None = None
     for path, status in files.items():
@@ -601,18 +620,28 @@ def render_markdown(report: ChangeReport) -> str:
         lines += ["### 其他文件", "", "以下文件无法作为记录读取或不在记录目录结构内，见校验结果：", ""]
         lines += [f"- {_code_md(p)}" for p in report.other_files]
         lines.append("")
+    lines += ["### 只增检查", ""]
+    if report.append_only:
+        lines += [f"未通过：{len(report.append_only)} 处违反只增规则（`jxjy diff --check` 以 1 退出，不能合并）：", ""]
+        lines += [_diagnostic_md(d) for d in report.append_only]
+    else:
+        lines.append("通过：已发布的公告只有新增，没有被修改、删除或改名，也没有重复使用编号。")
+    lines.append("")
     lines += ["### 校验结果", "",
               f"已检查 {report.files} 个文件：{report.errors} 个错误，{report.warnings} 个警告。", ""]
     if report.diagnostics:
         lines += ["改动的文件上的问题：", ""]
-        for d in report.diagnostics:
-            level = "错误" if d.severity == "error" else "警告"
-            where = f"{d.location.path}:{d.location.line}:{d.location.col}"
-            lines.append(f"- {level} {_code_md(where)}：{md_text(d.text, None)}〔{_code_md(d.rule)}〕")
+        lines += [_diagnostic_md(d) for d in report.diagnostics]
         lines.append("")
     elif report.errors or report.warnings:
         lines += ["改动的文件上没有问题（其余问题在未改动的文件上）。", ""]
     return "\n".join(lines)
+
+
+def _diagnostic_md(d: Diagnostic) -> str:
+    level = "错误" if d.severity == "error" else "警告"
+    where = f"{d.location.path}:{d.location.line}:{d.location.col}"
+    return f"- {level} {_code_md(where)}：{md_text(d.text, None)}〔{_code_md(d.rule)}〕"
 
 
 def _public_lines(report: ChangeReport) -> list[str]:
@@ -662,6 +691,10 @@ def render_json(report: ChangeReport) -> str:
         return {"kind": r.kind, "kind_title": KIND_TITLES[r.kind], "id": r.id, "path": r.path,
                 "label": r.label, "published_on": r.published_on}
 
+    def diagnostic(d: Diagnostic) -> dict[str, Any]:
+        return {"path": d.location.path, "line": d.location.line, "col": d.location.col,
+                "severity": d.severity, "rule": d.rule, "message": d.message, "hint": d.hint}
+
     def fieldchange(f: FieldChange) -> dict[str, Any]:
         return {"path": list(f.path), "field": f.code, "title": f.title,
                 "old": None if f.old is MISSING else f.old, "new": None if f.new is MISSING else f.new,
@@ -692,11 +725,11 @@ def render_json(report: ChangeReport) -> str:
             "files": report.files,
             "errors": report.errors,
             "warnings": report.warnings,
-            "diagnostics": [
-                {"path": d.location.path, "line": d.location.line, "col": d.location.col,
-                 "severity": d.severity, "rule": d.rule, "message": d.message, "hint": d.hint}
-                for d in report.diagnostics
-            ],
+            "diagnostics": [diagnostic(d) for d in report.diagnostics],
+        },
+        "append_only": {
+            "passed": not report.append_only,
+            "diagnostics": [diagnostic(d) for d in report.append_only],
         },
     }
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -329,3 +329,37 @@ def test_comment_only_change_of_a_published_notice(git_repo: GitRepo) -> None:
     [change] = diff(git_repo.root, "main", None, as_of=AS_OF).changed
     assert change.fields == []
     assert "只改动了注释或格式，内容不变。" in render_markdown(diff(git_repo.root, "main", None, as_of=AS_OF))
+
+
+# -- the report tells the append-only verdict -------------------------------------------------
+
+
+def test_report_states_that_published_notices_were_only_added_to(revoke_and_correct: GitRepo) -> None:
+    report = diff(revoke_and_correct.root, "main", "pr", as_of=AS_OF)
+    text = render_markdown(report)
+    verdict = text.split("### 只增检查")[1].split("### 校验结果")[0]
+    assert "通过：已发布的公告只有新增，没有被修改、删除或改名，也没有重复使用编号。" in verdict
+    assert json.loads(render_json(report))["append_only"] == {"passed": True, "diagnostics": []}
+
+
+def test_report_lists_each_append_only_violation(git_repo: GitRepo) -> None:
+    edited, deleted = "records/revocations/rev-2025-001.yaml", "records/policies/pol-2011-001.yaml"
+    git_repo.git("switch", "-q", "-c", "pr")
+    git_repo.edit(edited, "written_on: 2025-03-18", "written_on: 2025-03-17")
+    git_repo.git("rm", "-q", deleted)
+    git_repo.commit("Edit one published notice, delete another")
+    report = diff(git_repo.root, "main", "pr", as_of=AS_OF)
+    assert report.append_only == check(git_repo, "pr")
+    text = render_markdown(report)
+    verdict = text.split("### 只增检查")[1].split("### 校验结果")[0]
+    assert "未通过：2 处违反只增规则（`jxjy diff --check` 以 1 退出，不能合并）：" in verdict
+    line = git_repo.line_of(edited, "written_on")
+    assert (f"- 错误 `{edited}:{line}:13`：已发布的公告（2025年3月21日发布）不能直接修改「成文日期」；"
+            "请新建一条同类记录") in verdict
+    assert f"- 错误 `{deleted}:1:1`：已发布的公告不能删除或改名：政策文件记录 pol-2011-001" in verdict
+    assert "〔`append-only-modified`〕" in verdict and "〔`append-only-deleted`〕" in verdict
+    assert "\n通过：" not in verdict
+    data = json.loads(render_json(report))["append_only"]
+    assert data["passed"] is False
+    assert [(d["path"], d["rule"]) for d in data["diagnostics"]] == [
+        (deleted, "append-only-deleted"), (edited, "append-only-modified")]

@@ -59,6 +59,24 @@ NOTICE_NOUNS = {
 _ENVELOPE = frozenset({"id", "sample", "title", "doc_number", "issuer", "written_on", "published_on", "category",
                        "index_number", "validity", "body", "corrects", "supersedes"})
 
+# What a changed file outside records/ does to the public site: the first entry whose path is
+# the file's or one of its folders (ending in /) decides. "site": the site is built from it, so
+# it changes what the public sees (the configuration with the footer's 主办单位, the hand-written
+# pages, the schemas published as open data, the templates and theme). "program": the rest of
+# the program and its dependencies, which may change the generated pages. Any other file
+# (tests/, .github/, tools/, README.md, ...) is not published.
+SITE_FILES: tuple[tuple[str, str], ...] = (
+    ("mkdocs.yml", "site"),
+    ("docs/", "site"),
+    ("schema/", "site"),
+    ("generator/site/", "site"),
+    ("generator/", "program"),
+    ("requirements/", "program"),
+    ("pyproject.toml", "program"),
+)
+SITE_EFFECTS = {"site": "改变公开网站", "program": "可能改变生成的网站", None: "不发布到网站"}
+FILE_STATUS = {"A": "新增", "M": "修改", "D": "删除"}
+
 MAX_VALUE = 200  # characters of a value shown in the Markdown report
 MAX_CORRECTED = 10  # corrected fields listed under one correction
 GIT_TIMEOUT = 120  # seconds for one git command
@@ -139,6 +157,27 @@ class PublicityChange:
     old_end: str | None
 
 
+@dataclass(frozen=True)
+class OtherFile:
+    """A changed file outside records/."""
+
+    path: str
+    status: str  # A, M or D
+    effect: str | None  # "site", "program" or None, as SITE_FILES says
+
+    @property
+    def effect_title(self) -> str:
+        return SITE_EFFECTS[self.effect]
+
+
+def site_effect(path: str) -> str | None:
+    """What a change to `path` (outside records/) does to the public site, as SITE_FILES says."""
+    for prefix, effect in SITE_FILES:
+        if path == prefix or (prefix.endswith("/") and path.startswith(prefix)):
+            return effect
+    return None
+
+
 @dataclass
 class ChangeReport:
     base: str  # the ref as given
@@ -147,7 +186,8 @@ class ChangeReport:
     added: list[RecordRef] = field(default_factory=list)
     removed: list[RecordRef] = field(default_factory=list)
     changed: list[RecordChange] = field(default_factory=list)
-    other_files: list[str] = field(default_factory=list)  # changed paths that are not loaded records
+    other_files: list[str] = field(default_factory=list)  # changed paths in records/ that are not loaded records
+    outside: list[OtherFile] = field(default_factory=list)  # every changed file outside records/
     statuses: list[StatusChange] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     publicity: list[PublicityChange] = field(default_factory=list)
@@ -164,6 +204,9 @@ class ChangeReport:
     @property
     def withdrawn_notices(self) -> list[RecordRef]:
         return [r for r in self.removed if r.kind in NOTICE_KINDS]
+
+    def outside_by_effect(self, effect: str | None) -> list[OtherFile]:
+        return [f for f in self.outside if f.effect == effect]
 
 
 # -- git -------------------------------------------------------------------------------------
@@ -244,21 +287,22 @@ def _no_links(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
     return tarfile.data_filter(member, dest)
 
 
-def changed_files(repo: Path, base: str, head: str | None) -> dict[str, str]:
-    """Paths under records/ that differ, each with A (added), M (modified) or D (deleted).
+def changed_files(repo: Path, base: str, head: str | None, where: str = "records/") -> dict[str, str]:
+    """Paths under `where` (":/" for the whole repository) that differ, each with A (added),
+    M (modified) or D (deleted).
 
     Renames count as a deletion plus an addition. With `head` None the working tree is compared,
     untracked files (not ignored) included.
     """
     commits = [resolve(repo, base)] + ([resolve(repo, head)] if head is not None else [])
-    out = _git(repo, "diff", "--name-status", "--no-renames", "-z", *commits, "--", "records/").stdout
+    out = _git(repo, "diff", "--name-status", "--no-renames", "-z", *commits, "--", where).stdout
     parts = out.split("\0")
     found: dict[str, str] = {}
     for status, path in zip(parts[0::2], parts[1::2], strict=False):
         if path:
             found[path] = {"A": "A", "D": "D"}.get(status[:1], "M")
     if head is None:
-        untracked = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", "records/").stdout
+        untracked = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", where).stdout
         for path in untracked.split("\0"):
             if path:
                 found[path] = "A"
@@ -362,10 +406,13 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
         RepositoryError: the working tree has no records/ or a file cannot be read.
     """
     schemas = SchemaSet()
-    versions = _versions(repo, base, head, changed_files(repo, base, head), as_of=as_of)
+    everything = changed_files(repo, base, head, ":/")
+    versions = _versions(repo, base, head, {p: s for p, s in everything.items() if p.startswith("records/")},
+                         as_of=as_of)
     files, before, after = versions.files, versions.before, versions.after
     old, new = _by_path(before.records), _by_path(after.records)
     report = ChangeReport(base, head, as_of)
+    report.outside = [OtherFile(p, s, site_effect(p)) for p, s in everything.items() if p not in files]
     for path, status in files.items():
         if status != "D" and path in new and path in old:
             fields = [FieldChange(p, field_title(schemas, new[path].kind, p), a, b)
@@ -585,7 +632,8 @@ def _ref_md(ref: RecordRef) -> str:
 
 
 def _code_md(text: str) -> str:
-    return "`" + text.replace("`", "'") + "`"
+    """A code span on one line: a path or ref can hold a backtick or a line break."""
+    return "`" + re.sub(r"[\r\n]+", " ", text.replace("`", "'")) + "`"
 
 
 def render_markdown(report: ChangeReport) -> str:
@@ -620,6 +668,13 @@ def render_markdown(report: ChangeReport) -> str:
         lines += ["### 其他文件", "", "以下文件无法作为记录读取或不在记录目录结构内，见校验结果：", ""]
         lines += [f"- {_code_md(p)}" for p in report.other_files]
         lines.append("")
+    lines += ["### 记录以外的文件", ""]
+    if report.outside:
+        lines += [_site_rule(), ""]
+        lines += [f"- {FILE_STATUS[f.status]} {_code_md(f.path)}：{f.effect_title}" for f in report.outside]
+    else:
+        lines.append("无。")
+    lines.append("")
     lines += ["### 只增检查", ""]
     if report.append_only:
         lines += [f"未通过：{len(report.append_only)} 处违反只增规则（`jxjy diff --check` 以 1 退出，不能合并）：", ""]
@@ -636,6 +691,15 @@ def render_markdown(report: ChangeReport) -> str:
     elif report.errors or report.warnings:
         lines += ["改动的文件上没有问题（其余问题在未改动的文件上）。", ""]
     return "\n".join(lines)
+
+
+def _site_rule() -> str:
+    """SITE_FILES in words: which files change the public site."""
+    def paths(effect: str) -> str:
+        return "、".join(_code_md(p) for p, e in SITE_FILES if e == effect)
+    return (f"{paths('site')} 是网站的内容、配置、模板和公开的数据规范，改动即{SITE_EFFECTS['site']}；"
+            f"其余的 {paths('program')} 是生成网站的程序及其依赖，改动{SITE_EFFECTS['program']}；"
+            f"其余文件（如 `tests/`、`.github/`）{SITE_EFFECTS[None]}。")
 
 
 def _diagnostic_md(d: Diagnostic) -> str:
@@ -679,6 +743,23 @@ def _public_lines(report: ChangeReport) -> list[str]:
         lines.append(f"- {_ref_md(p.record)}：{period}")
     for r in report.withdrawn_notices:
         lines.append(f"- {KIND_TITLES[r.kind]}{_ref_md(r)}将从网站撤下")
+    # every record is published in the open data: a change the lines above do not tell is still seen
+    for r in report.added:
+        if r.kind == "organizations":
+            lines.append(f"- 新增机构{_ref_md(r)}")
+    for r in report.removed:
+        if r.kind == "organizations":
+            lines.append(f"- 机构{_ref_md(r)}不再列出")
+    for c in report.changed:
+        if c.fields:
+            lines.append(f"- {KIND_TITLES[c.record.kind]}{_ref_md(c.record)}的内容有改动，网页和开放数据随之更新"
+                         "（见「修改记录」）")
+    if site := report.outside_by_effect("site"):
+        lines.append("- 网站文件有改动，网站随之改变（见「记录以外的文件」）："
+                     + "、".join(_code_md(f.path) for f in site))
+    if program := report.outside_by_effect("program"):
+        lines.append("- 生成网站的程序或依赖有改动，生成的页面可能改变，请查看预览网站："
+                     + "、".join(_code_md(f.path) for f in program))
     return lines
 
 
@@ -713,6 +794,8 @@ def render_json(report: ChangeReport) -> str:
             "publicity": [{"record": ref(p.record), "start": p.start, "end": p.end,
                            "old_start": p.old_start, "old_end": p.old_end} for p in report.publicity],
             "withdrawn_notices": [ref(r) for r in report.withdrawn_notices],
+            "site_files": [f.path for f in report.outside_by_effect("site")],
+            "program_files": [f.path for f in report.outside_by_effect("program")],
         },
         "added": [ref(r) for r in report.added],
         "removed": [ref(r) for r in report.removed],
@@ -721,6 +804,8 @@ def render_json(report: ChangeReport) -> str:
             for c in report.changed
         ],
         "other_files": report.other_files,
+        "outside_records": [{"path": f.path, "status": f.status, "effect": f.effect, "effect_title": f.effect_title}
+                            for f in report.outside],
         "validation": {
             "files": report.files,
             "errors": report.errors,

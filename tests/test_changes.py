@@ -154,7 +154,9 @@ def test_organization_edited_field_by_field(git_repo: GitRepo) -> None:
     assert "| 办公电话（`phone`） | 0519-85681100 | 0519-85681199 |" in text
     assert "| 可提交人（`submitters`） | `@czrsj/jxjy` | `@czrsj/jxjy`、`@czrsj/zjc` |" in text  # no pings
     assert "| 简称（`short_name`） | 市人社局 | （无） |" in text
-    assert "网站上公众可见的内容没有变化。" in text
+    # organizations are published too (names on the pages, every field in the open data)
+    assert "网站上公众可见的内容没有变化" not in text
+    assert "- 机构「常州市人力资源和社会保障局」（org-czrsj）的内容有改动，网页和开放数据随之更新（见「修改记录」）" in text
     # reference data may be edited in place
     assert check(git_repo) == []
 
@@ -363,3 +365,45 @@ def test_report_lists_each_append_only_violation(git_repo: GitRepo) -> None:
     assert data["passed"] is False
     assert [(d["path"], d["rule"]) for d in data["diagnostics"]] == [
         (deleted, "append-only-deleted"), (edited, "append-only-modified")]
+
+
+# -- files outside records/ ------------------------------------------------------------------
+
+
+def test_every_file_outside_records_is_listed_with_what_it_does_to_the_site(tmp_path: Path) -> None:
+    repo = GitRepo.with_sample(tmp_path / "repo", "mkdocs.yml", "docs/submitting.md")
+    repo.git("switch", "-q", "-c", "pr")
+    repo.edit("mkdocs.yml", "host_unit: 常州市人力资源和社会保障局（示例）", "host_unit: 常州市人力资源和社会保障局")
+    repo.write("docs/submitting.md", repo.text("docs/submitting.md") + "\n新增一段说明。\n")
+    repo.write("tests/test_extra.py", "def test_nothing() -> None:\n    pass\n")
+    repo.write("generator/status.py", "# the program\n")
+    repo.commit("Footer, a docs page, a test and the program")
+    report = diff(repo.root, "main", "pr", as_of=AS_OF)
+    text = render_markdown(report)
+    public = text.split("### 公众将看到的变化")[1].split("### 新增记录")[0]
+    assert "网站上公众可见的内容没有变化" not in text
+    assert "- 网站文件有改动，网站随之改变（见「记录以外的文件」）：`docs/submitting.md`、`mkdocs.yml`" in public
+    assert "- 生成网站的程序或依赖有改动，生成的页面可能改变，请查看预览网站：`generator/status.py`" in public
+    outside = text.split("### 记录以外的文件")[1].split("### 只增检查")[0]
+    assert "`mkdocs.yml`、`docs/`、`schema/`、`generator/site/` 是网站的内容" in outside
+    assert "- 修改 `mkdocs.yml`：改变公开网站" in outside
+    assert "- 修改 `docs/submitting.md`：改变公开网站" in outside
+    assert "- 新增 `generator/status.py`：可能改变生成的网站" in outside
+    assert "- 新增 `tests/test_extra.py`：不发布到网站" in outside
+    data = json.loads(render_json(report))
+    assert data["public"]["site_files"] == ["docs/submitting.md", "mkdocs.yml"]
+    assert {f["path"]: f["effect"] for f in data["outside_records"]} == {
+        "docs/submitting.md": "site", "generator/status.py": "program", "mkdocs.yml": "site",
+        "tests/test_extra.py": None}
+
+
+def test_no_change_to_the_site_is_said_only_when_true(tmp_path: Path) -> None:
+    repo = GitRepo.with_sample(tmp_path / "repo", "tests/conftest.py")
+    repo.write("tests/conftest.py", repo.text("tests/conftest.py") + "# a comment\n")
+    text = render_markdown(diff(repo.root, "main", None, as_of=AS_OF))
+    assert "网站上公众可见的内容没有变化。" in text
+    assert "- 修改 `tests/conftest.py`：不发布到网站" in text
+    repo.write("schema/extra.schema.json", "{}\n")  # untracked: the working tree counts
+    text = render_markdown(diff(repo.root, "main", None, as_of=AS_OF))
+    assert "网站上公众可见的内容没有变化" not in text
+    assert "- 新增 `schema/extra.schema.json`：改变公开网站" in text

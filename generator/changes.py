@@ -1,11 +1,15 @@
 """What a change to records/ does: the change report of a pull request and the append-only check.
 
 Two states of the repository are compared: a git ref (the base, e.g. origin/main) and another
-ref or the working tree (the head). Files are matched by path only, as `git diff --no-renames`
-does: a renamed file is a deletion plus an addition, so a rename can never hide an edit.
+ref or the working tree (the head). Files are matched by path, as `git diff --no-renames` does;
+then a deleted record and an added one are paired as one record renamed or moved when they keep
+the id (in another folder), or are of one kind and hold the same content apart from the id, or
+are notices with the same 发文字号 (see `_renames`). A rename is shown with what else changed,
+so it never hides an edit.
 
 The report says what the public will see (base status, new notices, corrections, publicity
-periods), then the field-by-field changes, then the validation result of the head.
+periods), then the field-by-field changes, every changed file outside records/, the append-only
+verdict and the validation result of the head.
 
 The append-only check enforces that published notices are never edited, renamed or deleted in
 place: a published decision is corrected by a new record that `corrects` or `supersedes` it,
@@ -131,6 +135,13 @@ class RecordChange:
     fields: list[FieldChange]  # empty when only comments or formatting changed
 
 
+@dataclass
+class Rename:
+    old: RecordRef  # as in the base
+    new: RecordRef  # as in the head
+    fields: list[FieldChange]  # what else changed, the id aside
+
+
 @dataclass(frozen=True)
 class StatusChange:
     base_id: str  # the base's identity (first record of its correction chain)
@@ -186,6 +197,7 @@ class ChangeReport:
     added: list[RecordRef] = field(default_factory=list)
     removed: list[RecordRef] = field(default_factory=list)
     changed: list[RecordChange] = field(default_factory=list)
+    renamed: list[Rename] = field(default_factory=list)
     other_files: list[str] = field(default_factory=list)  # changed paths in records/ that are not loaded records
     outside: list[OtherFile] = field(default_factory=list)  # every changed file outside records/
     statuses: list[StatusChange] = field(default_factory=list)
@@ -204,6 +216,10 @@ class ChangeReport:
     @property
     def withdrawn_notices(self) -> list[RecordRef]:
         return [r for r in self.removed if r.kind in NOTICE_KINDS]
+
+    @property
+    def renamed_notices(self) -> list[Rename]:
+        return [r for r in self.renamed if r.old.kind in NOTICE_KINDS]
 
     def outside_by_effect(self, effect: str | None) -> list[OtherFile]:
         return [f for f in self.outside if f.effect == effect]
@@ -383,6 +399,30 @@ def _by_path(records: RecordSet) -> dict[str, Record]:
     return {r.path: r for r in records.all}
 
 
+def _renames(files: dict[str, str], old: dict[str, Record], new: dict[str, Record]) -> list[tuple[Record, Record]]:
+    """(deleted, added) pairs that are one record renamed or moved: the same id in another
+    folder, or one kind and the same content apart from the id, or notices with the same 发文字号."""
+    added = [new[p] for p, s in files.items() if s == "A" and p in new]
+    pairs = []
+    for gone in (old[p] for p, s in files.items() if s == "D" and p in old):
+        came = next((r for r in added if _same_record(gone, r)), None)
+        if came is not None:
+            added.remove(came)
+            pairs.append((gone, came))
+    return pairs
+
+
+def _same_record(a: Record, b: Record) -> bool:
+    if a.id == b.id:
+        return True
+    if a.kind != b.kind:
+        return False
+    number = a.data.get("doc_number")
+    if a.kind in NOTICE_KINDS and isinstance(number, str) and number and number == b.data.get("doc_number"):
+        return True
+    return all(path == ("id",) for path, _, _ in compare(a.data, b.data))
+
+
 @dataclass
 class _Versions:
     """The records of both versions and the records/ files that differ between them."""
@@ -413,7 +453,15 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
     old, new = _by_path(before.records), _by_path(after.records)
     report = ChangeReport(base, head, as_of)
     report.outside = [OtherFile(p, s, site_effect(p)) for p, s in everything.items() if p not in files]
+    renames = _renames(files, old, new)
+    for gone, came in renames:
+        fields = [FieldChange(p, field_title(schemas, came.kind, p), a, b)
+                  for p, a, b in compare(gone.data, came.data) if p != ("id",)]
+        report.renamed.append(Rename(_ref(gone), _ref(came), fields))
+    paired = {r.path for pair in renames for r in pair}
     for path, status in files.items():
+        if path in paired:
+            continue
         if status != "D" and path in new and path in old:
             fields = [FieldChange(p, field_title(schemas, new[path].kind, p), a, b)
                       for p, a, b in compare(old[path].data, new[path].data)]
@@ -532,17 +580,21 @@ def _append_only(repo: Path, base: str, versions: _Versions, *, as_of: date) -> 
     files = versions.files
     old, new = _by_path(versions.before.records), _by_path(versions.after.records)
     old_ids = {r.id: r for r in versions.before.records.all}
+    renamed = {gone.path: came for gone, came in _renames(files, old, new)}
     found: list[Diagnostic] = []
     history: dict[str, str] | None = None
     for path, status in files.items():
         record = old.get(path)
         day = published_on(record, as_of) if record is not None else None
         if status == "D" and record is not None and day is not None:
-            found.append(Diagnostic(
-                Location(path, 1, 1), "append-only-deleted", "error",
-                f"已发布的公告不能删除或改名：{KIND_TITLES[record.kind]}记录 {record.id} 已于 "
-                f"{dates.cn_date(day)}发布；请恢复该文件，撤销或更改请新建一条同类记录，"
-                f"用 corrects（更正）或 supersedes（替代）指向 {record.id}"))
+            fix = f"撤销或更改请新建一条同类记录，用 corrects（更正）或 supersedes（替代）指向 {record.id}"
+            what = f"{KIND_TITLES[record.kind]}记录 {record.id} 已于 {dates.cn_date(day)}发布"
+            if path in renamed:
+                message = (f"已发布的公告不能改名或移动：{what}，本次被改为 {renamed[path].path}；"
+                           f"请恢复原文件名和编号，{fix}")
+            else:
+                message = f"已发布的公告不能删除或改名：{what}；请恢复该文件，{fix}"
+            found.append(Diagnostic(Location(path, 1, 1), "append-only-deleted", "error", message))
         elif status == "M" and record is not None and day is not None:
             found += _modified(record, new.get(path), path, day, schemas)
         elif status == "A":
@@ -661,6 +713,19 @@ def render_markdown(report: ChangeReport) -> str:
         lines += [f"| {md_text(f.title, None)}（{_code_md(f.code)}） | {md_text(f.old)} | {md_text(f.new)} |"
                   for f in change.fields]
         lines.append("")
+    lines += ["### 改名或移动的记录", ""]
+    if not report.renamed:
+        lines += ["无。", ""]
+    for r in report.renamed:
+        lines += [f"#### {KIND_TITLES[r.old.kind]}：{_ref_md(r.old)} → {r.new.id}", "",
+                  f"{_code_md(r.old.path)} → {_code_md(r.new.path)}", ""]
+        if r.old.kind in NOTICE_KINDS:
+            lines += ["公告的编号和文件位置就是它的永久网址；已发布的公告不能改名或移动（见「只增检查」）。", ""]
+        if r.fields:
+            lines += ["其余改动：", "", "| 字段 | 原值 | 新值 |", "|---|---|---|"]
+            lines += [f"| {md_text(f.title, None)}（{_code_md(f.code)}） | {md_text(f.old)} | {md_text(f.new)} |"
+                      for f in r.fields]
+            lines.append("")
     lines += ["### 删除记录", ""]
     lines += [f"- {KIND_TITLES[r.kind]}：{_ref_md(r)}，{_code_md(r.path)}" for r in report.removed] or ["无。"]
     lines.append("")
@@ -743,6 +808,10 @@ def _public_lines(report: ChangeReport) -> list[str]:
         lines.append(f"- {_ref_md(p.record)}：{period}")
     for r in report.withdrawn_notices:
         lines.append(f"- {KIND_TITLES[r.kind]}{_ref_md(r)}将从网站撤下")
+    for r in report.renamed:
+        how = f"改名为 {r.new.id}" if r.new.id != r.old.id else f"移到 {_code_md(r.new.path)}"
+        lines.append(f"- {KIND_TITLES[r.old.kind]}{_ref_md(r.old)}{how}"
+                     + ("，原网址将失效" if r.old.kind in NOTICE_KINDS else ""))
     # every record is published in the open data: a change the lines above do not tell is still seen
     for r in report.added:
         if r.kind == "organizations":
@@ -794,6 +863,7 @@ def render_json(report: ChangeReport) -> str:
             "publicity": [{"record": ref(p.record), "start": p.start, "end": p.end,
                            "old_start": p.old_start, "old_end": p.old_end} for p in report.publicity],
             "withdrawn_notices": [ref(r) for r in report.withdrawn_notices],
+            "renamed_notices": [{"old": ref(r.old), "new": ref(r.new)} for r in report.renamed_notices],
             "site_files": [f.path for f in report.outside_by_effect("site")],
             "program_files": [f.path for f in report.outside_by_effect("program")],
         },
@@ -803,6 +873,8 @@ def render_json(report: ChangeReport) -> str:
             {**(ref(c.record) or {}), "fields": [fieldchange(f) for f in c.fields]}
             for c in report.changed
         ],
+        "renamed": [{"old": ref(r.old), "new": ref(r.new), "fields": [fieldchange(f) for f in r.fields]}
+                    for r in report.renamed],
         "other_files": report.other_files,
         "outside_records": [{"path": f.path, "status": f.status, "effect": f.effect, "effect_title": f.effect_title}
                             for f in report.outside],

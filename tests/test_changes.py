@@ -407,3 +407,54 @@ def test_no_change_to_the_site_is_said_only_when_true(tmp_path: Path) -> None:
     text = render_markdown(diff(repo.root, "main", None, as_of=AS_OF))
     assert "网站上公众可见的内容没有变化" not in text
     assert "- 新增 `schema/extra.schema.json`：改变公开网站" in text
+
+
+# -- renames -------------------------------------------------------------------------------------
+
+
+def test_renamed_notice_is_shown_as_a_rename_and_refused(git_repo: GitRepo) -> None:
+    old, new = "records/revocations/rev-2025-001.yaml", "records/revocations/rev-2025-009.yaml"
+    git_repo.git("switch", "-q", "-c", "pr")
+    git_repo.git("mv", old, new)
+    git_repo.edit(new, "id: rev-2025-001", "id: rev-2025-009")
+    git_repo.commit("Rename a revocation")
+    report = diff(git_repo.root, "main", "pr", as_of=AS_OF)
+    assert (report.added, report.removed) == ([], [])
+    [rename] = report.renamed
+    assert (rename.old.id, rename.new.id, rename.fields) == ("rev-2025-001", "rev-2025-009", [])
+    text = render_markdown(report)
+    assert "### 新增记录\n\n无。" in text and "### 删除记录\n\n无。" in text
+    public = text.split("### 公众将看到的变化")[1].split("### 新增记录")[0]
+    assert "新增取消资格公告" not in public and "撤下" not in public
+    assert "（rev-2025-001）改名为 rev-2025-009，原网址将失效" in public
+    renamed = text.split("### 改名或移动的记录")[1].split("### 删除记录")[0]
+    assert f"（rev-2025-001） → rev-2025-009\n\n`{old}` → `{new}`" in renamed
+    assert "已发布的公告不能改名或移动（见「只增检查」）" in renamed
+    [diag] = report.append_only
+    assert diag == check(git_repo, "pr")[0]
+    assert (diag.rule, diag.location.path) == ("append-only-deleted", old)
+    assert diag.message.startswith("已发布的公告不能改名或移动：取消资格记录 rev-2025-001 已于 2025年3月21日发布，"
+                                   f"本次被改为 {new}；请恢复原文件名和编号")
+    data = json.loads(render_json(report))
+    assert [(r["old"]["id"], r["new"]["id"]) for r in data["public"]["renamed_notices"]] == [
+        ("rev-2025-001", "rev-2025-009")]
+    assert data["added"] == data["removed"] == []
+
+
+def test_rename_with_an_edit_shows_the_edit(git_repo: GitRepo) -> None:
+    old, new = "records/revocations/rev-2025-001.yaml", "records/revocations/rev-2025-009.yaml"
+    git_repo.git("mv", old, new)  # uncommitted, in the working tree
+    git_repo.edit(new, "id: rev-2025-001", "id: rev-2025-009")
+    git_repo.edit(new, "written_on: 2025-03-18", "written_on: 2025-03-17")
+    [rename] = diff(git_repo.root, "main", None, as_of=AS_OF).renamed  # paired by the same 发文字号
+    assert [(f.code, f.old, f.new) for f in rename.fields] == [("written_on", "2025-03-18", "2025-03-17")]
+    assert "| 成文日期（`written_on`） | 2025-03-18 | 2025-03-17 |" in render_markdown(
+        diff(git_repo.root, "main", None, as_of=AS_OF))
+
+
+def test_a_deletion_and_an_unrelated_addition_are_no_rename(git_repo: GitRepo) -> None:
+    git_repo.git("rm", "-q", "records/policies/pol-2011-001.yaml")
+    git_repo.write(REVOCATION, REVOCATION_TEXT)
+    report = diff(git_repo.root, "main", None, as_of=AS_OF)
+    assert report.renamed == []
+    assert ([r.id for r in report.added], [r.id for r in report.removed]) == (["rev-2026-001"], ["pol-2011-001"])

@@ -35,10 +35,12 @@ from typing import Any
 
 from generator import dates
 from generator.diagnostics import Diagnostic, Location
+from generator.new import id_series, next_id
 from generator.records import KIND_TITLES, NOTICE_KINDS, Record, RecordSet
 from generator.schemas import SchemaSet
 from generator.status import lifecycle
 from generator.validate import Result, check_repository
+from generator.yamlio import clip
 
 # Fields of a published notice that may be fixed in place, as paths into the record. Only the
 # objection contact of a publicity period: it is how to reach the office (a phone number, an
@@ -143,6 +145,16 @@ class Rename:
 
 
 @dataclass(frozen=True)
+class Collision:
+    """Both sides added a record under one id since they forked: the head's is another record."""
+
+    id: str
+    path: str  # the head's file
+    theirs: RecordRef  # what the base side added under the id
+    suggestion: str | None  # a free id of the same series (None: the id is not numbered)
+
+
+@dataclass(frozen=True)
 class StatusChange:
     base_id: str  # the base's identity (first record of its correction chain)
     name: str
@@ -198,6 +210,7 @@ class ChangeReport:
     removed: list[RecordRef] = field(default_factory=list)
     changed: list[RecordChange] = field(default_factory=list)
     renamed: list[Rename] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)
     other_files: list[str] = field(default_factory=list)  # changed paths in records/ that are not loaded records
     outside: list[OtherFile] = field(default_factory=list)  # every changed file outside records/
     statuses: list[StatusChange] = field(default_factory=list)
@@ -325,6 +338,18 @@ def changed_files(repo: Path, base: str, head: str | None, where: str = "records
     return dict(sorted(found.items()))
 
 
+def merge_base(repo: Path, base: str, head: str | None) -> str | None:
+    """The commit `base` and `head` (None: the working tree's HEAD) forked from; None when unrelated."""
+    result = _git(repo, "merge-base", resolve(repo, base), resolve(repo, head or "HEAD"), ok=(0, 1))
+    return result.stdout.strip() or None
+
+
+def record_ids(repo: Path, commit: str) -> set[str]:
+    """The ids (file names) of the records at `commit`."""
+    out = _git(repo, "ls-tree", "-r", "--name-only", "-z", commit, "--", "records/").stdout
+    return {PurePosixPath(p).stem for p in out.split("\0") if p.endswith(".yaml")}
+
+
 def deleted_ids(repo: Path, ref: str) -> dict[str, str]:
     """Every record id whose file was deleted in the history of `ref`, with the deleted path."""
     out = _git(repo, "log", "--no-renames", "--diff-filter=D", "--name-only", "--format=", "-z",
@@ -425,17 +450,45 @@ def _same_record(a: Record, b: Record) -> bool:
 
 @dataclass
 class _Versions:
-    """The records of both versions and the records/ files that differ between them."""
+    """The records of both versions, the records/ files that differ between them, the records
+    renamed and the ids both sides added."""
 
     files: dict[str, str]  # as changed_files
     before: Result
     after: Result
+    renames: list[tuple[Record, Record]]  # (deleted, added), as _renames pairs them
+    collisions: dict[str, Collision]  # by the head's path
 
 
 def _versions(repo: Path, base: str, head: str | None, files: dict[str, str], *, as_of: date) -> _Versions:
     before = records_at(repo, base, as_of=as_of)
     after = records_at(repo, head, as_of=as_of) if head is not None else check_repository(repo, as_of=as_of)
-    return _Versions(files, before, after)
+    renames = _renames(files, _by_path(before.records), _by_path(after.records))
+    collisions = _collisions(repo, base, head, files, before.records, after.records)
+    return _Versions(files, before, after, renames, {c.path: c for c in collisions})
+
+
+def _collisions(repo: Path, base: str, head: str | None, files: dict[str, str], before: RecordSet,
+                after: RecordSet) -> list[Collision]:
+    """Files of the head whose id the base side added too since the two forked (git merge-base):
+    two branches that each ran `jxjy new` and took the same id. The head's file is then another
+    record, not an edit of the base's; it changed (is in `files`), so its content differs."""
+    theirs = {r.id: r for r in before.all}
+    candidates = {p: PurePosixPath(p).stem for p, s in files.items() if s != "D" and PurePosixPath(p).stem in theirs}
+    if not candidates:
+        return []
+    fork = merge_base(repo, base, head)
+    if fork is None:
+        return []
+    forked = record_ids(repo, fork)
+    used = ({r.id for r in before.all} | {r.id for r in after.all} | deleted_ids(repo, base).keys()
+            | deleted_ids(repo, head or "HEAD").keys())
+    found = []
+    for path, stem in candidates.items():
+        if stem not in forked:
+            series = id_series(stem)
+            found.append(Collision(stem, path, _ref(theirs[stem]), next_id(series, used) if series else None))
+    return found
 
 
 def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeReport:
@@ -453,16 +506,18 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
     old, new = _by_path(before.records), _by_path(after.records)
     report = ChangeReport(base, head, as_of)
     report.outside = [OtherFile(p, s, site_effect(p)) for p, s in everything.items() if p not in files]
-    renames = _renames(files, old, new)
-    for gone, came in renames:
+    for gone, came in versions.renames:
         fields = [FieldChange(p, field_title(schemas, came.kind, p), a, b)
                   for p, a, b in compare(gone.data, came.data) if p != ("id",)]
         report.renamed.append(Rename(_ref(gone), _ref(came), fields))
-    paired = {r.path for pair in renames for r in pair}
+    paired = {r.path for pair in versions.renames for r in pair}
+    report.collisions = list(versions.collisions.values())
     for path, status in files.items():
         if path in paired:
             continue
-        if status != "D" and path in new and path in old:
+        if path in versions.collisions and path in new:  # another record, new to the base
+            report.added.append(_ref(new[path]))
+        elif status != "D" and path in new and path in old:
             fields = [FieldChange(p, field_title(schemas, new[path].kind, p), a, b)
                       for p, a, b in compare(old[path].data, new[path].data)]
             report.changed.append(RecordChange(_ref(new[path]), fields))
@@ -580,10 +635,13 @@ def _append_only(repo: Path, base: str, versions: _Versions, *, as_of: date) -> 
     files = versions.files
     old, new = _by_path(versions.before.records), _by_path(versions.after.records)
     old_ids = {r.id: r for r in versions.before.records.all}
-    renamed = {gone.path: came for gone, came in _renames(files, old, new)}
+    renamed = {gone.path: came for gone, came in versions.renames}
     found: list[Diagnostic] = []
     history: dict[str, str] | None = None
     for path, status in files.items():
+        if path in versions.collisions:
+            found.append(_collision(versions.collisions[path], new.get(path)))
+            continue
         record = old.get(path)
         day = published_on(record, as_of) if record is not None else None
         if status == "D" and record is not None and day is not None:
@@ -631,6 +689,15 @@ def _modified(record: Record, head: Record | None, path: str, day: date, schemas
             f"{lead}已发布的公告（{dates.cn_date(day)}发布）不能直接修改「{title}」；{fix}",
             f"可直接修改的只有{allowed}"))
     return found
+
+
+def _collision(c: Collision, head: Record | None) -> Diagnostic:
+    renumber = (f"请把本分支的记录改用新编号 {c.suggestion}（文件名和 id 一起改，引用它的记录也要改）"
+                if c.suggestion else "请把本分支的记录另取新编号（文件名和 id 一起改，引用它的记录也要改）")
+    return Diagnostic(
+        _id_location(head, c.path), "id-collision", "error",
+        f"编号 {c.id} 撞号：目标分支在两个分支分开之后也新增了编号 {c.id}（{KIND_TITLES[c.theirs.kind]}"
+        f"「{clip(c.theirs.label)}」，{c.theirs.path}）；本分支的记录是另一条新记录，不是对它的修改；{renumber}")
 
 
 def _id_location(record: Record | None, path: str) -> Location:
@@ -698,7 +765,10 @@ def render_markdown(report: ChangeReport) -> str:
     lines += public or ["网站上公众可见的内容没有变化。"]
     lines.append("")
     lines += ["### 新增记录", ""]
-    lines += [f"- {KIND_TITLES[r.kind]}：{_ref_md(r)}，{_code_md(r.path)}" for r in report.added] or ["无。"]
+    colliding = {c.path for c in report.collisions}
+    lines += [f"- {KIND_TITLES[r.kind]}：{_ref_md(r)}，{_code_md(r.path)}"
+              + ("（编号与目标分支撞号，须改号，见「只增检查」）" if r.path in colliding else "")
+              for r in report.added] or ["无。"]
     lines.append("")
     lines += ["### 修改记录", ""]
     if not report.changed:
@@ -775,6 +845,11 @@ def _diagnostic_md(d: Diagnostic) -> str:
 
 def _public_lines(report: ChangeReport) -> list[str]:
     lines = []
+    for c in report.collisions:
+        then = f"改用 {c.suggestion}" if c.suggestion else "另取新编号"
+        lines.append(f"- 编号撞号：本分支的 {_code_md(c.path)} 和目标分支上已有的{KIND_TITLES[c.theirs.kind]}"
+                     f"{_ref_md(c.theirs)}都是两个分支分开后新建的，编号相同；照此合并会用本分支的记录覆盖它。"
+                     f"请把本分支的记录{then}")
     for s in report.statuses:
         name = md_text(s.name, None)
         if s.old is None:
@@ -875,6 +950,8 @@ def render_json(report: ChangeReport) -> str:
         ],
         "renamed": [{"old": ref(r.old), "new": ref(r.new), "fields": [fieldchange(f) for f in r.fields]}
                     for r in report.renamed],
+        "collisions": [{"id": c.id, "path": c.path, "theirs": ref(c.theirs), "suggestion": c.suggestion}
+                       for c in report.collisions],
         "other_files": report.other_files,
         "outside_records": [{"path": f.path, "status": f.status, "effect": f.effect, "effect_title": f.effect_title}
                             for f in report.outside],

@@ -34,12 +34,21 @@ ORDER = ("id", "title", "doc_number", "issuer", "written_on", "published_on", "c
 DEFAULTS = {"validity": "现行有效", "category": "劳动、人事、监察／人事工作"}
 
 
+def id_series(record_id: str) -> str | None:
+    """The part of a numbered id before its number: base-2026- of base-2026-002; None for org-czrsj."""
+    match = re.fullmatch(r"(.+-)\d+", record_id)
+    return match[1] if match else None
+
+
+def next_id(series: str, used: set[str]) -> str:
+    """The id after the highest of `series` in `used`: base-2026-004 after base-2026-003."""
+    numbers = [int(m[1]) for stem in used if (m := re.fullmatch(re.escape(series) + r"(\d+)", stem))]
+    return f"{series}{max(numbers, default=0) + 1:03d}"
+
+
 def fresh_id(kind: str, root: Path, today: date) -> str:
     """The next unused <prefix>-<year>-<nnn> id of `kind`."""
-    prefix = f"{PREFIXES[kind]}-{today.year}-"
-    used = {p.stem for p in (root / "records").glob("*/*.yaml")}
-    numbers = [int(m[1]) for stem in used if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", stem))]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+    return next_id(f"{PREFIXES[kind]}-{today.year}-", {p.stem for p in (root / "records").glob("*/*.yaml")})
 
 
 def new_record(kind: str, root: Path, today: date, *, record_id: str | None = None) -> Path:

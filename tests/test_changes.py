@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from generator.changes import (
     IN_PLACE_FIELDS,
@@ -19,6 +20,7 @@ from generator.changes import (
     render_json,
     render_markdown,
 )
+from generator.cli import cli
 from generator.diagnostics import Diagnostic
 from generator.rules import RULES
 
@@ -458,3 +460,89 @@ def test_a_deletion_and_an_unrelated_addition_are_no_rename(git_repo: GitRepo) -
     report = diff(git_repo.root, "main", None, as_of=AS_OF)
     assert report.renamed == []
     assert ([r.id for r in report.added], [r.id for r in report.removed]) == (["rev-2026-001"], ["pol-2011-001"])
+
+
+# -- two branches took the same new id ---------------------------------------------------------
+
+NEW_BASE = "records/bases/base-2026-002.yaml"
+
+
+def new_base_text(name: str, number: int) -> str:
+    """A base notice base-2026-002, unpublished on AS_OF, named `name`, with 发文字号 and 索引号 from `number`."""
+    text = (REPO / "records/bases/base-2026-001.yaml").read_text(encoding="utf-8")
+    for old, new in [("id: base-2026-001", "id: base-2026-002"),
+                     ("常州市经济专业技术人员继续教育基地", name),
+                     ("常人社函〔2026〕141号", f"常人社函〔2026〕{number}号"),
+                     ("2026-00205", f"2026-00{number}"),
+                     ("published_on: 2026-11-20", "published_on: 2026-11-28")]:
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture
+def collided(git_repo: GitRepo) -> GitRepo:
+    """Branches a and pr each added base-2026-002 from the same main; a was merged first."""
+    git_repo.git("switch", "-q", "-c", "pr")
+    git_repo.write(NEW_BASE, new_base_text("常州市会计专业技术人员继续教育基地", 150))
+    git_repo.commit("Add a base (pr)")
+    git_repo.git("switch", "-q", "main")
+    git_repo.write(NEW_BASE, new_base_text("常州市建筑专业技术人员继续教育基地", 151))
+    git_repo.commit("Add a base (merged first)")
+    return git_repo
+
+
+def test_same_new_id_on_both_sides_is_a_collision_not_an_edit(collided: GitRepo) -> None:
+    [diag] = check(collided, "pr")
+    assert (diag.rule, diag.severity, diag.location.path, diag.location.line) == (
+        "id-collision", "error", NEW_BASE, 2)
+    assert diag.message.startswith("编号 base-2026-002 撞号：目标分支在两个分支分开之后也新增了编号 base-2026-002"
+                                   "（培训基地「常州市建筑专业技术人员继续教育基地」，records/bases/base-2026-002.yaml）")
+    assert diag.message.endswith("请把本分支的记录改用新编号 base-2026-003（文件名和 id 一起改，引用它的记录也要改）")
+    report = diff(collided.root, "main", "pr", as_of=AS_OF)
+    assert report.changed == [] and [r.id for r in report.added] == ["base-2026-002"]
+    text = render_markdown(report)
+    assert "### 修改记录\n\n无。" in text
+    assert ("- 编号撞号：本分支的 `records/bases/base-2026-002.yaml` 和目标分支上已有的培训基地"
+            "「常州市建筑专业技术人员继续教育基地」（base-2026-002）都是两个分支分开后新建的") in text
+    assert "请把本分支的记录改用 base-2026-003" in text
+    assert "（编号与目标分支撞号，须改号，见「只增检查」）" in text
+    assert "〔`id-collision`〕" in text.split("### 只增检查")[1]
+    [data] = json.loads(render_json(report))["collisions"]
+    assert (data["id"], data["suggestion"], data["theirs"]["label"]) == (
+        "base-2026-002", "base-2026-003", "常州市建筑专业技术人员继续教育基地")
+
+
+def test_collision_with_a_published_notice_is_not_reported_as_an_edit(collided: GitRepo) -> None:
+    later = date(2026, 11, 30)  # both versions of base-2026-002 are published that day
+    assert [d.rule for d in check(collided, "pr", as_of=later)] == ["id-collision"]
+
+
+def test_suggested_id_skips_ids_used_anywhere(collided: GitRepo) -> None:
+    collided.write("records/bases/base-2026-007.yaml", new_base_text("常州市农业专业技术人员继续教育基地", 152)
+                   .replace("id: base-2026-002", "id: base-2026-007"))
+    collided.commit("Another base on main")
+    collided.git("rm", "-q", "records/bases/base-2026-007.yaml")
+    collided.commit("Withdrawn before publication")
+    [diag] = check(collided, "pr")
+    assert "改用新编号 base-2026-008" in diag.message
+
+
+def test_an_edit_of_a_record_both_sides_had_is_no_collision(git_repo: GitRepo) -> None:
+    git_repo.write(NEW_BASE, new_base_text("常州市会计专业技术人员继续教育基地", 150))
+    git_repo.commit("Add a base on main")
+    git_repo.git("switch", "-q", "-c", "pr")
+    git_repo.edit(NEW_BASE, "written_on: 2026-11-19", "written_on: 2026-11-18")
+    git_repo.commit("Edit it before publication")
+    assert check(git_repo, "pr") == []
+    report = diff(git_repo.root, "main", "pr", as_of=AS_OF)
+    assert report.collisions == [] and [c.record.id for c in report.changed] == ["base-2026-002"]
+
+
+def test_cli_check_fails_on_a_collision_and_the_report_says_so(collided: GitRepo) -> None:
+    args = ["diff", "--root", str(collided.root), "--as-of", AS_OF.isoformat(), "main", "pr"]
+    result = CliRunner().invoke(cli, [*args[:1], "--check", *args[1:]], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{NEW_BASE}:2:5: error: 编号 base-2026-002 撞号：")
+    assert result.stdout.rstrip().endswith("[id-collision]")
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0 and "未通过：1 处违反只增规则" in result.stdout

@@ -350,14 +350,31 @@ def record_ids(repo: Path, commit: str) -> set[str]:
     return {PurePosixPath(p).stem for p in out.split("\0") if p.endswith(".yaml")}
 
 
-def deleted_ids(repo: Path, ref: str) -> dict[str, str]:
-    """Every record id whose file was deleted in the history of `ref`, with the deleted path."""
+def deleted_ids(repo: Path, *refs: str) -> dict[str, str]:
+    """Every record id whose file was deleted in the history of the `refs`, with the deleted path."""
     out = _git(repo, "log", "--no-renames", "--diff-filter=D", "--name-only", "--format=", "-z",
-               resolve(repo, ref), "--", "records/").stdout
+               *(resolve(repo, ref) for ref in refs), "--", "records/").stdout
     found: dict[str, str] = {}
     for path in out.replace("\n", "\0").split("\0"):
         if path.endswith(".yaml"):
             found.setdefault(PurePosixPath(path).stem, path)
+    return found
+
+
+def ids_elsewhere(repo: Path) -> set[str]:
+    """The record ids `jxjy new` must not take besides those in the work tree: the records of every
+    remote-tracking branch (origin/main and any fetched branch of another clerk) and every id
+    deleted in their history or HEAD's. Empty outside a git repository."""
+    try:
+        remotes = set(_git(repo, "for-each-ref", "--format=%(objectname)", "refs/remotes/").stdout.split())
+        head = _git(repo, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1)).stdout.split()
+    except ChangesError:
+        return set()
+    found: set[str] = set()
+    for commit in sorted(remotes):
+        found |= record_ids(repo, commit)
+    if remotes or head:
+        found |= deleted_ids(repo, *sorted(remotes), *head).keys()
     return found
 
 
@@ -481,8 +498,7 @@ def _collisions(repo: Path, base: str, head: str | None, files: dict[str, str], 
     if fork is None:
         return []
     forked = record_ids(repo, fork)
-    used = ({r.id for r in before.all} | {r.id for r in after.all} | deleted_ids(repo, base).keys()
-            | deleted_ids(repo, head or "HEAD").keys())
+    used = {r.id for r in before.all} | {r.id for r in after.all} | deleted_ids(repo, base, head or "HEAD").keys()
     found = []
     for path, stem in candidates.items():
         if stem not in forked:

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import click
 
-from generator.changes import ChangesError, check_append_only, diff, render_json, render_markdown
+from generator.changes import ChangesError, check_append_only, diff, ids_elsewhere, render_json, render_markdown
 from generator.dates import default_as_of
 from generator.examine import default_cache_dir
 from generator.forms import TEMPLATE_DIR, write_forms
@@ -97,11 +97,15 @@ def validate(root: Path, fmt: str, strict: bool, as_of: datetime | None, cache: 
 @click.option("--id", "record_id", default=None, help="指定记录编号（默认自动生成）。")
 @click.argument("kind", type=click.Choice(sorted(KINDS)))
 def new(root: Path, as_of: datetime | None, record_id: str | None, kind: str) -> None:
-    """新建一条 KIND 类记录（今天的日期、新的编号、标出待填写的字段）。"""
+    """新建一条 KIND 类记录（今天的日期、新的编号、标出待填写的字段）。
+
+    新编号从当年 001–999 中未用过的号码里随机抽取，避开本地、各远程分支上已有的和历史上删除过的编号。
+    """
     if not (root / "records").is_dir():
         raise InputError(f"找不到记录目录：{root / 'records'}")
     try:
-        path = new_record(kind, root, _day(as_of), record_id=record_id)
+        path = new_record(kind, root, _day(as_of), record_id=record_id,
+                          taken=None if record_id else ids_elsewhere(root))
     except FileExistsError as exc:
         raise InputError(f"文件已存在：{exc.filename}") from None
     click.echo(path.as_posix())

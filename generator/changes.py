@@ -33,6 +33,9 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
 from generator import dates
 from generator.diagnostics import Diagnostic, Location
 from generator.new import id_series, next_id
@@ -80,6 +83,7 @@ SITE_FILES: tuple[tuple[str, str], ...] = (
     ("requirements/", "program"),
     ("pyproject.toml", "program"),
 )
+SITE_CONFIG = "mkdocs.yml"  # its settings are compared one by one
 SITE_EFFECTS = {"site": "改变公开网站", "program": "可能改变生成的网站", None: "不发布到网站"}
 FILE_STATUS = {"A": "新增", "M": "修改", "D": "删除"}
 
@@ -213,6 +217,7 @@ class ChangeReport:
     collisions: list[Collision] = field(default_factory=list)
     other_files: list[str] = field(default_factory=list)  # changed paths in records/ that are not loaded records
     outside: list[OtherFile] = field(default_factory=list)  # every changed file outside records/
+    settings: list[FieldChange] = field(default_factory=list)  # of SITE_CONFIG, when both versions parse
     statuses: list[StatusChange] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     publicity: list[PublicityChange] = field(default_factory=list)
@@ -522,6 +527,8 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
     old, new = _by_path(before.records), _by_path(after.records)
     report = ChangeReport(base, head, as_of)
     report.outside = [OtherFile(p, s, site_effect(p)) for p, s in everything.items() if p not in files]
+    if SITE_CONFIG in everything:
+        report.settings = _settings(repo, base, head)
     for gone, came in versions.renames:
         fields = [FieldChange(p, field_title(schemas, came.kind, p), a, b)
                   for p, a, b in compare(gone.data, came.data) if p != ("id",)]
@@ -553,6 +560,24 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
     report.diagnostics = [d for d in diags if d.location.path in touched]
     report.append_only = _append_only(repo, base, versions, as_of=as_of)
     return report
+
+
+def _settings(repo: Path, base: str, head: str | None) -> list[FieldChange]:
+    """The settings of SITE_CONFIG that differ, such as extra.registry.host_unit (the footer's
+    主办单位); none when a version does not parse as YAML (the build then fails on it)."""
+    def load(ref: str | None) -> Any:
+        if ref is None:
+            path = repo / SITE_CONFIG
+            text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        else:
+            text = _git(repo, "show", f"{resolve(repo, ref)}:{SITE_CONFIG}", ok=(0, 128)).stdout
+        return YAML(typ="safe").load(text) or {}
+
+    try:
+        old, new = load(base), load(head)
+    except YAMLError:
+        return []
+    return [FieldChange(p, _code(p), a, b) for p, a, b in compare(old, new)]
 
 
 def _statuses(before: RecordSet, after: RecordSet, as_of: date) -> list[StatusChange]:
@@ -823,6 +848,9 @@ def render_markdown(report: ChangeReport) -> str:
     if report.outside:
         lines += [_site_rule(), ""]
         lines += [f"- {FILE_STATUS[f.status]} {_code_md(f.path)}：{f.effect_title}" for f in report.outside]
+        if report.settings:
+            lines += ["", f"{_code_md(SITE_CONFIG)} 中改动的设置：", "", "| 设置 | 原值 | 新值 |", "|---|---|---|"]
+            lines += [f"| {_code_md(f.code)} | {md_text(f.old)} | {md_text(f.new)} |" for f in report.settings]
     else:
         lines.append("无。")
     lines.append("")
@@ -969,6 +997,7 @@ def render_json(report: ChangeReport) -> str:
         "collisions": [{"id": c.id, "path": c.path, "theirs": ref(c.theirs), "suggestion": c.suggestion}
                        for c in report.collisions],
         "other_files": report.other_files,
+        "settings": [fieldchange(f) for f in report.settings],
         "outside_records": [{"path": f.path, "status": f.status, "effect": f.effect, "effect_title": f.effect_title}
                             for f in report.outside],
         "validation": {
@@ -982,5 +1011,6 @@ def render_json(report: ChangeReport) -> str:
             "diagnostics": [diagnostic(d) for d in report.append_only],
         },
     }
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    # default=str: a setting of mkdocs.yml may be a date, which JSON has no type for
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
 

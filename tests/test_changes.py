@@ -392,8 +392,11 @@ def test_every_file_outside_records_is_listed_with_what_it_does_to_the_site(tmp_
     assert "- 修改 `docs/submitting.md`：改变公开网站" in outside
     assert "- 新增 `generator/status.py`：可能改变生成的网站" in outside
     assert "- 新增 `tests/test_extra.py`：不发布到网站" in outside
+    assert ("`mkdocs.yml` 中改动的设置：\n\n| 设置 | 原值 | 新值 |\n|---|---|---|\n"
+            "| `extra.registry.host_unit` | 常州市人力资源和社会保障局（示例） | 常州市人力资源和社会保障局 |") in outside
     data = json.loads(render_json(report))
     assert data["public"]["site_files"] == ["docs/submitting.md", "mkdocs.yml"]
+    assert [(f["field"], f["new"]) for f in data["settings"]] == [("extra.registry.host_unit", "常州市人力资源和社会保障局")]
     assert {f["path"]: f["effect"] for f in data["outside_records"]} == {
         "docs/submitting.md": "site", "generator/status.py": "program", "mkdocs.yml": "site",
         "tests/test_extra.py": None}
@@ -409,6 +412,17 @@ def test_no_change_to_the_site_is_said_only_when_true(tmp_path: Path) -> None:
     text = render_markdown(diff(repo.root, "main", None, as_of=AS_OF))
     assert "网站上公众可见的内容没有变化" not in text
     assert "- 新增 `schema/extra.schema.json`：改变公开网站" in text
+
+
+def test_settings_of_mkdocs_yml_are_escaped_and_an_unreadable_one_is_only_listed(tmp_path: Path) -> None:
+    repo = GitRepo.with_sample(tmp_path / "repo", "mkdocs.yml")
+    repo.edit("mkdocs.yml", "contact: 0519-00000000（示例）", "contact: <b>@someone</b> | 2026-01-02")
+    report = diff(repo.root, "main", None, as_of=AS_OF)
+    assert "| `extra.registry.contact` | 0519-00000000（示例） | &lt;b&gt;`@someone`&lt;/b&gt; \\| 2026-01-02 |" in (
+        render_markdown(report))
+    repo.write("mkdocs.yml", "site_name: [\n")
+    report = diff(repo.root, "main", None, as_of=AS_OF)
+    assert report.settings == [] and [f.path for f in report.outside] == ["mkdocs.yml"]
 
 
 # -- renames -------------------------------------------------------------------------------------

@@ -503,12 +503,14 @@ def _collisions(repo: Path, base: str, head: str | None, files: dict[str, str], 
     if fork is None:
         return []
     forked = record_ids(repo, fork)
+    colliding = {path: stem for path, stem in candidates.items() if stem not in forked}
+    if not colliding:
+        return []
     used = {r.id for r in before.all} | {r.id for r in after.all} | deleted_ids(repo, base, head or "HEAD").keys()
     found = []
-    for path, stem in candidates.items():
-        if stem not in forked:
-            series = id_series(stem)
-            found.append(Collision(stem, path, _ref(theirs[stem]), next_id(series, used) if series else None))
+    for path, stem in colliding.items():
+        series = id_series(stem)
+        found.append(Collision(stem, path, _ref(theirs[stem]), next_id(series, used) if series else None))
     return found
 
 
@@ -878,7 +880,7 @@ def _site_rule() -> str:
         return "、".join(_code_md(p) for p, e in SITE_FILES if e == effect)
     return (f"{paths('site')} 是网站的内容、配置、模板和公开的数据规范，改动即{SITE_EFFECTS['site']}；"
             f"其余的 {paths('program')} 是生成网站的程序及其依赖，改动{SITE_EFFECTS['program']}；"
-            f"其余文件（如 `tests/`、`.github/`）{SITE_EFFECTS[None]}。")
+            f"不在以上之列的文件（如 `tests/`、`.github/`）{SITE_EFFECTS[None]}。")
 
 
 def _diagnostic_md(d: Diagnostic) -> str:

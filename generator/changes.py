@@ -14,6 +14,7 @@ verdict and the validation result of the head.
 The append-only check enforces that published notices are never edited, renamed or deleted in
 place: a published decision is corrected by a new record that `corrects` or `supersedes` it,
 so the public record keeps both versions. Organizations are reference data and may be edited.
+It also tells apart two branches that each took the same new id (see `_collisions`).
 """
 
 from __future__ import annotations
@@ -659,6 +660,8 @@ def check_append_only(repo: Path, base: str, head: str | None, *, as_of: date) -
     A notice is published when it is in `base` with 发布日期 on or before `as_of`. Its file may
     not be modified (except IN_PLACE_FIELDS), deleted or renamed. A record added in `head` may
     not take an id that `base` holds at another path or that was deleted in `base`'s history.
+    An id that both sides added since they forked is an id-collision (the head's record is
+    another one, to be renumbered), not an edit nor a reuse.
 
     Returns:
         The diagnostics, located in the head's files (a deleted file at 1:1).

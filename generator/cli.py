@@ -156,7 +156,7 @@ def serve(root: Path, as_of: datetime | None, port: int, cache: bool) -> None:
 @_root
 @_as_of
 @click.option("--check", is_flag=True,
-              help="只做只增检查：已发布的公告被修改、删除或改名，或编号被重复使用时以 1 退出。")
+              help="只做只增检查：已发布的公告被修改、删除或改名，编号被重复使用或与目标分支撞号时以 1 退出。")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json", "text", "github"]), default=None,
               help="变更报告为 markdown（默认）或 json；--check 的结果为 text（默认）或 github。")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,

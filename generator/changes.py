@@ -793,7 +793,7 @@ def _plain(value: Any) -> str:
 
 
 def _ref_md(ref: RecordRef) -> str:
-    return f"「{md_text(ref.label, None)}」（{ref.id}）"
+    return f"「{md_text(ref.label, None)}」（{md_text(ref.id, None)}）"  # an id is a file name: anything
 
 
 def _code_md(text: str) -> str:
@@ -833,7 +833,7 @@ def render_markdown(report: ChangeReport) -> str:
     if not report.renamed:
         lines += ["无。", ""]
     for r in report.renamed:
-        lines += [f"#### {KIND_TITLES[r.old.kind]}：{_ref_md(r.old)} → {r.new.id}", "",
+        lines += [f"#### {KIND_TITLES[r.old.kind]}：{_ref_md(r.old)} → {md_text(r.new.id, None)}", "",
                   f"{_code_md(r.old.path)} → {_code_md(r.new.path)}", ""]
         if r.old.kind in NOTICE_KINDS:
             lines += ["公告的编号和文件位置就是它的永久网址；已发布的公告不能改名或移动（见「只增检查」）。", ""]
@@ -895,7 +895,7 @@ def _diagnostic_md(d: Diagnostic) -> str:
 def _public_lines(report: ChangeReport) -> list[str]:
     lines = []
     for c in report.collisions:
-        then = f"改用 {c.suggestion}" if c.suggestion else "另取新编号"
+        then = f"改用 {md_text(c.suggestion, None)}" if c.suggestion else "另取新编号"
         lines.append(f"- 编号撞号：本分支的 {_code_md(c.path)} 和目标分支上已有的{KIND_TITLES[c.theirs.kind]}"
                      f"{_ref_md(c.theirs)}都是两个分支分开后新建的，编号相同；照此合并会用本分支的记录覆盖它。"
                      f"请把本分支的记录{then}")
@@ -919,7 +919,7 @@ def _public_lines(report: ChangeReport) -> list[str]:
                 when = f"，{dates.cn_date(day)}发布" if day <= report.as_of else f"，将于 {dates.cn_date(day)}发布"
             lines.append(f"  - {KIND_TITLES[r.kind]}：{_ref_md(r)}{when}")
     for c in report.corrections:
-        target = _ref_md(c.target) if c.target else c.target_id
+        target = _ref_md(c.target) if c.target else md_text(c.target_id, None)
         lines.append(f"- {target}被{c.how}，见{_ref_md(c.record)}" + ("：" if c.fields else ""))
         for f in c.fields[:MAX_CORRECTED]:
             lines.append(f"  - {md_text(f.title, None)}：{md_text(f.old)} → {md_text(f.new)}")
@@ -933,7 +933,7 @@ def _public_lines(report: ChangeReport) -> list[str]:
     for r in report.withdrawn_notices:
         lines.append(f"- {KIND_TITLES[r.kind]}{_ref_md(r)}将从网站撤下")
     for r in report.renamed:
-        how = f"改名为 {r.new.id}" if r.new.id != r.old.id else f"移到 {_code_md(r.new.path)}"
+        how = f"改名为 {md_text(r.new.id, None)}" if r.new.id != r.old.id else f"移到 {_code_md(r.new.path)}"
         lines.append(f"- {KIND_TITLES[r.old.kind]}{_ref_md(r.old)}{how}"
                      + ("，原网址将失效" if r.old.kind in NOTICE_KINDS else ""))
     # every record is published in the open data: a change the lines above do not tell is still seen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -560,3 +561,12 @@ def test_cli_check_fails_on_a_collision_and_the_report_says_so(collided: GitRepo
     assert result.stdout.rstrip().endswith("[id-collision]")
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0 and "未通过：1 处违反只增规则" in result.stdout
+
+
+def test_ids_from_file_names_are_escaped_in_the_report(git_repo: GitRepo) -> None:
+    old = "records/revocations/rev-2025-001.yaml"
+    new = "records/revocations/<img src=x onerror=alert(1)>.yaml"
+    git_repo.git("mv", old, new)
+    report = render_markdown(diff(git_repo.root, "main", None, as_of=AS_OF))
+    assert "<img" not in re.sub(r"`[^`\n]*`", "", report)  # a code span shows its text as written
+    assert "改名为 &lt;img src=x onerror=alert(1)&gt;，原网址将失效" in report

@@ -570,3 +570,9 @@ def test_ids_from_file_names_are_escaped_in_the_report(git_repo: GitRepo) -> Non
     report = render_markdown(diff(git_repo.root, "main", None, as_of=AS_OF))
     assert "<img" not in re.sub(r"`[^`\n]*`", "", report)  # a code span shows its text as written
     assert "改名为 &lt;img src=x onerror=alert(1)&gt;，原网址将失效" in report
+
+
+def test_a_file_name_with_a_line_break_stays_in_its_code_span(git_repo: GitRepo) -> None:
+    git_repo.write("tests/a\n# 标题`b.py", "pass\n")
+    report = render_markdown(diff(git_repo.root, "main", None, as_of=AS_OF))
+    assert "- 新增 `tests/a # 标题'b.py`：不发布到网站" in report

@@ -240,6 +240,11 @@ class ChangeReport:
     def renamed_notices(self) -> list[Rename]:
         return [r for r in self.renamed if r.old.kind in NOTICE_KINDS]
 
+    def published(self, ref: RecordRef) -> bool:
+        """Whether `ref` is a notice published on or before the report's day."""
+        day = dates.parse(ref.published_on)
+        return day is not None and day <= self.as_of
+
     def outside_by_effect(self, effect: str | None) -> list[OtherFile]:
         return [f for f in self.outside if f.effect == effect]
 
@@ -835,7 +840,7 @@ def render_markdown(report: ChangeReport) -> str:
     for r in report.renamed:
         lines += [f"#### {KIND_TITLES[r.old.kind]}：{_ref_md(r.old)} → {md_text(r.new.id, None)}", "",
                   f"{_code_md(r.old.path)} → {_code_md(r.new.path)}", ""]
-        if r.old.kind in NOTICE_KINDS:
+        if report.published(r.old):
             lines += ["公告的编号和文件位置就是它的永久网址；已发布的公告不能改名或移动（见「只增检查」）。", ""]
         if r.fields:
             lines += ["其余改动：", "", "| 字段 | 原值 | 新值 |", "|---|---|---|"]
@@ -935,7 +940,7 @@ def _public_lines(report: ChangeReport) -> list[str]:
     for r in report.renamed:
         how = f"改名为 {md_text(r.new.id, None)}" if r.new.id != r.old.id else f"移到 {_code_md(r.new.path)}"
         lines.append(f"- {KIND_TITLES[r.old.kind]}{_ref_md(r.old)}{how}"
-                     + ("，原网址将失效" if r.old.kind in NOTICE_KINDS else ""))
+                     + ("，原网址将失效" if report.published(r.old) else ""))
     # every record is published in the open data: a change the lines above do not tell is still seen
     for r in report.added:
         if r.kind == "organizations":

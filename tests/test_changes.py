@@ -576,3 +576,15 @@ def test_a_file_name_with_a_line_break_stays_in_its_code_span(git_repo: GitRepo)
     git_repo.write("tests/a\n# 标题`b.py", "pass\n")
     report = render_markdown(diff(git_repo.root, "main", None, as_of=AS_OF))
     assert "- 新增 `tests/a # 标题'b.py`：不发布到网站" in report
+
+
+def test_an_unpublished_notice_may_be_renamed(git_repo: GitRepo) -> None:
+    git_repo.write(REVOCATION, REVOCATION_TEXT)
+    git_repo.commit("A revocation to be published on 2026-11-23")
+    git_repo.git("mv", REVOCATION, "records/revocations/rev-2026-005.yaml")
+    git_repo.edit("records/revocations/rev-2026-005.yaml", "id: rev-2026-001", "id: rev-2026-005")
+    report = diff(git_repo.root, "main", None, as_of=date(2026, 11, 22))
+    assert report.append_only == []
+    text = render_markdown(report)
+    assert "（rev-2026-001）改名为 rev-2026-005\n" in text
+    assert "不能改名或移动" not in text and "\n通过：" in text

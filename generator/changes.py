@@ -1,15 +1,20 @@
 """What a change to records/ does: the change report of a pull request and the append-only check.
 
 Two states of the repository are compared: a git ref (the base, e.g. origin/main) and another
-ref or the working tree (the head). Files are matched by path only, as `git diff --no-renames`
-does: a renamed file is a deletion plus an addition, so a rename can never hide an edit.
+ref or the working tree (the head). Files are matched by path, as `git diff --no-renames` does;
+then a deleted record and an added one are paired as one record renamed or moved when they keep
+the id (in another folder), or are of one kind and hold the same content apart from the id, or
+are notices with the same 发文字号 (see `_renames`). A rename is shown with what else changed,
+so it never hides an edit.
 
 The report says what the public will see (base status, new notices, corrections, publicity
-periods), then the field-by-field changes, then the validation result of the head.
+periods), then the field-by-field changes, every changed file outside records/, the append-only
+verdict and the validation result of the head.
 
 The append-only check enforces that published notices are never edited, renamed or deleted in
 place: a published decision is corrected by a new record that `corrects` or `supersedes` it,
 so the public record keeps both versions. Organizations are reference data and may be edited.
+It also tells apart two branches that each took the same new id (see `_collisions`).
 """
 
 from __future__ import annotations
@@ -29,12 +34,17 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
 from generator import dates
 from generator.diagnostics import Diagnostic, Location
+from generator.new import id_series, next_id
 from generator.records import KIND_TITLES, NOTICE_KINDS, Record, RecordSet
 from generator.schemas import SchemaSet
 from generator.status import lifecycle
 from generator.validate import Result, check_repository
+from generator.yamlio import clip
 
 # Fields of a published notice that may be fixed in place, as paths into the record. Only the
 # objection contact of a publicity period: it is how to reach the office (a phone number, an
@@ -58,6 +68,25 @@ NOTICE_NOUNS = {
 # Fields every notice has that a correction necessarily changes: left out of "what was corrected"
 _ENVELOPE = frozenset({"id", "sample", "title", "doc_number", "issuer", "written_on", "published_on", "category",
                        "index_number", "validity", "body", "corrects", "supersedes"})
+
+# What a changed file outside records/ does to the public site: the first entry whose path is
+# the file's or one of its folders (ending in /) decides. "site": the site is built from it, so
+# it changes what the public sees (the configuration with the footer's 主办单位, the hand-written
+# pages, the schemas published as open data, the templates and theme). "program": the rest of
+# the program and its dependencies, which may change the generated pages. Any other file
+# (tests/, .github/, tools/, README.md, ...) is not published.
+SITE_FILES: tuple[tuple[str, str], ...] = (
+    ("mkdocs.yml", "site"),
+    ("docs/", "site"),
+    ("schema/", "site"),
+    ("generator/site/", "site"),
+    ("generator/", "program"),
+    ("requirements/", "program"),
+    ("pyproject.toml", "program"),
+)
+SITE_CONFIG = "mkdocs.yml"  # its settings are compared one by one
+SITE_EFFECTS = {"site": "改变公开网站", "program": "可能改变生成的网站", None: "不发布到网站"}
+FILE_STATUS = {"A": "新增", "M": "修改", "D": "删除"}
 
 MAX_VALUE = 200  # characters of a value shown in the Markdown report
 MAX_CORRECTED = 10  # corrected fields listed under one correction
@@ -113,6 +142,23 @@ class RecordChange:
     fields: list[FieldChange]  # empty when only comments or formatting changed
 
 
+@dataclass
+class Rename:
+    old: RecordRef  # as in the base
+    new: RecordRef  # as in the head
+    fields: list[FieldChange]  # what else changed, the id aside
+
+
+@dataclass(frozen=True)
+class Collision:
+    """Both sides added a record under one id since they forked: the head's is another record."""
+
+    id: str
+    path: str  # the head's file
+    theirs: RecordRef  # what the base side added under the id
+    suggestion: str | None  # a free id of the same series (None: the id is not numbered)
+
+
 @dataclass(frozen=True)
 class StatusChange:
     base_id: str  # the base's identity (first record of its correction chain)
@@ -139,6 +185,27 @@ class PublicityChange:
     old_end: str | None
 
 
+@dataclass(frozen=True)
+class OtherFile:
+    """A changed file outside records/."""
+
+    path: str
+    status: str  # A, M or D
+    effect: str | None  # "site", "program" or None, as SITE_FILES says
+
+    @property
+    def effect_title(self) -> str:
+        return SITE_EFFECTS[self.effect]
+
+
+def site_effect(path: str) -> str | None:
+    """What a change to `path` (outside records/) does to the public site, as SITE_FILES says."""
+    for prefix, effect in SITE_FILES:
+        if path == prefix or (prefix.endswith("/") and path.startswith(prefix)):
+            return effect
+    return None
+
+
 @dataclass
 class ChangeReport:
     base: str  # the ref as given
@@ -147,7 +214,11 @@ class ChangeReport:
     added: list[RecordRef] = field(default_factory=list)
     removed: list[RecordRef] = field(default_factory=list)
     changed: list[RecordChange] = field(default_factory=list)
-    other_files: list[str] = field(default_factory=list)  # changed paths that are not loaded records
+    renamed: list[Rename] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)
+    other_files: list[str] = field(default_factory=list)  # changed paths in records/ that are not loaded records
+    outside: list[OtherFile] = field(default_factory=list)  # every changed file outside records/
+    settings: list[FieldChange] = field(default_factory=list)  # of SITE_CONFIG, when both versions parse
     statuses: list[StatusChange] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     publicity: list[PublicityChange] = field(default_factory=list)
@@ -155,6 +226,7 @@ class ChangeReport:
     warnings: int = 0
     files: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)  # on the changed files of the head
+    append_only: list[Diagnostic] = field(default_factory=list)  # what `jxjy diff --check` reports
 
     @property
     def new_notices(self) -> list[RecordRef]:
@@ -163,6 +235,18 @@ class ChangeReport:
     @property
     def withdrawn_notices(self) -> list[RecordRef]:
         return [r for r in self.removed if r.kind in NOTICE_KINDS]
+
+    @property
+    def renamed_notices(self) -> list[Rename]:
+        return [r for r in self.renamed if r.old.kind in NOTICE_KINDS]
+
+    def published(self, ref: RecordRef) -> bool:
+        """Whether `ref` is a notice published on or before the report's day."""
+        day = dates.parse(ref.published_on)
+        return day is not None and day <= self.as_of
+
+    def outside_by_effect(self, effect: str | None) -> list[OtherFile]:
+        return [f for f in self.outside if f.effect == effect]
 
 
 # -- git -------------------------------------------------------------------------------------
@@ -243,35 +327,65 @@ def _no_links(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
     return tarfile.data_filter(member, dest)
 
 
-def changed_files(repo: Path, base: str, head: str | None) -> dict[str, str]:
-    """Paths under records/ that differ, each with A (added), M (modified) or D (deleted).
+def changed_files(repo: Path, base: str, head: str | None, where: str = "records/") -> dict[str, str]:
+    """Paths under `where` (":/" for the whole repository) that differ, each with A (added),
+    M (modified) or D (deleted).
 
     Renames count as a deletion plus an addition. With `head` None the working tree is compared,
     untracked files (not ignored) included.
     """
     commits = [resolve(repo, base)] + ([resolve(repo, head)] if head is not None else [])
-    out = _git(repo, "diff", "--name-status", "--no-renames", "-z", *commits, "--", "records/").stdout
+    out = _git(repo, "diff", "--name-status", "--no-renames", "-z", *commits, "--", where).stdout
     parts = out.split("\0")
     found: dict[str, str] = {}
     for status, path in zip(parts[0::2], parts[1::2], strict=False):
         if path:
             found[path] = {"A": "A", "D": "D"}.get(status[:1], "M")
     if head is None:
-        untracked = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", "records/").stdout
+        untracked = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", where).stdout
         for path in untracked.split("\0"):
             if path:
                 found[path] = "A"
     return dict(sorted(found.items()))
 
 
-def deleted_ids(repo: Path, ref: str) -> dict[str, str]:
-    """Every record id whose file was deleted in the history of `ref`, with the deleted path."""
+def merge_base(repo: Path, base: str, head: str | None) -> str | None:
+    """The commit `base` and `head` (None: the working tree's HEAD) forked from; None when unrelated."""
+    result = _git(repo, "merge-base", resolve(repo, base), resolve(repo, head or "HEAD"), ok=(0, 1))
+    return result.stdout.strip() or None
+
+
+def record_ids(repo: Path, commit: str) -> set[str]:
+    """The ids (file names) of the records at `commit`."""
+    out = _git(repo, "ls-tree", "-r", "--name-only", "-z", commit, "--", "records/").stdout
+    return {PurePosixPath(p).stem for p in out.split("\0") if p.endswith(".yaml")}
+
+
+def deleted_ids(repo: Path, *refs: str) -> dict[str, str]:
+    """Every record id whose file was deleted in the history of the `refs`, with the deleted path."""
     out = _git(repo, "log", "--no-renames", "--diff-filter=D", "--name-only", "--format=", "-z",
-               resolve(repo, ref), "--", "records/").stdout
+               *(resolve(repo, ref) for ref in refs), "--", "records/").stdout
     found: dict[str, str] = {}
     for path in out.replace("\n", "\0").split("\0"):
         if path.endswith(".yaml"):
             found.setdefault(PurePosixPath(path).stem, path)
+    return found
+
+
+def ids_elsewhere(repo: Path) -> set[str]:
+    """The record ids `jxjy new` must not take besides those in the work tree: the records of every
+    remote-tracking branch (origin/main and any fetched branch of another clerk) and every id
+    deleted in their history or HEAD's. Empty outside a git repository."""
+    try:
+        remotes = set(_git(repo, "for-each-ref", "--format=%(objectname)", "refs/remotes/").stdout.split())
+        head = _git(repo, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1)).stdout.split()
+    except ChangesError:
+        return set()
+    found: set[str] = set()
+    for commit in sorted(remotes):
+        found |= record_ids(repo, commit)
+    if remotes or head:
+        found |= deleted_ids(repo, *sorted(remotes), *head).keys()
     return found
 
 
@@ -338,6 +452,74 @@ def _by_path(records: RecordSet) -> dict[str, Record]:
     return {r.path: r for r in records.all}
 
 
+def _renames(files: dict[str, str], old: dict[str, Record], new: dict[str, Record]) -> list[tuple[Record, Record]]:
+    """(deleted, added) pairs that are one record renamed or moved: the same id in another
+    folder, or one kind and the same content apart from the id, or notices with the same 发文字号."""
+    added = [new[p] for p, s in files.items() if s == "A" and p in new]
+    pairs = []
+    for gone in (old[p] for p, s in files.items() if s == "D" and p in old):
+        came = next((r for r in added if _same_record(gone, r)), None)
+        if came is not None:
+            added.remove(came)
+            pairs.append((gone, came))
+    return pairs
+
+
+def _same_record(a: Record, b: Record) -> bool:
+    if a.id == b.id:
+        return True
+    if a.kind != b.kind:
+        return False
+    number = a.data.get("doc_number")
+    if a.kind in NOTICE_KINDS and isinstance(number, str) and number and number == b.data.get("doc_number"):
+        return True
+    return all(path == ("id",) for path, _, _ in compare(a.data, b.data))
+
+
+@dataclass
+class _Versions:
+    """The records of both versions, the records/ files that differ between them, the records
+    renamed and the ids both sides added."""
+
+    files: dict[str, str]  # as changed_files
+    before: Result
+    after: Result
+    renames: list[tuple[Record, Record]]  # (deleted, added), as _renames pairs them
+    collisions: dict[str, Collision]  # by the head's path
+
+
+def _versions(repo: Path, base: str, head: str | None, files: dict[str, str], *, as_of: date) -> _Versions:
+    before = records_at(repo, base, as_of=as_of)
+    after = records_at(repo, head, as_of=as_of) if head is not None else check_repository(repo, as_of=as_of)
+    renames = _renames(files, _by_path(before.records), _by_path(after.records))
+    collisions = _collisions(repo, base, head, files, before.records, after.records)
+    return _Versions(files, before, after, renames, {c.path: c for c in collisions})
+
+
+def _collisions(repo: Path, base: str, head: str | None, files: dict[str, str], before: RecordSet,
+                after: RecordSet) -> list[Collision]:
+    """Files of the head whose id the base side added too since the two forked (git merge-base):
+    two branches that each ran `jxjy new` and took the same id. The head's file is then another
+    record, not an edit of the base's; it changed (is in `files`), so its content differs."""
+    theirs = {r.id: r for r in before.all}
+    candidates = {p: PurePosixPath(p).stem for p, s in files.items() if s != "D" and PurePosixPath(p).stem in theirs}
+    if not candidates:
+        return []
+    fork = merge_base(repo, base, head)
+    if fork is None:
+        return []
+    forked = record_ids(repo, fork)
+    colliding = {path: stem for path, stem in candidates.items() if stem not in forked}
+    if not colliding:
+        return []
+    used = {r.id for r in before.all} | {r.id for r in after.all} | deleted_ids(repo, base, head or "HEAD").keys()
+    found = []
+    for path, stem in colliding.items():
+        series = id_series(stem)
+        found.append(Collision(stem, path, _ref(theirs[stem]), next_id(series, used) if series else None))
+    return found
+
+
 def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeReport:
     """Compare records/ at `base` with `head` (a ref, or None for the working tree).
 
@@ -346,13 +528,27 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
         RepositoryError: the working tree has no records/ or a file cannot be read.
     """
     schemas = SchemaSet()
-    before = records_at(repo, base, as_of=as_of)
-    after = records_at(repo, head, as_of=as_of) if head is not None else check_repository(repo, as_of=as_of)
-    files = changed_files(repo, base, head)
+    everything = changed_files(repo, base, head, ":/")
+    versions = _versions(repo, base, head, {p: s for p, s in everything.items() if p.startswith("records/")},
+                         as_of=as_of)
+    files, before, after = versions.files, versions.before, versions.after
     old, new = _by_path(before.records), _by_path(after.records)
     report = ChangeReport(base, head, as_of)
+    report.outside = [OtherFile(p, s, site_effect(p)) for p, s in everything.items() if p not in files]
+    if SITE_CONFIG in everything:
+        report.settings = _settings(repo, base, head)
+    for gone, came in versions.renames:
+        fields = [FieldChange(p, field_title(schemas, came.kind, p), a, b)
+                  for p, a, b in compare(gone.data, came.data) if p != ("id",)]
+        report.renamed.append(Rename(_ref(gone), _ref(came), fields))
+    paired = {r.path for pair in versions.renames for r in pair}
+    report.collisions = list(versions.collisions.values())
     for path, status in files.items():
-        if status != "D" and path in new and path in old:
+        if path in paired:
+            continue
+        if path in versions.collisions and path in new:  # another record, new to the base
+            report.added.append(_ref(new[path]))
+        elif status != "D" and path in new and path in old:
             fields = [FieldChange(p, field_title(schemas, new[path].kind, p), a, b)
                       for p, a, b in compare(old[path].data, new[path].data)]
             report.changed.append(RecordChange(_ref(new[path]), fields))
@@ -370,7 +566,26 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
     report.files = after.files
     touched = {p for p, s in files.items() if s != "D"}
     report.diagnostics = [d for d in diags if d.location.path in touched]
+    report.append_only = _append_only(repo, base, versions, as_of=as_of)
     return report
+
+
+def _settings(repo: Path, base: str, head: str | None) -> list[FieldChange]:
+    """The settings of SITE_CONFIG that differ, such as extra.registry.host_unit (the footer's
+    主办单位); none when a version does not parse as YAML (the build then fails on it)."""
+    def load(ref: str | None) -> Any:
+        if ref is None:
+            path = repo / SITE_CONFIG
+            text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        else:
+            text = _git(repo, "show", f"{resolve(repo, ref)}:{SITE_CONFIG}", ok=(0, 128)).stdout
+        return YAML(typ="safe").load(text) or {}
+
+    try:
+        old, new = load(base), load(head)
+    except YAMLError:
+        return []
+    return [FieldChange(p, _code(p), a, b) for p, a, b in compare(old, new)]
 
 
 def _statuses(before: RecordSet, after: RecordSet, as_of: date) -> list[StatusChange]:
@@ -450,6 +665,8 @@ def check_append_only(repo: Path, base: str, head: str | None, *, as_of: date) -
     A notice is published when it is in `base` with 发布日期 on or before `as_of`. Its file may
     not be modified (except IN_PLACE_FIELDS), deleted or renamed. A record added in `head` may
     not take an id that `base` holds at another path or that was deleted in `base`'s history.
+    An id that both sides added since they forked is an id-collision (the head's record is
+    another one, to be renumbered), not an edit nor a reuse.
 
     Returns:
         The diagnostics, located in the head's files (a deleted file at 1:1).
@@ -461,22 +678,32 @@ def check_append_only(repo: Path, base: str, head: str | None, *, as_of: date) -
     files = changed_files(repo, base, head)
     if not files:
         return []
+    return _append_only(repo, base, _versions(repo, base, head, files, as_of=as_of), as_of=as_of)
+
+
+def _append_only(repo: Path, base: str, versions: _Versions, *, as_of: date) -> list[Diagnostic]:
     schemas = SchemaSet()
-    before = records_at(repo, base, as_of=as_of)
-    after = records_at(repo, head, as_of=as_of) if head is not None else check_repository(repo, as_of=as_of)
-    old, new = _by_path(before.records), _by_path(after.records)
-    old_ids = {r.id: r for r in before.records.all}
+    files = versions.files
+    old, new = _by_path(versions.before.records), _by_path(versions.after.records)
+    old_ids = {r.id: r for r in versions.before.records.all}
+    renamed = {gone.path: came for gone, came in versions.renames}
     found: list[Diagnostic] = []
     history: dict[str, str] | None = None
     for path, status in files.items():
+        if path in versions.collisions:
+            found.append(_collision(versions.collisions[path], new.get(path)))
+            continue
         record = old.get(path)
         day = published_on(record, as_of) if record is not None else None
         if status == "D" and record is not None and day is not None:
-            found.append(Diagnostic(
-                Location(path, 1, 1), "append-only-deleted", "error",
-                f"已发布的公告不能删除或改名：{KIND_TITLES[record.kind]}记录 {record.id} 已于 "
-                f"{dates.cn_date(day)}发布；请恢复该文件，撤销或更改请新建一条同类记录，"
-                f"用 corrects（更正）或 supersedes（替代）指向 {record.id}"))
+            fix = f"撤销或更改请新建一条同类记录，用 corrects（更正）或 supersedes（替代）指向 {record.id}"
+            what = f"{KIND_TITLES[record.kind]}记录 {record.id} 已于 {dates.cn_date(day)}发布"
+            if path in renamed:
+                message = (f"已发布的公告不能改名或移动：{what}，本次被改为 {renamed[path].path}；"
+                           f"请恢复原文件名和编号，{fix}")
+            else:
+                message = f"已发布的公告不能删除或改名：{what}；请恢复该文件，{fix}"
+            found.append(Diagnostic(Location(path, 1, 1), "append-only-deleted", "error", message))
         elif status == "M" and record is not None and day is not None:
             found += _modified(record, new.get(path), path, day, schemas)
         elif status == "A":
@@ -513,6 +740,15 @@ def _modified(record: Record, head: Record | None, path: str, day: date, schemas
             f"{lead}已发布的公告（{dates.cn_date(day)}发布）不能直接修改「{title}」；{fix}",
             f"可直接修改的只有{allowed}"))
     return found
+
+
+def _collision(c: Collision, head: Record | None) -> Diagnostic:
+    renumber = (f"请把本分支的记录改用新编号 {c.suggestion}（文件名和 id 一起改，引用它的记录也要改）"
+                if c.suggestion else "请把本分支的记录另取新编号（文件名和 id 一起改，引用它的记录也要改）")
+    return Diagnostic(
+        _id_location(head, c.path), "id-collision", "error",
+        f"编号 {c.id} 撞号：目标分支在两个分支分开之后也新增了编号 {c.id}（{KIND_TITLES[c.theirs.kind]}"
+        f"「{clip(c.theirs.label)}」，{c.theirs.path}）；本分支的记录是另一条新记录，不是对它的修改；{renumber}")
 
 
 def _id_location(record: Record | None, path: str) -> Location:
@@ -562,11 +798,12 @@ def _plain(value: Any) -> str:
 
 
 def _ref_md(ref: RecordRef) -> str:
-    return f"「{md_text(ref.label, None)}」（{ref.id}）"
+    return f"「{md_text(ref.label, None)}」（{md_text(ref.id, None)}）"  # an id is a file name: anything
 
 
 def _code_md(text: str) -> str:
-    return "`" + text.replace("`", "'") + "`"
+    """A code span on one line: a path or ref can hold a backtick or a line break."""
+    return "`" + re.sub(r"[\r\n]+", " ", text.replace("`", "'")) + "`"
 
 
 def render_markdown(report: ChangeReport) -> str:
@@ -579,7 +816,10 @@ def render_markdown(report: ChangeReport) -> str:
     lines += public or ["网站上公众可见的内容没有变化。"]
     lines.append("")
     lines += ["### 新增记录", ""]
-    lines += [f"- {KIND_TITLES[r.kind]}：{_ref_md(r)}，{_code_md(r.path)}" for r in report.added] or ["无。"]
+    colliding = {c.path for c in report.collisions}
+    lines += [f"- {KIND_TITLES[r.kind]}：{_ref_md(r)}，{_code_md(r.path)}"
+              + ("（编号与目标分支撞号，须改号，见「只增检查」）" if r.path in colliding else "")
+              for r in report.added] or ["无。"]
     lines.append("")
     lines += ["### 修改记录", ""]
     if not report.changed:
@@ -594,6 +834,19 @@ def render_markdown(report: ChangeReport) -> str:
         lines += [f"| {md_text(f.title, None)}（{_code_md(f.code)}） | {md_text(f.old)} | {md_text(f.new)} |"
                   for f in change.fields]
         lines.append("")
+    lines += ["### 改名或移动的记录", ""]
+    if not report.renamed:
+        lines += ["无。", ""]
+    for r in report.renamed:
+        lines += [f"#### {KIND_TITLES[r.old.kind]}：{_ref_md(r.old)} → {md_text(r.new.id, None)}", "",
+                  f"{_code_md(r.old.path)} → {_code_md(r.new.path)}", ""]
+        if report.published(r.old):
+            lines += ["公告的编号和文件位置就是它的永久网址；已发布的公告不能改名或移动（见「只增检查」）。", ""]
+        if r.fields:
+            lines += ["其余改动：", "", "| 字段 | 原值 | 新值 |", "|---|---|---|"]
+            lines += [f"| {md_text(f.title, None)}（{_code_md(f.code)}） | {md_text(f.old)} | {md_text(f.new)} |"
+                      for f in r.fields]
+            lines.append("")
     lines += ["### 删除记录", ""]
     lines += [f"- {KIND_TITLES[r.kind]}：{_ref_md(r)}，{_code_md(r.path)}" for r in report.removed] or ["无。"]
     lines.append("")
@@ -601,22 +854,56 @@ def render_markdown(report: ChangeReport) -> str:
         lines += ["### 其他文件", "", "以下文件无法作为记录读取或不在记录目录结构内，见校验结果：", ""]
         lines += [f"- {_code_md(p)}" for p in report.other_files]
         lines.append("")
+    lines += ["### 记录以外的文件", ""]
+    if report.outside:
+        lines += [_site_rule(), ""]
+        lines += [f"- {FILE_STATUS[f.status]} {_code_md(f.path)}：{f.effect_title}" for f in report.outside]
+        if report.settings:
+            lines += ["", f"{_code_md(SITE_CONFIG)} 中改动的设置：", "", "| 设置 | 原值 | 新值 |", "|---|---|---|"]
+            lines += [f"| {_code_md(f.code)} | {md_text(f.old)} | {md_text(f.new)} |" for f in report.settings]
+    else:
+        lines.append("无。")
+    lines.append("")
+    lines += ["### 只增检查", ""]
+    if report.append_only:
+        lines += [f"未通过：{len(report.append_only)} 处违反只增规则（`jxjy diff --check` 以 1 退出，不能合并）：", ""]
+        lines += [_diagnostic_md(d) for d in report.append_only]
+    else:
+        lines.append("通过：已发布的公告只有新增，没有被修改、删除或改名，也没有重复使用编号。")
+    lines.append("")
     lines += ["### 校验结果", "",
               f"已检查 {report.files} 个文件：{report.errors} 个错误，{report.warnings} 个警告。", ""]
     if report.diagnostics:
         lines += ["改动的文件上的问题：", ""]
-        for d in report.diagnostics:
-            level = "错误" if d.severity == "error" else "警告"
-            where = f"{d.location.path}:{d.location.line}:{d.location.col}"
-            lines.append(f"- {level} {_code_md(where)}：{md_text(d.text, None)}〔{_code_md(d.rule)}〕")
+        lines += [_diagnostic_md(d) for d in report.diagnostics]
         lines.append("")
     elif report.errors or report.warnings:
         lines += ["改动的文件上没有问题（其余问题在未改动的文件上）。", ""]
     return "\n".join(lines)
 
 
+def _site_rule() -> str:
+    """SITE_FILES in words: which files change the public site."""
+    def paths(effect: str) -> str:
+        return "、".join(_code_md(p) for p, e in SITE_FILES if e == effect)
+    return (f"{paths('site')} 是网站的内容、配置、模板和公开的数据规范，改动即{SITE_EFFECTS['site']}；"
+            f"其余的 {paths('program')} 是生成网站的程序及其依赖，改动{SITE_EFFECTS['program']}；"
+            f"不在以上之列的文件（如 `tests/`、`.github/`）{SITE_EFFECTS[None]}。")
+
+
+def _diagnostic_md(d: Diagnostic) -> str:
+    level = "错误" if d.severity == "error" else "警告"
+    where = f"{d.location.path}:{d.location.line}:{d.location.col}"
+    return f"- {level} {_code_md(where)}：{md_text(d.text, None)}〔{_code_md(d.rule)}〕"
+
+
 def _public_lines(report: ChangeReport) -> list[str]:
     lines = []
+    for c in report.collisions:
+        then = f"改用 {md_text(c.suggestion, None)}" if c.suggestion else "另取新编号"
+        lines.append(f"- 编号撞号：本分支的 {_code_md(c.path)} 和目标分支上已有的{KIND_TITLES[c.theirs.kind]}"
+                     f"{_ref_md(c.theirs)}都是两个分支分开后新建的，编号相同；照此合并会用本分支的记录覆盖它。"
+                     f"请把本分支的记录{then}")
     for s in report.statuses:
         name = md_text(s.name, None)
         if s.old is None:
@@ -637,7 +924,7 @@ def _public_lines(report: ChangeReport) -> list[str]:
                 when = f"，{dates.cn_date(day)}发布" if day <= report.as_of else f"，将于 {dates.cn_date(day)}发布"
             lines.append(f"  - {KIND_TITLES[r.kind]}：{_ref_md(r)}{when}")
     for c in report.corrections:
-        target = _ref_md(c.target) if c.target else c.target_id
+        target = _ref_md(c.target) if c.target else md_text(c.target_id, None)
         lines.append(f"- {target}被{c.how}，见{_ref_md(c.record)}" + ("：" if c.fields else ""))
         for f in c.fields[:MAX_CORRECTED]:
             lines.append(f"  - {md_text(f.title, None)}：{md_text(f.old)} → {md_text(f.new)}")
@@ -650,6 +937,27 @@ def _public_lines(report: ChangeReport) -> list[str]:
         lines.append(f"- {_ref_md(p.record)}：{period}")
     for r in report.withdrawn_notices:
         lines.append(f"- {KIND_TITLES[r.kind]}{_ref_md(r)}将从网站撤下")
+    for r in report.renamed:
+        how = f"改名为 {md_text(r.new.id, None)}" if r.new.id != r.old.id else f"移到 {_code_md(r.new.path)}"
+        lines.append(f"- {KIND_TITLES[r.old.kind]}{_ref_md(r.old)}{how}"
+                     + ("，原网址将失效" if report.published(r.old) else ""))
+    # every record is published in the open data: a change the lines above do not tell is still seen
+    for r in report.added:
+        if r.kind == "organizations":
+            lines.append(f"- 新增机构{_ref_md(r)}")
+    for r in report.removed:
+        if r.kind == "organizations":
+            lines.append(f"- 机构{_ref_md(r)}不再列出")
+    for c in report.changed:
+        if c.fields:
+            lines.append(f"- {KIND_TITLES[c.record.kind]}{_ref_md(c.record)}的内容有改动，网页和开放数据随之更新"
+                         "（见「修改记录」）")
+    if site := report.outside_by_effect("site"):
+        lines.append("- 网站文件有改动，网站随之改变（见「记录以外的文件」）："
+                     + "、".join(_code_md(f.path) for f in site))
+    if program := report.outside_by_effect("program"):
+        lines.append("- 生成网站的程序或依赖有改动，生成的页面可能改变，请查看预览网站："
+                     + "、".join(_code_md(f.path) for f in program))
     return lines
 
 
@@ -661,6 +969,10 @@ def render_json(report: ChangeReport) -> str:
             return None
         return {"kind": r.kind, "kind_title": KIND_TITLES[r.kind], "id": r.id, "path": r.path,
                 "label": r.label, "published_on": r.published_on}
+
+    def diagnostic(d: Diagnostic) -> dict[str, Any]:
+        return {"path": d.location.path, "line": d.location.line, "col": d.location.col,
+                "severity": d.severity, "rule": d.rule, "message": d.message, "hint": d.hint}
 
     def fieldchange(f: FieldChange) -> dict[str, Any]:
         return {"path": list(f.path), "field": f.code, "title": f.title,
@@ -680,6 +992,9 @@ def render_json(report: ChangeReport) -> str:
             "publicity": [{"record": ref(p.record), "start": p.start, "end": p.end,
                            "old_start": p.old_start, "old_end": p.old_end} for p in report.publicity],
             "withdrawn_notices": [ref(r) for r in report.withdrawn_notices],
+            "renamed_notices": [{"old": ref(r.old), "new": ref(r.new)} for r in report.renamed_notices],
+            "site_files": [f.path for f in report.outside_by_effect("site")],
+            "program_files": [f.path for f in report.outside_by_effect("program")],
         },
         "added": [ref(r) for r in report.added],
         "removed": [ref(r) for r in report.removed],
@@ -687,17 +1002,25 @@ def render_json(report: ChangeReport) -> str:
             {**(ref(c.record) or {}), "fields": [fieldchange(f) for f in c.fields]}
             for c in report.changed
         ],
+        "renamed": [{"old": ref(r.old), "new": ref(r.new), "fields": [fieldchange(f) for f in r.fields]}
+                    for r in report.renamed],
+        "collisions": [{"id": c.id, "path": c.path, "theirs": ref(c.theirs), "suggestion": c.suggestion}
+                       for c in report.collisions],
         "other_files": report.other_files,
+        "settings": [fieldchange(f) for f in report.settings],
+        "outside_records": [{"path": f.path, "status": f.status, "effect": f.effect, "effect_title": f.effect_title}
+                            for f in report.outside],
         "validation": {
             "files": report.files,
             "errors": report.errors,
             "warnings": report.warnings,
-            "diagnostics": [
-                {"path": d.location.path, "line": d.location.line, "col": d.location.col,
-                 "severity": d.severity, "rule": d.rule, "message": d.message, "hint": d.hint}
-                for d in report.diagnostics
-            ],
+            "diagnostics": [diagnostic(d) for d in report.diagnostics],
+        },
+        "append_only": {
+            "passed": not report.append_only,
+            "diagnostics": [diagnostic(d) for d in report.append_only],
         },
     }
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    # default=str: a setting of mkdocs.yml may be a date, which JSON has no type for
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
 

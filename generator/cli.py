@@ -10,7 +10,15 @@ from typing import IO, Any
 
 import click
 
-from generator.changes import ChangesError, changed_files, check_append_only, diff, render_json, render_markdown
+from generator.changes import (
+    ChangesError,
+    changed_files,
+    check_append_only,
+    diff,
+    ids_elsewhere,
+    render_json,
+    render_markdown,
+)
 from generator.dates import default_as_of
 from generator.examine import default_cache_dir
 from generator.forms import TEMPLATE_DIR, write_forms
@@ -105,11 +113,15 @@ def validate(root: Path, fmt: str, strict: bool, changed_since: str | None, summ
 @click.option("--id", "record_id", default=None, help="指定记录编号（默认自动生成）。")
 @click.argument("kind", type=click.Choice(sorted(KINDS)))
 def new(root: Path, as_of: datetime | None, record_id: str | None, kind: str) -> None:
-    """新建一条 KIND 类记录（今天的日期、新的编号、标出待填写的字段）。"""
+    """新建一条 KIND 类记录（今天的日期、新的编号、标出待填写的字段）。
+
+    新编号从当年 001–999 中未用过的号码里随机抽取，避开本地、各远程分支上已有的和历史上删除过的编号。
+    """
     if not (root / "records").is_dir():
         raise InputError(f"找不到记录目录：{root / 'records'}")
     try:
-        path = new_record(kind, root, _day(as_of), record_id=record_id)
+        path = new_record(kind, root, _day(as_of), record_id=record_id,
+                          taken=None if record_id else ids_elsewhere(root))
     except FileExistsError as exc:
         raise InputError(f"文件已存在：{exc.filename}") from None
     click.echo(path.as_posix())
@@ -160,7 +172,7 @@ def serve(root: Path, as_of: datetime | None, port: int, cache: bool) -> None:
 @_root
 @_as_of
 @click.option("--check", is_flag=True,
-              help="只做只增检查：已发布的公告被修改、删除或改名，或编号被重复使用时以 1 退出。")
+              help="只做只增检查：已发布的公告被修改、删除或改名，编号被重复使用或与目标分支撞号时以 1 退出。")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json", "text", "github"]), default=None,
               help="变更报告为 markdown（默认）或 json；--check 的结果为 text（默认）或 github。")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,

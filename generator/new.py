@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import re
 from datetime import date
 from pathlib import Path
@@ -34,22 +35,51 @@ ORDER = ("id", "title", "doc_number", "issuer", "written_on", "published_on", "c
 DEFAULTS = {"validity": "现行有效", "category": "劳动、人事、监察／人事工作"}
 
 
-def fresh_id(kind: str, root: Path, today: date) -> str:
-    """The next unused <prefix>-<year>-<nnn> id of `kind`."""
-    prefix = f"{PREFIXES[kind]}-{today.year}-"
-    used = {p.stem for p in (root / "records").glob("*/*.yaml")}
-    numbers = [int(m[1]) for stem in used if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", stem))]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+def id_series(record_id: str) -> str | None:
+    """The part of a numbered id before its number: base-2026- of base-2026-002; None for org-czrsj."""
+    match = re.fullmatch(r"(.+-)\d+", record_id)
+    return match[1] if match else None
 
 
-def new_record(kind: str, root: Path, today: date, *, record_id: str | None = None) -> Path:
+def _numbers(series: str, used: set[str]) -> set[int]:
+    return {int(m[1]) for stem in used if (m := re.fullmatch(re.escape(series) + r"(\d+)", stem))}
+
+
+def next_id(series: str, used: set[str]) -> str:
+    """The id after the highest of `series` in `used`: base-2026-004 after base-2026-003."""
+    return f"{series}{max(_numbers(series, used), default=0) + 1:03d}"
+
+
+def fresh_id(kind: str, root: Path, today: date, *, taken: set[str] | None = None,
+             rng: random.Random | None = None) -> str:
+    """An unused <prefix>-<year>-<nnn> id of `kind`, the number drawn at random from the free ones
+    of 001 to 999 (when all are used, the next after the highest): two clerks who each create a
+    record on their own branch rarely take the same id, as they would with the next number.
+
+    Args:
+        taken: ids used elsewhere than in `root`'s records/ (other branches, deleted files).
+        rng: where the number is drawn from; default the system's randomness.
+    """
+    series = f"{PREFIXES[kind]}-{today.year}-"
+    used = {p.stem for p in (root / "records").glob("*/*.yaml")} | (taken or set())
+    free = sorted(set(range(1, 1000)) - _numbers(series, used))
+    if not free:
+        return next_id(series, used)
+    return f"{series}{(rng or random.SystemRandom()).choice(free):03d}"
+
+
+def new_record(kind: str, root: Path, today: date, *, record_id: str | None = None,
+               taken: set[str] | None = None) -> Path:
     """Write records/<kind>/<id>.yaml with today's dates and marked blanks; return its path.
+
+    Args:
+        record_id: the id; default fresh_id's, avoiding `taken` too.
 
     Raises:
         FileExistsError: the file is already there.
     """
     schemas = SchemaSet()
-    record_id = record_id or fresh_id(kind, root, today)
+    record_id = record_id or fresh_id(kind, root, today, taken=taken)
     data = _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id})
     for name in reversed(ORDER):
         if name in data:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from generator.changes import (
     IN_PLACE_FIELDS,
@@ -19,6 +21,7 @@ from generator.changes import (
     render_json,
     render_markdown,
 )
+from generator.cli import cli
 from generator.diagnostics import Diagnostic
 from generator.rules import RULES
 
@@ -154,7 +157,9 @@ def test_organization_edited_field_by_field(git_repo: GitRepo) -> None:
     assert "| 办公电话（`phone`） | 0519-85681100 | 0519-85681199 |" in text
     assert "| 可提交人（`submitters`） | `@czrsj/jxjy` | `@czrsj/jxjy`、`@czrsj/zjc` |" in text  # no pings
     assert "| 简称（`short_name`） | 市人社局 | （无） |" in text
-    assert "网站上公众可见的内容没有变化。" in text
+    # organizations are published too (names on the pages, every field in the open data)
+    assert "网站上公众可见的内容没有变化" not in text
+    assert "- 机构「常州市人力资源和社会保障局」（org-czrsj）的内容有改动，网页和开放数据随之更新（见「修改记录」）" in text
     # reference data may be edited in place
     assert check(git_repo) == []
 
@@ -329,3 +334,257 @@ def test_comment_only_change_of_a_published_notice(git_repo: GitRepo) -> None:
     [change] = diff(git_repo.root, "main", None, as_of=AS_OF).changed
     assert change.fields == []
     assert "只改动了注释或格式，内容不变。" in render_markdown(diff(git_repo.root, "main", None, as_of=AS_OF))
+
+
+# -- the report tells the append-only verdict -------------------------------------------------
+
+
+def test_report_states_that_published_notices_were_only_added_to(revoke_and_correct: GitRepo) -> None:
+    report = diff(revoke_and_correct.root, "main", "pr", as_of=AS_OF)
+    text = render_markdown(report)
+    verdict = text.split("### 只增检查")[1].split("### 校验结果")[0]
+    assert "通过：已发布的公告只有新增，没有被修改、删除或改名，也没有重复使用编号。" in verdict
+    assert json.loads(render_json(report))["append_only"] == {"passed": True, "diagnostics": []}
+
+
+def test_report_lists_each_append_only_violation(git_repo: GitRepo) -> None:
+    edited, deleted = "records/revocations/rev-2025-001.yaml", "records/policies/pol-2011-001.yaml"
+    git_repo.git("switch", "-q", "-c", "pr")
+    git_repo.edit(edited, "written_on: 2025-03-18", "written_on: 2025-03-17")
+    git_repo.git("rm", "-q", deleted)
+    git_repo.commit("Edit one published notice, delete another")
+    report = diff(git_repo.root, "main", "pr", as_of=AS_OF)
+    assert report.append_only == check(git_repo, "pr")
+    text = render_markdown(report)
+    verdict = text.split("### 只增检查")[1].split("### 校验结果")[0]
+    assert "未通过：2 处违反只增规则（`jxjy diff --check` 以 1 退出，不能合并）：" in verdict
+    line = git_repo.line_of(edited, "written_on")
+    assert (f"- 错误 `{edited}:{line}:13`：已发布的公告（2025年3月21日发布）不能直接修改「成文日期」；"
+            "请新建一条同类记录") in verdict
+    assert f"- 错误 `{deleted}:1:1`：已发布的公告不能删除或改名：政策文件记录 pol-2011-001" in verdict
+    assert "〔`append-only-modified`〕" in verdict and "〔`append-only-deleted`〕" in verdict
+    assert "\n通过：" not in verdict
+    data = json.loads(render_json(report))["append_only"]
+    assert data["passed"] is False
+    assert [(d["path"], d["rule"]) for d in data["diagnostics"]] == [
+        (deleted, "append-only-deleted"), (edited, "append-only-modified")]
+
+
+# -- files outside records/ ------------------------------------------------------------------
+
+
+def test_every_file_outside_records_is_listed_with_what_it_does_to_the_site(tmp_path: Path) -> None:
+    repo = GitRepo.with_sample(tmp_path / "repo", "mkdocs.yml", "docs/submitting.md")
+    repo.git("switch", "-q", "-c", "pr")
+    repo.edit("mkdocs.yml", "host_unit: 常州市人力资源和社会保障局（示例）", "host_unit: 常州市人力资源和社会保障局")
+    repo.write("docs/submitting.md", repo.text("docs/submitting.md") + "\n新增一段说明。\n")
+    repo.write("tests/test_extra.py", "def test_nothing() -> None:\n    pass\n")
+    repo.write("generator/status.py", "# the program\n")
+    repo.commit("Footer, a docs page, a test and the program")
+    report = diff(repo.root, "main", "pr", as_of=AS_OF)
+    text = render_markdown(report)
+    public = text.split("### 公众将看到的变化")[1].split("### 新增记录")[0]
+    assert "网站上公众可见的内容没有变化" not in text
+    assert "- 网站文件有改动，网站随之改变（见「记录以外的文件」）：`docs/submitting.md`、`mkdocs.yml`" in public
+    assert "- 生成网站的程序或依赖有改动，生成的页面可能改变，请查看预览网站：`generator/status.py`" in public
+    outside = text.split("### 记录以外的文件")[1].split("### 只增检查")[0]
+    assert "`mkdocs.yml`、`docs/`、`schema/`、`generator/site/` 是网站的内容" in outside
+    assert "- 修改 `mkdocs.yml`：改变公开网站" in outside
+    assert "- 修改 `docs/submitting.md`：改变公开网站" in outside
+    assert "- 新增 `generator/status.py`：可能改变生成的网站" in outside
+    assert "- 新增 `tests/test_extra.py`：不发布到网站" in outside
+    assert ("`mkdocs.yml` 中改动的设置：\n\n| 设置 | 原值 | 新值 |\n|---|---|---|\n"
+            "| `extra.registry.host_unit` | 常州市人力资源和社会保障局（示例） | 常州市人力资源和社会保障局 |") in outside
+    data = json.loads(render_json(report))
+    assert data["public"]["site_files"] == ["docs/submitting.md", "mkdocs.yml"]
+    assert [(f["field"], f["new"]) for f in data["settings"]] == [("extra.registry.host_unit", "常州市人力资源和社会保障局")]
+    assert {f["path"]: f["effect"] for f in data["outside_records"]} == {
+        "docs/submitting.md": "site", "generator/status.py": "program", "mkdocs.yml": "site",
+        "tests/test_extra.py": None}
+
+
+def test_no_change_to_the_site_is_said_only_when_true(tmp_path: Path) -> None:
+    repo = GitRepo.with_sample(tmp_path / "repo", "tests/conftest.py")
+    repo.write("tests/conftest.py", repo.text("tests/conftest.py") + "# a comment\n")
+    text = render_markdown(diff(repo.root, "main", None, as_of=AS_OF))
+    assert "网站上公众可见的内容没有变化。" in text
+    assert "- 修改 `tests/conftest.py`：不发布到网站" in text
+    repo.write("schema/extra.schema.json", "{}\n")  # untracked: the working tree counts
+    text = render_markdown(diff(repo.root, "main", None, as_of=AS_OF))
+    assert "网站上公众可见的内容没有变化" not in text
+    assert "- 新增 `schema/extra.schema.json`：改变公开网站" in text
+
+
+def test_settings_of_mkdocs_yml_are_escaped_and_an_unreadable_one_is_only_listed(tmp_path: Path) -> None:
+    repo = GitRepo.with_sample(tmp_path / "repo", "mkdocs.yml")
+    repo.edit("mkdocs.yml", "contact: 0519-00000000（示例）", "contact: <b>@someone</b> | 2026-01-02")
+    report = diff(repo.root, "main", None, as_of=AS_OF)
+    assert "| `extra.registry.contact` | 0519-00000000（示例） | &lt;b&gt;`@someone`&lt;/b&gt; \\| 2026-01-02 |" in (
+        render_markdown(report))
+    repo.write("mkdocs.yml", "site_name: [\n")
+    report = diff(repo.root, "main", None, as_of=AS_OF)
+    assert report.settings == [] and [f.path for f in report.outside] == ["mkdocs.yml"]
+
+
+# -- renames -------------------------------------------------------------------------------------
+
+
+def test_renamed_notice_is_shown_as_a_rename_and_refused(git_repo: GitRepo) -> None:
+    old, new = "records/revocations/rev-2025-001.yaml", "records/revocations/rev-2025-009.yaml"
+    git_repo.git("switch", "-q", "-c", "pr")
+    git_repo.git("mv", old, new)
+    git_repo.edit(new, "id: rev-2025-001", "id: rev-2025-009")
+    git_repo.commit("Rename a revocation")
+    report = diff(git_repo.root, "main", "pr", as_of=AS_OF)
+    assert (report.added, report.removed) == ([], [])
+    [rename] = report.renamed
+    assert (rename.old.id, rename.new.id, rename.fields) == ("rev-2025-001", "rev-2025-009", [])
+    text = render_markdown(report)
+    assert "### 新增记录\n\n无。" in text and "### 删除记录\n\n无。" in text
+    public = text.split("### 公众将看到的变化")[1].split("### 新增记录")[0]
+    assert "新增取消资格公告" not in public and "撤下" not in public
+    assert "（rev-2025-001）改名为 rev-2025-009，原网址将失效" in public
+    renamed = text.split("### 改名或移动的记录")[1].split("### 删除记录")[0]
+    assert f"（rev-2025-001） → rev-2025-009\n\n`{old}` → `{new}`" in renamed
+    assert "已发布的公告不能改名或移动（见「只增检查」）" in renamed
+    [diag] = report.append_only
+    assert diag == check(git_repo, "pr")[0]
+    assert (diag.rule, diag.location.path) == ("append-only-deleted", old)
+    assert diag.message.startswith("已发布的公告不能改名或移动：取消资格记录 rev-2025-001 已于 2025年3月21日发布，"
+                                   f"本次被改为 {new}；请恢复原文件名和编号")
+    data = json.loads(render_json(report))
+    assert [(r["old"]["id"], r["new"]["id"]) for r in data["public"]["renamed_notices"]] == [
+        ("rev-2025-001", "rev-2025-009")]
+    assert data["added"] == data["removed"] == []
+
+
+def test_rename_with_an_edit_shows_the_edit(git_repo: GitRepo) -> None:
+    old, new = "records/revocations/rev-2025-001.yaml", "records/revocations/rev-2025-009.yaml"
+    git_repo.git("mv", old, new)  # uncommitted, in the working tree
+    git_repo.edit(new, "id: rev-2025-001", "id: rev-2025-009")
+    git_repo.edit(new, "written_on: 2025-03-18", "written_on: 2025-03-17")
+    [rename] = diff(git_repo.root, "main", None, as_of=AS_OF).renamed  # paired by the same 发文字号
+    assert [(f.code, f.old, f.new) for f in rename.fields] == [("written_on", "2025-03-18", "2025-03-17")]
+    assert "| 成文日期（`written_on`） | 2025-03-18 | 2025-03-17 |" in render_markdown(
+        diff(git_repo.root, "main", None, as_of=AS_OF))
+
+
+def test_a_deletion_and_an_unrelated_addition_are_no_rename(git_repo: GitRepo) -> None:
+    git_repo.git("rm", "-q", "records/policies/pol-2011-001.yaml")
+    git_repo.write(REVOCATION, REVOCATION_TEXT)
+    report = diff(git_repo.root, "main", None, as_of=AS_OF)
+    assert report.renamed == []
+    assert ([r.id for r in report.added], [r.id for r in report.removed]) == (["rev-2026-001"], ["pol-2011-001"])
+
+
+# -- two branches took the same new id ---------------------------------------------------------
+
+NEW_BASE = "records/bases/base-2026-002.yaml"
+
+
+def new_base_text(name: str, number: int) -> str:
+    """A base notice base-2026-002, unpublished on AS_OF, named `name`, with 发文字号 and 索引号 from `number`."""
+    text = (REPO / "records/bases/base-2026-001.yaml").read_text(encoding="utf-8")
+    for old, new in [("id: base-2026-001", "id: base-2026-002"),
+                     ("常州市经济专业技术人员继续教育基地", name),
+                     ("常人社函〔2026〕141号", f"常人社函〔2026〕{number}号"),
+                     ("2026-00205", f"2026-00{number}"),
+                     ("published_on: 2026-11-20", "published_on: 2026-11-28")]:
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture
+def collided(git_repo: GitRepo) -> GitRepo:
+    """Branches a and pr each added base-2026-002 from the same main; a was merged first."""
+    git_repo.git("switch", "-q", "-c", "pr")
+    git_repo.write(NEW_BASE, new_base_text("常州市会计专业技术人员继续教育基地", 150))
+    git_repo.commit("Add a base (pr)")
+    git_repo.git("switch", "-q", "main")
+    git_repo.write(NEW_BASE, new_base_text("常州市建筑专业技术人员继续教育基地", 151))
+    git_repo.commit("Add a base (merged first)")
+    return git_repo
+
+
+def test_same_new_id_on_both_sides_is_a_collision_not_an_edit(collided: GitRepo) -> None:
+    [diag] = check(collided, "pr")
+    assert (diag.rule, diag.severity, diag.location.path, diag.location.line) == (
+        "id-collision", "error", NEW_BASE, 2)
+    assert diag.message.startswith("编号 base-2026-002 撞号：目标分支在两个分支分开之后也新增了编号 base-2026-002"
+                                   "（培训基地「常州市建筑专业技术人员继续教育基地」，records/bases/base-2026-002.yaml）")
+    assert diag.message.endswith("请把本分支的记录改用新编号 base-2026-003（文件名和 id 一起改，引用它的记录也要改）")
+    report = diff(collided.root, "main", "pr", as_of=AS_OF)
+    assert report.changed == [] and [r.id for r in report.added] == ["base-2026-002"]
+    text = render_markdown(report)
+    assert "### 修改记录\n\n无。" in text
+    assert ("- 编号撞号：本分支的 `records/bases/base-2026-002.yaml` 和目标分支上已有的培训基地"
+            "「常州市建筑专业技术人员继续教育基地」（base-2026-002）都是两个分支分开后新建的") in text
+    assert "请把本分支的记录改用 base-2026-003" in text
+    assert "（编号与目标分支撞号，须改号，见「只增检查」）" in text
+    assert "〔`id-collision`〕" in text.split("### 只增检查")[1]
+    [data] = json.loads(render_json(report))["collisions"]
+    assert (data["id"], data["suggestion"], data["theirs"]["label"]) == (
+        "base-2026-002", "base-2026-003", "常州市建筑专业技术人员继续教育基地")
+
+
+def test_collision_with_a_published_notice_is_not_reported_as_an_edit(collided: GitRepo) -> None:
+    later = date(2026, 11, 30)  # both versions of base-2026-002 are published that day
+    assert [d.rule for d in check(collided, "pr", as_of=later)] == ["id-collision"]
+
+
+def test_suggested_id_skips_ids_used_anywhere(collided: GitRepo) -> None:
+    collided.write("records/bases/base-2026-007.yaml", new_base_text("常州市农业专业技术人员继续教育基地", 152)
+                   .replace("id: base-2026-002", "id: base-2026-007"))
+    collided.commit("Another base on main")
+    collided.git("rm", "-q", "records/bases/base-2026-007.yaml")
+    collided.commit("Withdrawn before publication")
+    [diag] = check(collided, "pr")
+    assert "改用新编号 base-2026-008" in diag.message
+
+
+def test_an_edit_of_a_record_both_sides_had_is_no_collision(git_repo: GitRepo) -> None:
+    git_repo.write(NEW_BASE, new_base_text("常州市会计专业技术人员继续教育基地", 150))
+    git_repo.commit("Add a base on main")
+    git_repo.git("switch", "-q", "-c", "pr")
+    git_repo.edit(NEW_BASE, "written_on: 2026-11-19", "written_on: 2026-11-18")
+    git_repo.commit("Edit it before publication")
+    assert check(git_repo, "pr") == []
+    report = diff(git_repo.root, "main", "pr", as_of=AS_OF)
+    assert report.collisions == [] and [c.record.id for c in report.changed] == ["base-2026-002"]
+
+
+def test_cli_check_fails_on_a_collision_and_the_report_says_so(collided: GitRepo) -> None:
+    args = ["diff", "--root", str(collided.root), "--as-of", AS_OF.isoformat(), "main", "pr"]
+    result = CliRunner().invoke(cli, [*args[:1], "--check", *args[1:]], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{NEW_BASE}:2:5: error: 编号 base-2026-002 撞号：")
+    assert result.stdout.rstrip().endswith("[id-collision]")
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0 and "未通过：1 处违反只增规则" in result.stdout
+
+
+def test_ids_from_file_names_are_escaped_in_the_report(git_repo: GitRepo) -> None:
+    old = "records/revocations/rev-2025-001.yaml"
+    new = "records/revocations/<img src=x onerror=alert(1)>.yaml"
+    git_repo.git("mv", old, new)
+    report = render_markdown(diff(git_repo.root, "main", None, as_of=AS_OF))
+    assert "<img" not in re.sub(r"`[^`\n]*`", "", report)  # a code span shows its text as written
+    assert "改名为 &lt;img src=x onerror=alert(1)&gt;，原网址将失效" in report
+
+
+def test_a_file_name_with_a_line_break_stays_in_its_code_span(git_repo: GitRepo) -> None:
+    git_repo.write("tests/a\n# 标题`b.py", "pass\n")
+    report = render_markdown(diff(git_repo.root, "main", None, as_of=AS_OF))
+    assert "- 新增 `tests/a # 标题'b.py`：不发布到网站" in report
+
+
+def test_an_unpublished_notice_may_be_renamed(git_repo: GitRepo) -> None:
+    git_repo.write(REVOCATION, REVOCATION_TEXT)
+    git_repo.commit("A revocation to be published on 2026-11-23")
+    git_repo.git("mv", REVOCATION, "records/revocations/rev-2026-005.yaml")
+    git_repo.edit("records/revocations/rev-2026-005.yaml", "id: rev-2026-001", "id: rev-2026-005")
+    report = diff(git_repo.root, "main", None, as_of=date(2026, 11, 22))
+    assert report.append_only == []
+    text = render_markdown(report)
+    assert "（rev-2026-001）改名为 rev-2026-005\n" in text
+    assert "不能改名或移动" not in text and "\n通过：" in text

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Sequence
+from pathlib import Path
 from unittest import mock
 
 from click.testing import CliRunner
 
 from generator import cli as cli_module
+from generator.changes import ids_elsewhere
 from generator.cli import cli
+from generator.new import fresh_id
 
-from conftest import AS_OF, Repo
+from conftest import AS_OF, GitRepo, Repo
 
 LATE_PLAN = "records/plans/plan-2026-cz-zjj.yaml:14:11"
 
@@ -128,11 +134,14 @@ def test_validate_is_thin() -> None:
 def test_new_writes_a_record_that_validates_once_filled(repo: Repo) -> None:
     code, out, _ = run("new", "evaluations", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
     assert code == 0
-    rel = "records/evaluations/eval-2026-004.yaml"
-    assert out.strip() == (repo.root / rel).as_posix()
+    path = Path(out.strip())
+    assert path.parent == repo.root / "records/evaluations"
+    assert re.fullmatch(r"eval-2026-\d{3}", path.stem) and path.stem not in {"eval-2026-001", "eval-2026-002",
+                                                                            "eval-2026-003"}  # the sample's
+    rel = path.relative_to(repo.root).as_posix()
     text = repo.text(rel)
     assert text.startswith("# yaml-language-server: $schema=../../schema/evaluation.schema.json\n")
-    assert "written_on: 2026-11-26" in text and "id: eval-2026-004" in text
+    assert "written_on: 2026-11-26" in text and f"id: {path.stem} #" in text
     blanks = {d.location.line for d in repo.validate(rel).errors}
     marked = {n for n, line in enumerate(text.splitlines(), 1)
               if "待填写" in line or "选填" in line or line.strip() == "- ''"}
@@ -154,12 +163,51 @@ def test_new_writes_a_record_that_validates_once_filled(repo: Repo) -> None:
     assert report.diagnostics == [], [d.text for d in report.diagnostics]
 
 
-def test_new_picks_the_next_free_id_and_refuses_to_overwrite(repo: Repo) -> None:
-    run("new", "plans", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
-    code, out, _ = run("new", "plans", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
-    assert code == 0 and out.strip().endswith("records/plans/plan-2026-002.yaml")
-    code, _, err = run("new", "plans", "--root", str(repo.root), "--id", "plan-2026-002")
+def test_new_picks_a_free_id_and_refuses_to_overwrite(repo: Repo) -> None:
+    _, first, _ = run("new", "plans", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
+    code, second, _ = run("new", "plans", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
+    assert code == 0 and first != second
+    assert all(re.fullmatch(r"plan-2026-\d{3}", Path(out.strip()).stem) for out in (first, second))
+    code, _, err = run("new", "plans", "--root", str(repo.root), "--id", Path(second.strip()).stem)
     assert code == 2 and "文件已存在" in err
+
+
+class Lowest(random.Random):
+    """Draws the lowest number offered, so a test knows which free id fresh_id takes."""
+
+    def choice(self, seq: Sequence[int]) -> int:  # type: ignore[override]
+        return min(seq)
+
+
+def test_new_avoids_ids_of_remote_branches_and_deleted_ids(tmp_path: Path) -> None:
+    repo = GitRepo.with_sample(tmp_path / "repo")
+    plan = repo.text("records/plans/plan-2026-cz-czj.yaml")
+    repo.write("records/plans/plan-2026-002.yaml", plan)
+    repo.commit("A plan, then withdrawn")
+    repo.git("rm", "-q", "records/plans/plan-2026-002.yaml")
+    repo.commit("Withdraw it")
+    repo.git("switch", "-q", "-c", "other")  # another clerk's branch, fetched: origin/other
+    repo.write("records/plans/plan-2026-001.yaml", plan)
+    repo.commit("Another clerk's plan")
+    repo.git("update-ref", "refs/remotes/origin/other", "other")
+    repo.git("switch", "-q", "main")
+    repo.git("branch", "-q", "-D", "other")
+    taken = ids_elsewhere(repo.root)
+    assert {"plan-2026-001", "plan-2026-002"} <= taken
+    assert fresh_id("plans", repo.root, AS_OF, rng=Lowest()) == "plan-2026-001"  # the work tree alone
+    assert fresh_id("plans", repo.root, AS_OF, taken=taken, rng=Lowest()) == "plan-2026-003"
+    for _ in range(5):
+        code, out, _ = run("new", "plans", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
+        assert code == 0 and Path(out.strip()).stem not in {"plan-2026-001", "plan-2026-002"}
+    assert ids_elsewhere(tmp_path) == set()  # not a git repository: the work tree alone
+
+
+def test_new_draws_from_the_free_numbers_of_the_year(repo: Repo) -> None:
+    every = {f"base-2026-{n:03d}" for n in range(1, 1000)}
+    assert fresh_id("bases", repo.root, AS_OF, taken=every - {"base-2026-500"}) == "base-2026-500"
+    assert fresh_id("bases", repo.root, AS_OF, taken=every) == "base-2026-1000"  # all taken: after the highest
+    drawn = {fresh_id("bases", repo.root, AS_OF, rng=random.Random(seed)) for seed in range(20)}
+    assert len(drawn) > 10  # not the next number every time: two clerks rarely take the same
 
 
 def test_python_m_generator_runs() -> None:

@@ -96,6 +96,7 @@ RULES: dict[str, str] = {
     "append-only-modified": "error",
     "append-only-deleted": "error",
     "id-reused": "error",
+    "id-collision": "error",
     "authz-denied": "error",
     "authz-unknown-owner": "error",
 }

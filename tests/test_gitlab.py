@@ -55,7 +55,7 @@ def test_merge_requests_are_judged_by_the_target_branchs_validator() -> None:
     assert lines[0] == 'BASE="${CI_MERGE_REQUEST_TARGET_BRANCH_SHA:-$CI_MERGE_REQUEST_DIFF_BASE_SHA}"'
     assert lines[1] == 'git worktree add --detach base "$BASE"'
     assert "judge/bin/python -m pip install -q --require-hashes -r base/requirements/site.txt" in lines
-    assert "judge/bin/python -m pip install -q --no-deps --no-build-isolation -e base/" in lines
+    assert "judge/bin/python -m pip install -q --no-deps --no-build-isolation base/" in lines
     # Every check is the judge's, and each one runs even when an earlier one failed.
     checks = [line for line in lines if line.startswith("judge/bin/jxjy ")]
     assert checks == [

@@ -94,7 +94,8 @@ def validate(root: Path, fmt: str, output: Path | None, strict: bool, changed_si
     diags = sorted(result.report.diagnostics, key=lambda d: d.location.path not in changed)  # stable
     if output is not None:
         try:
-            output.write_text(FORMATS[fmt](diags), encoding="utf-8")
+            # surrogateescape: a file name that is not UTF-8 is written as its bytes, as on stdout
+            output.write_text(FORMATS[fmt](diags), encoding="utf-8", errors="surrogateescape")
         except OSError as exc:
             raise InputError(f"无法写入 {output}：{exc.strerror}") from None
         fmt = "text"

@@ -148,7 +148,8 @@ def _occurrences(diags: Sequence[Diagnostic]) -> Iterator[tuple[Diagnostic, int]
 
 def _fingerprint(d: Diagnostic, occurrence: int) -> str:
     fields = (d.location.path, d.rule, d.text, str(occurrence))
-    return hashlib.sha256("\0".join(fields).encode()).hexdigest()
+    # surrogateescape: a file name that is not UTF-8 is hashed as the bytes it is on disk
+    return hashlib.sha256("\0".join(fields).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _xml_text(text: str) -> str:

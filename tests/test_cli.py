@@ -180,6 +180,22 @@ def test_junit_shows_characters_xml_cannot_hold_by_code_point(repo: Repo) -> Non
     assert "「xU+0001y.yaml」" in case.get("name", "")
 
 
+def test_a_file_name_that_is_not_utf8_reaches_the_report_files(repo: Repo, tmp_path) -> None:
+    name = os.fsdecode(b"x\xff.yaml")
+    repo.write(f"records/bases/{name}", repo.text("records/bases/base-2020-001.yaml"))
+    # stdout as under the C locale; a strict UTF-8 stdout cannot print such a name in any format
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:surrogateescape"}
+    for fmt in ("codeclimate", "junit"):
+        result = subprocess.run([sys.executable, "-m", "generator", "validate", "--root", str(repo.root),
+                                 "--as-of", AS_OF.isoformat(), "--format", fmt, "--output", str(tmp_path / fmt)],
+                                capture_output=True, env=env, timeout=60)
+        assert result.returncode == 1 and b"[id-filename]" in result.stdout, result.stderr
+    issues = json.loads((tmp_path / "codeclimate").read_bytes().decode("utf-8", "surrogateescape"))
+    assert [i["location"]["path"] for i in issues if i["check_name"] == "id-filename"] == [f"records/bases/{name}"]
+    cases = ET.parse(tmp_path / "junit").getroot()
+    assert [c.get("classname") for c in cases if "[id-filename]" in c.get("name", "")] == ["records/bases/xU+DCFF.yaml"]
+
+
 def test_output_writes_the_report_to_a_file_and_the_text_to_the_log(repo: Repo, tmp_path) -> None:
     _break(repo)
     target = tmp_path / "gl-code-quality-report.json"

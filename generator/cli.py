@@ -94,7 +94,7 @@ def validate(root: Path, fmt: str, output: Path | None, strict: bool, changed_si
     diags = sorted(result.report.diagnostics, key=lambda d: d.location.path not in changed)  # stable
     if output is not None:
         try:
-            # surrogateescape: a file name that is not UTF-8 is written as its bytes, as on stdout
+            # surrogateescape: a file name that is not UTF-8 is written as its bytes, as stdout does under the C locale
             output.write_text(FORMATS[fmt](diags), encoding="utf-8", errors="surrogateescape")
         except OSError as exc:
             raise InputError(f"无法写入 {output}：{exc.strerror}") from None

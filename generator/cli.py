@@ -77,6 +77,8 @@ def cli() -> None:
 @_root
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text",
               show_default=True, help="输出格式。")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="把 --format 的报告写入文件（UTF-8），标准输出仍给出文本格式的问题列表。")
 @click.option("--strict", is_flag=True, help="有警告也以 1 退出。")
 @click.option("--changed-since", "changed_since", metavar="REF", default=None,
               help="先列出自 git 版本 REF 以来改动过的文件上的问题（拉取请求自己的文件先标注）。")
@@ -85,8 +87,8 @@ def cli() -> None:
 @_as_of
 @_cache
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(root: Path, fmt: str, strict: bool, changed_since: str | None, summary_file: Path | None,
-             as_of: datetime | None, cache: bool, paths: tuple[Path, ...]) -> None:
+def validate(root: Path, fmt: str, output: Path | None, strict: bool, changed_since: str | None,
+             summary_file: Path | None, as_of: datetime | None, cache: bool, paths: tuple[Path, ...]) -> None:
     """校验 records/ 下的记录；给出 PATH 时只报告这些文件（引用仍按全部记录检查）。
 
     退出码：0 无错误；1 有错误（--strict 时含警告）；2 用法或读写问题。
@@ -98,6 +100,13 @@ def validate(root: Path, fmt: str, strict: bool, changed_since: str | None, summ
     except (RepositoryError, SchemaSetupError, ChangesError) as exc:
         raise InputError(str(exc)) from None
     diags = sorted(result.report.diagnostics, key=lambda d: d.location.path not in changed)  # stable
+    if output is not None:
+        try:
+            # surrogateescape: a file name that is not UTF-8 is written as its bytes, as stdout does under the C locale
+            output.write_text(FORMATS[fmt](diags), encoding="utf-8", errors="surrogateescape")
+        except OSError as exc:
+            raise InputError(f"无法写入 {output}：{exc.strerror}") from None
+        fmt = "text"
     click.echo(FORMATS[fmt](diags), nl=False)
     if summary_file is not None:
         with summary_file.open("a", encoding="utf-8") as out:

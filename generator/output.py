@@ -1,9 +1,14 @@
-"""Render diagnostics as text, GitHub annotations or JSON, chosen from FORMATS."""
+"""Render diagnostics as text, GitHub annotations, JSON, a GitLab Code Quality report or JUnit XML,
+chosen from FORMATS."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable, Sequence
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 
 from generator.changes import md_text
 from generator.diagnostics import Diagnostic
@@ -66,6 +71,46 @@ def render_json(diags: Sequence[Diagnostic]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
+def render_codeclimate(diags: Sequence[Diagnostic]) -> str:
+    """GitLab's Code Quality report (a subset of Code Climate's issue format), for
+    artifacts:reports:codequality. The merge request widget compares the target branch's report with
+    this one by fingerprint, so the fingerprint leaves out the line: a problem that only moved keeps
+    its identity."""
+    issues = [
+        {
+            "description": _one_line(d.text),
+            "check_name": d.rule,
+            "fingerprint": _fingerprint(d, occurrence),
+            "severity": _CODE_QUALITY_SEVERITY[d.severity],
+            "location": {"path": d.location.path, "lines": {"begin": d.location.line}},
+        }
+        for d, occurrence in _occurrences(diags)
+    ]
+    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_junit(diags: Sequence[Diagnostic]) -> str:
+    """JUnit XML for artifacts:reports:junit (GitLab, Jenkins): one test case per problem, named by
+    its file (classname) and rule and message (name). An error is a failed test case; a warning,
+    which does not fail validation, passes and carries its message as output. GitLab tells test
+    cases apart by classname and name, so the line stays out of both and a repeated problem is
+    numbered."""
+    errors = sum(d.severity == "error" for d in diags)
+    suite = ET.Element("testsuite", name="jxjy validate", tests=str(len(diags)),
+                       failures=str(errors), errors="0", skipped="0")
+    for d, occurrence in _occurrences(diags):
+        name = f"[{d.rule}] {_one_line(d.text)}" + (f"（第 {occurrence} 处）" if occurrence > 1 else "")
+        case = ET.SubElement(suite, "testcase", classname=_xml_text(d.location.path), name=_xml_text(name),
+                             file=_xml_text(d.location.path), time="0")
+        located = _xml_text(render_text([d]))
+        if d.severity == "error":
+            ET.SubElement(case, "failure", type="error", message=located.rstrip("\n")).text = located
+        else:
+            ET.SubElement(case, "system-out").text = located
+    ET.indent(suite)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+
+
 def summary(diags: Sequence[Diagnostic], files: int) -> str:
     """One Chinese line for the end of a text report."""
     errors = sum(d.severity == "error" for d in diags)
@@ -87,8 +132,35 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+_CODE_QUALITY_SEVERITY = {"error": "major", "warning": "minor"}
+# Characters XML 1.0 cannot carry at all, not even as character references.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _occurrences(diags: Sequence[Diagnostic]) -> Iterator[tuple[Diagnostic, int]]:
+    """Each diagnostic with its number among the same problem (file, rule, text) in the report."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    for d in diags:
+        key = (d.location.path, d.rule, d.text)
+        seen[key] += 1
+        yield d, seen[key]
+
+
+def _fingerprint(d: Diagnostic, occurrence: int) -> str:
+    fields = (d.location.path, d.rule, d.text, str(occurrence))
+    # surrogateescape: a file name that is not UTF-8 is hashed as the bytes it is on disk
+    return hashlib.sha256("\0".join(fields).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _xml_text(text: str) -> str:
+    # ElementTree escapes markup (& < > and quotes); characters XML cannot hold are shown by code point.
+    return _XML_ILLEGAL.sub(lambda m: f"U+{ord(m[0]):04X}", text)
+
+
 FORMATS: dict[str, Callable[[Sequence[Diagnostic]], str]] = {
     "text": render_text,
     "github": render_github,
     "json": render_json,
+    "codeclimate": render_codeclimate,
+    "junit": render_junit,
 }

@@ -1,4 +1,4 @@
-"""The jxjy command as a clerk and CI run it: exit codes, the three formats, `new`."""
+"""The jxjy command as a clerk and CI run it: exit codes, the output formats, `new`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 from unittest import mock
@@ -87,6 +88,134 @@ def test_json_format(repo: Repo) -> None:
     }
     assert rows[0]["hint"] == "应写作「常人社发〔2020〕121号」"
     assert "常人社发" in out  # not \\u-escaped
+
+
+# A value from a record that carries markup, both quotes and a line break into the message.
+HOSTILE_LEVEL = 'level: "<b>&\\"x\'\\n第二行"'
+HOSTILE_MESSAGE = "「基地级别」取值「<b>&\"x' 第二行」无效，可选：市级、辖市区级"
+
+
+def _validate_as(repo: Repo, fmt: str) -> tuple[int, str]:
+    code, out, _ = run("validate", "--root", str(repo.root), "--as-of", AS_OF.isoformat(), "--format", fmt)
+    return code, out
+
+
+def test_codeclimate_format_is_gitlabs_code_quality_report(repo: Repo) -> None:
+    _break(repo)
+    code, out = _validate_as(repo, "codeclimate")
+    assert code == 1
+    issues = json.loads(out)
+    assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
+        ("docnumber-format", "major", {"path": "records/bases/base-2020-002.yaml", "lines": {"begin": 5}}),
+        ("schema-enum", "major", {"path": "records/bases/base-2020-002.yaml", "lines": {"begin": 16}}),
+        ("plan-late", "minor", {"path": "records/plans/plan-2026-cz-zjj.yaml", "lines": {"begin": 14}}),
+    ]
+    assert issues[1]["description"] == "「基地级别」取值「省级」无效，可选：市级、辖市区级"
+    assert issues[0]["description"].endswith("（应写作「常人社发〔2020〕121号」）")  # with its hint
+    assert all(len(i["fingerprint"]) == 64 for i in issues)
+    assert len({i["fingerprint"] for i in issues}) == 3
+
+
+def test_codeclimate_fingerprint_survives_a_moved_line_and_changes_with_the_problem(repo: Repo) -> None:
+    _break(repo)
+    before = {i["check_name"]: i for i in json.loads(_validate_as(repo, "codeclimate")[1])}
+    rel = "records/bases/base-2020-002.yaml"
+    repo.write(rel, "# 补充说明\n# 第二行说明\n" + repo.text(rel))
+    moved = {i["check_name"]: i for i in json.loads(_validate_as(repo, "codeclimate")[1])}
+    assert moved["schema-enum"]["location"]["lines"]["begin"] == 18
+    assert moved["schema-enum"]["fingerprint"] == before["schema-enum"]["fingerprint"]
+    assert moved["plan-late"]["fingerprint"] == before["plan-late"]["fingerprint"]
+    repo.edit(rel, "level: 省级", "level: 县级")
+    changed = {i["check_name"]: i for i in json.loads(_validate_as(repo, "codeclimate")[1])}
+    assert changed["schema-enum"]["fingerprint"] != before["schema-enum"]["fingerprint"]
+
+
+def test_codeclimate_and_junit_tell_a_repeated_problem_apart() -> None:
+    from generator.diagnostics import Diagnostic, Location
+    from generator.output import render_codeclimate, render_junit
+    diags = [Diagnostic(Location("records/a.yaml", line, 1), "x-rule", "error", "同一个问题") for line in (3, 9)]
+    fingerprints = [i["fingerprint"] for i in json.loads(render_codeclimate(diags))]
+    assert len(set(fingerprints)) == 2
+    # The first one keeps its identity when the second is fixed.
+    assert json.loads(render_codeclimate(diags[:1]))[0]["fingerprint"] == fingerprints[0]
+    names = [case.get("name") for case in ET.fromstring(render_junit(diags))]
+    assert names == ["[x-rule] 同一个问题", "[x-rule] 同一个问题（第 2 处）"]
+
+
+def test_junit_format_parses_and_locates_each_problem(repo: Repo) -> None:
+    _break(repo)
+    code, out = _validate_as(repo, "junit")
+    assert code == 1
+    assert out.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    suite = ET.fromstring(out)
+    assert suite.tag == "testsuite" and suite.get("name") == "jxjy validate"
+    assert (suite.get("tests"), suite.get("failures")) == ("3", "2")
+    enum = suite[1]
+    assert enum.get("classname") == enum.get("file") == "records/bases/base-2020-002.yaml"
+    assert enum.get("name") == "[schema-enum] 「基地级别」取值「省级」无效，可选：市级、辖市区级"
+    failure = enum.find("failure")
+    assert failure is not None and failure.get("type") == "error"
+    located = "records/bases/base-2020-002.yaml:16:8: error: 「基地级别」取值「省级」无效，可选：市级、辖市区级 [schema-enum]"
+    assert failure.get("message") == located and failure.text == located + "\n"
+    # A warning does not fail validation: its test case passes and shows the message as output.
+    late = suite[2]
+    assert late.find("failure") is None
+    assert late.findtext("system-out") == f"{LATE_PLAN}: warning: 「报送日期」2026-04-20 晚于 2026 年第一季度；第十六条要求每年年初报送 [plan-late]\n"
+
+
+def test_junit_and_codeclimate_carry_markup_from_a_record_as_text(repo: Repo) -> None:
+    repo.edit("records/bases/base-2020-002.yaml", "level: 市级", HOSTILE_LEVEL)
+    _, out = _validate_as(repo, "junit")
+    assert "<b>" not in out and "&lt;b&gt;&amp;" in out
+    case = ET.fromstring(out)[0]
+    assert case.get("name") == f"[schema-enum] {HOSTILE_MESSAGE}"
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.get("message") == f"records/bases/base-2020-002.yaml:16:8: error: {HOSTILE_MESSAGE} [schema-enum]"
+    assert failure.text == failure.get("message") + "\n"
+    _, out = _validate_as(repo, "codeclimate")
+    assert json.loads(out)[0]["description"] == HOSTILE_MESSAGE
+
+
+def test_junit_shows_characters_xml_cannot_hold_by_code_point(repo: Repo) -> None:
+    # A file name is not checked for control characters before it reaches the report.
+    repo.write("records/bases/x\x01y.yaml", repo.text("records/bases/base-2020-001.yaml"))
+    _, out = _validate_as(repo, "junit")
+    case = next(c for c in ET.fromstring(out) if "[id-filename]" in c.get("name", ""))
+    assert case.get("classname") == "records/bases/xU+0001y.yaml"
+    assert "「xU+0001y.yaml」" in case.get("name", "")
+
+
+def test_a_file_name_that_is_not_utf8_reaches_the_report_files(repo: Repo, tmp_path) -> None:
+    name = os.fsdecode(b"x\xff.yaml")
+    repo.write(f"records/bases/{name}", repo.text("records/bases/base-2020-001.yaml"))
+    # stdout as under the C locale; a strict UTF-8 stdout cannot print such a name in any format
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:surrogateescape"}
+    for fmt in ("codeclimate", "junit"):
+        result = subprocess.run([sys.executable, "-m", "generator", "validate", "--root", str(repo.root),
+                                 "--as-of", AS_OF.isoformat(), "--format", fmt, "--output", str(tmp_path / fmt)],
+                                capture_output=True, env=env, timeout=60)
+        assert result.returncode == 1 and b"[id-filename]" in result.stdout, result.stderr
+    issues = json.loads((tmp_path / "codeclimate").read_bytes().decode("utf-8", "surrogateescape"))
+    assert [i["location"]["path"] for i in issues if i["check_name"] == "id-filename"] == [f"records/bases/{name}"]
+    cases = ET.parse(tmp_path / "junit").getroot()
+    assert [c.get("classname") for c in cases if "[id-filename]" in c.get("name", "")] == ["records/bases/xU+DCFF.yaml"]
+
+
+def test_output_writes_the_report_to_a_file_and_the_text_to_the_log(repo: Repo, tmp_path) -> None:
+    _break(repo)
+    target = tmp_path / "gl-code-quality-report.json"
+    code, out, err = run("validate", "--root", str(repo.root), "--as-of", AS_OF.isoformat(),
+                         "--format", "codeclimate", "--output", str(target))
+    assert code == 1
+    assert [i["check_name"] for i in json.loads(target.read_text(encoding="utf-8"))] == [
+        "docnumber-format", "schema-enum", "plan-late"]
+    assert out.splitlines()[1] == ("records/bases/base-2020-002.yaml:16:8: error: "
+                                   "「基地级别」取值「省级」无效，可选：市级、辖市区级 [schema-enum]")
+    assert "2 个错误，1 个警告" in err
+    code, _, err = run("validate", "--root", str(repo.root), "--as-of", AS_OF.isoformat(),
+                       "--output", str(tmp_path / "missing" / "report.xml"))
+    assert code == 2 and "错误：无法写入" in err
 
 
 def test_paths_limit_the_report_but_not_the_references(repo: Repo) -> None:

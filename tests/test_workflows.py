@@ -1,20 +1,23 @@
-"""The workflows run for real: each job replayed from its file (tests/workflows.py) on a sample
+"""The workflows run for real: each job replayed from its file (tests/workflows.py), GitHub's and
+GitLab's, on a sample
 pull request that revokes a base and edits a published notice in place, asserting what a reviewer
 sees: the annotations, the job summary, the change-report artifact, the preview site, and the
 exact GitHub API calls of the comment job, also for a hostile artifact."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_changes import REVOCATION, REVOCATION_TEXT
-from workflows import ANNOTATION_LIMIT, Job, Runner, evaluate
+from workflows import ANNOTATION_LIMIT, Job, Runner, evaluate, run_gitlab_job
 
 from conftest import _GIT_ENV, AS_OF, REPO
 
@@ -271,3 +274,28 @@ def test_annotation_limit_is_githubs() -> None:
     from generator.output import ANNOTATIONS_PER_LEVEL
 
     assert ANNOTATIONS_PER_LEVEL == ANNOTATION_LIMIT == 10
+
+
+# -- .gitlab-ci.yml, replayed the same way ------------------------------------------------------
+
+def test_gitlab_judge_reports_the_merge_request(upstream: dict[str, Any], tmp_path: Path) -> None:
+    job = run_gitlab_job("judge", upstream["root"], tmp_path, upstream["head"], {
+        "CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_DIFF_BASE_SHA": upstream["base"],
+        "SOURCE_DATE_EPOCH": EPOCH})
+    assert job.returncode == 1, job.stderr[-3000:]  # the in-place edit of a published circular
+    quality = json.loads((job.workdir / "gl-code-quality-report.json").read_text(encoding="utf-8"))
+    assert [(q["check_name"], q["severity"]) for q in quality] == [("plan-late", "minor")]
+    junit = ET.parse(job.workdir / "jxjy-validate.xml").getroot()
+    assert junit.get("tests") == "1" and junit.get("failures") == "0"
+    assert f"{EDITED}:" in job.stdout + job.stderr and "已发布" in job.stdout + job.stderr
+    report = (job.workdir / "change-report" / "report.md").read_text(encoding="utf-8")
+    assert "- 基地「常州市中小学教师继续教育基地」：逾期未整改 → 已取消" in report
+    assert "### 只增检查\n\n未通过" in report
+
+
+def test_gitlab_pages_publishes_the_default_branch(upstream: dict[str, Any], tmp_path: Path) -> None:
+    job = run_gitlab_job("pages", upstream["root"], tmp_path, upstream["base"], {
+        "CI_PIPELINE_SOURCE": "schedule", "CI_COMMIT_BEFORE_SHA": "0" * 40, "SOURCE_DATE_EPOCH": EPOCH})
+    assert job.returncode == 0, job.stderr[-3000:]
+    assert (job.workdir / "public" / "index.html").exists()
+    assert (job.workdir / "public" / "bases" / "base-2020-002" / "index.html").exists()

@@ -339,3 +339,39 @@ class Runner:
         else:
             raise AssertionError(f"no stand-in for {action}")
         return Step(name, "success")
+
+
+# -- GitLab CI --------------------------------------------------------------------------------
+
+@dataclass
+class GitLabJob:
+    returncode: int
+    stdout: str
+    stderr: str
+    workdir: Path
+
+
+def run_gitlab_job(job: str, upstream: Path, home: Path, ref: str, variables: dict[str, str]) -> GitLabJob:
+    """One job of .gitlab-ci.yml as a GitLab runner runs it: the repository cloned at `ref` (GIT_DEPTH
+    0, so with its history), the `variables:` of the file and of the job, the CI_* variables the test
+    gives, and the `script:` lines in one shell that stops at the first failing line."""
+    document = YAML(typ="safe").load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    spec = document[job]
+    workdir = home / "build"
+    subprocess.run(["git", "clone", "-q", str(upstream), str(workdir)], check=True)
+    subprocess.run(["git", "-C", str(workdir), "checkout", "-q", "--detach", ref], check=True)
+    tools = home / "tools"
+    tools.mkdir(exist_ok=True)
+    (tools / "python").unlink(missing_ok=True)
+    (tools / "python").symlink_to(Path(getattr(sys, "_base_executable", sys.executable)))
+    env = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "PIP_CACHE_DIR", "JXJY_CACHE_DIR", "TMPDIR")}
+    env.update(PATH=f"{tools}:/usr/local/bin:/usr/bin:/bin", CI="true", GITLAB_CI="true",
+               GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", CI_PROJECT_DIR=str(workdir))
+    env.update({k: str(v) for k, v in (document.get("variables") or {}).items()})
+    env.update({k: str(v) for k, v in (spec.get("variables") or {}).items()})
+    env.update(variables)
+    script = home / "script.sh"
+    script.write_text("\n".join(spec["script"]) + "\n", encoding="utf-8")
+    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workdir, env=env,
+                            capture_output=True, text=True, timeout=900)
+    return GitLabJob(result.returncode, result.stdout, result.stderr, workdir)

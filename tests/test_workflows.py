@@ -116,6 +116,20 @@ def test_change_report_artifact_and_the_preview_site(judged: tuple[Job, Path]) -
     assert (preview / "pagefind" / "pagefind.js").exists()
 
 
+def test_on_gitea_the_report_is_in_the_log_and_the_failed_upload_is_tolerated(upstream: dict[str, Any],
+                                                                              tmp_path: Path) -> None:
+    job = Runner("validate.yml", "judge", upstream["root"], tmp_path, "pull_request", _pull_request(upstream),
+                 github={"base_ref": "main", "sha": upstream["head"], "server_url": "https://git.czrsj.example"},
+                 env={"SOURCE_DATE_EPOCH": EPOCH}).run()
+    upload = job.step("Upload the change report for comment.yml")
+    assert upload.outcome == "failure" and "GHESNotSupportedError" in upload.stderr
+    assert job.step("Build the site preview").outcome == "success"  # the failed upload stops nothing
+    assert "逾期未整改 → 已取消" in job.step("Change report").stdout
+    failed = [s.name for s in job.steps if s.outcome == "failure"]
+    assert failed == ["Published records are append-only", "Upload the change report for comment.yml",
+                      "Upload the site preview"]
+
+
 def test_records_only_pull_request_skips_its_own_make_test(upstream: dict[str, Any], tmp_path: Path) -> None:
     job = Runner("validate.yml", "test", upstream["root"], tmp_path, "pull_request", _pull_request(upstream),
                  github={"base_ref": "main", "sha": upstream["head"]}).run()

@@ -253,7 +253,8 @@ class Runner:
         artifacts.mkdir(parents=True, exist_ok=True)
         self._tools(tools)
         github = {"event_name": self.event_name, "event": self.event, "workspace": str(workspace),
-                  "repository": "czrsj/jxjy-registry", "token": "stand-in-token", **self.github}
+                  "repository": "czrsj/jxjy-registry", "token": "stand-in-token",
+                  "server_url": "https://github.com", **self.github}
         context: dict[str, Any] = {"github": github, "inputs": self.inputs, "runner": {"temp": str(temp)},
                                    "steps": {}, "env": {}}
         assert condition(job.get("if"), context, failed=False), f"job {self.job} would not run for this event"
@@ -273,7 +274,8 @@ class Runner:
             steps.append(step)
             if "id" in spec:
                 context["steps"][spec["id"]] = {"outputs": step.outputs, "outcome": step.outcome}
-            failed = failed or step.outcome == "failure"
+            tolerated = interpolate(str(spec.get("continue-on-error", "false")), context).lower() == "true"
+            failed = failed or (step.outcome == "failure" and not tolerated)
         log = self.home / "gh-calls.jsonl"
         calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
         return Job(steps, "".join(s.summary for s in steps), calls)
@@ -327,6 +329,9 @@ class Runner:
             subprocess.run(["git", "-C", str(target), "checkout", "-q", "--detach", ref], check=True)
         elif action == "actions/setup-python":
             pass  # tools/python is this machine's interpreter
+        elif action == "actions/upload-artifact" and self.github.get("server_url", "https://github.com") != "https://github.com":
+            # as v4 does on Gitea and Forgejo
+            return Step(name, "failure", stderr="GHESNotSupportedError: @actions/artifact v2.0.0+ is not supported on GHES.")
         elif action in ("actions/upload-artifact", "actions/upload-pages-artifact"):
             source = workspace / with_["path"]
             if not source.exists() or not any(source.iterdir()):

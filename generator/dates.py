@@ -1,9 +1,11 @@
-"""Dates: what "today" is for a run, and working days on the official holiday calendar."""
+"""Dates: what "today" is for a run, the dates a record may hold, and working days on the official
+holiday calendar."""
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import chinese_calendar
@@ -17,14 +19,40 @@ def default_as_of() -> date:
     return date.today()
 
 
-def parse(value: object) -> date | None:
-    """A record's ISO date string as a date; None when absent (the schema reports bad ones)."""
-    if not isinstance(value, str):
-        return None
+# The dates a record may hold, at both ends inclusive. A record states a decision of a Chinese
+# people's government, or a date such a decision sets (a deadline, the end of a 公示 or of a
+# validity period): none can come before the People's Republic was founded, 1949-10-01. The end,
+# 2100-12-31, is the last day of the last year the schema admits as a 年度 (defs.schema.json): a
+# period that runs longer is open-ended, not dated. The window keeps every date computation
+# (the day after a deadline, 20 working days after a 成文日期) far from the ends of Python's
+# calendar (0001-01-01 .. 9999-12-31), so none can overflow, and it rejects the year 0000, which
+# ISO 8601 has but Python's calendar does not. It does not depend on "today", so a record valid
+# once stays valid.
+EARLIEST = date(1949, 10, 1)
+LATEST = date(2100, 12, 31)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: not ２０２５-01-01
+
+
+def calendar_date(value: object) -> date | None:
+    """A YYYY-MM-DD string naming a real day of Python's calendar as a date, else None."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return None  # fromisoformat alone also takes 20250101 and 2025-W01-1
     try:
         return date.fromisoformat(value)
-    except ValueError:
+    except ValueError:  # 2025-02-29, 2025-13-01, 0000-01-01
         return None
+
+
+def parse(value: object) -> date | None:
+    """A record's date as a date; None when absent or not admissible (the schema reports those)."""
+    day = calendar_date(value)
+    return day if day is not None and EARLIEST <= day <= LATEST else None
+
+
+def is_record_date(value: object) -> bool:
+    """JSON Schema's `format: date` for records, the same for both validators (generator.schemas):
+    a YYYY-MM-DD day between EARLIEST and LATEST. Like every format, it says nothing of non-strings."""
+    return not isinstance(value, str) or parse(value) is not None
 
 
 def add_working_days(start: date, count: int) -> tuple[date, bool]:

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 
+from generator import dates
 from generator.diagnostics import Diagnostic
 from generator.docnumber import suggest
 from generator.records import KINDS, Record
@@ -23,7 +24,13 @@ from generator.yamlio import clip
 if TYPE_CHECKING:
     from referencing._core import Resolver
 
-FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+# `format: date` is ours in both validators, not each library's own: jsonschema-rs took the year
+# 0000 that Python's calendar (and so jsonschema) refuses, and both took dates no decision can bear
+# (generator.dates.EARLIEST .. LATEST). One function, so the two can never disagree on a date.
+FORMATS = {"date": dates.is_record_date}
+FORMAT_CHECKER = FormatChecker(Draft202012Validator.FORMAT_CHECKER.checkers)
+for _name, _check in FORMATS.items():
+    FORMAT_CHECKER.checks(_name)(_check)
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
@@ -118,7 +125,7 @@ class SchemaSet:
         rs_registry = jsonschema_rs.Registry(list(self.documents.items()))
         self.fast = {
             kind: jsonschema_rs.validator_for(self.documents[f"{name}.schema.json"], registry=rs_registry,
-                                              validate_formats=True)
+                                              validate_formats=True, formats=FORMATS)
             for kind, name in KINDS.items()
         }
 
@@ -213,6 +220,10 @@ class SchemaSet:
                               f"「{title}」取值「{_show(error.instance)}」无效，可选：{options}")
         elif keyword == "pattern":
             yield self._pattern(record, path, title, error)
+        elif keyword == "format" and error.validator_value == "date" and dates.calendar_date(error.instance):
+            yield record.diag(path, "date-range",
+                              f"「{title}」{error.instance} 不在可接受的日期范围内"
+                              f"（{dates.EARLIEST} 至 {dates.LATEST}），多半是年份输错了")
         elif keyword == "format":
             what = {"date": "有效日期（YYYY-MM-DD，且日期真实存在）", "uri": "有效网址"}
             yield record.diag(path, "schema-format",

@@ -56,6 +56,7 @@ RULES: dict[str, str] = {
     "schema-enum": "error",
     "schema-pattern": "error",
     "schema-format": "error",
+    "date-range": "error",
     "schema-empty": "error",
     "schema-range": "error",
     "schema-invalid": "error",

@@ -34,6 +34,9 @@ MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
 MAX_NODES = 20_000
 MAX_SCALAR = 100_000
+# An integer holds at most 15 digits: every such number is exact in JSON as JavaScript reads it (below
+# 2**53), and Python's int() refuses strings of more than 4300 digits with a bare ValueError.
+MAX_DIGITS = 15
 MAX_KEY = 1024  # YAML's own limit for a plain key; an explicit `? key` has none
 
 Path = tuple[str | int, ...]
@@ -365,10 +368,14 @@ def _value(event: Any, line: int, col: int) -> Any:
         raise LoadError(line, col, "yaml-number",
                         f"数值「{clip(text)}」须写成普通十进制数，如 2025 或 1.5"
                         "（不支持十六进制、八进制、下划线分隔、前导零和科学计数法；如是文本请加引号）")
-    value = float(text) if "." in text else int(text)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise LoadError(line, col, "yaml-number", f"数值「{clip(text)}」超出范围")
-    return value
+    if "." in text:
+        value = float(text)
+        if not math.isfinite(value):
+            raise LoadError(line, col, "yaml-number", f"数值「{clip(text)}」超出范围")
+        return value
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise LoadError(line, col, "yaml-number", f"整数「{clip(text)}」超出范围（最多 {MAX_DIGITS} 位数字）")
+    return int(text)
 
 
 def _implicit_tag(text: str) -> str:

@@ -19,7 +19,7 @@ from generator.changes import (
     render_json,
     render_markdown,
 )
-from generator.dates import default_as_of
+from generator.dates import EARLIEST, LATEST, default_as_of
 from generator.examine import default_cache_dir
 from generator.forms import TEMPLATE_DIR, write_forms
 from generator.new import new_record
@@ -64,7 +64,15 @@ def _cache(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _day(value: datetime | None) -> date:
-    return value.date() if value else default_as_of()
+    """The run's "today": --as-of, SOURCE_DATE_EPOCH or today, within the dates a record may hold
+    (a day past them would make every year up to it a year whose plans are missing)."""
+    try:
+        day = value.date() if value else default_as_of()
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if not EARLIEST <= day <= LATEST:
+        raise InputError(f"「今天」{day} 不在 {EARLIEST} 至 {LATEST} 之间；请检查 --as-of 或 SOURCE_DATE_EPOCH")
+    return day
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

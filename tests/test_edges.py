@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from generator import dates
+from generator.cli import cli
 from generator.records import KINDS
 from generator.rules import RULES
 from generator.rules.dates import DATE_FIELDS
@@ -156,3 +158,18 @@ def test_integers_of_thousands_of_digits_are_located_errors(repo: Repo, kind: st
         text = repo.text(rel).replace(": 7\n", f": {digits}\n", 1)
         repo.write(rel, text)
         _located(repo, rel, "yaml-number", digits[:20])
+
+
+@pytest.mark.parametrize("args, env, message", [
+    (["--as-of", "0001-01-02"], {}, "「今天」0001-01-02 不在 1949-10-01 至 2100-12-31 之间"),
+    (["--as-of", "9999-12-31"], {}, "「今天」9999-12-31 不在 1949-10-01 至 2100-12-31 之间"),
+    ([], {"SOURCE_DATE_EPOCH": "99999999999999"}, "SOURCE_DATE_EPOCH「99999999999999」不是有效的 Unix 时间戳"),
+    ([], {"SOURCE_DATE_EPOCH": "soon"}, "SOURCE_DATE_EPOCH「soon」不是有效的 Unix 时间戳"),
+])
+def test_a_today_outside_the_window_is_a_usage_error(repo: Repo, args: list[str], env: dict[str, str],
+                                                     message: str) -> None:
+    """--as-of 0001-01-02 overflowed the calendar feed's two years back; 9999-12-31 made every year
+    up to it one whose plans were missing (47839 warnings)."""
+    result = CliRunner().invoke(cli, ["validate", "--root", str(repo.root), *args], env=env,
+                                catch_exceptions=False)
+    assert result.exit_code == 2 and message in result.output, result.output

@@ -28,6 +28,7 @@ from ruamel.yaml import YAML
 
 from generator.diagnostics import Report
 from generator.rules import RULES
+from generator.rules.dates import DATE_FIELDS
 from generator.schemas import SchemaSet, has_float
 from generator.validate import check_repository
 from generator.yamlio import Document, LoadError, load_document
@@ -268,3 +269,63 @@ def test_plans_rule_survives_rejected_plans(fuzz_root: Path, field: str, value: 
     report = check_pipeline(fuzz_root, PLAN, _dump(data))
     assert [d.rule for d in report.diagnostics if d.location.path == PLAN] == [rule]
     assert sum(d.rule == "plan-missing" for d in report.diagnostics) <= 1
+
+
+# Values at the edges of every `type` and `format` the schemas use, for the agreement of the two
+# validators: the ends of the calendar and of the admissible window, Feb 29 of non-leap years,
+# 24:00, leading zeros, full-width digits, surrounding space, huge integers, integral floats,
+# booleans, empty strings, near-miss identifiers and addresses.
+EDGE_DATES = [
+    "0000-01-01", "0001-01-01", "1949-09-30", "1949-10-01", "2100-12-31", "2101-01-01", "9999-12-31",
+    "2025-02-29", "2024-02-29", "2100-02-29", "2000-02-29", "1900-02-29", "2025-04-31", "2025-00-10", "2025-13-01",
+    "2025-01-01T24:00", "2025-01-01T00:00:00Z", "24:00", "2025-01-01 ", " 2025-01-01", "2025-01-01\n",
+    "02025-01-01", "2025-001-01", "2025-01-1", "20250101", "2025-W01-1", "2025-001", "２０２５-01-01",
+    "2025-0１-01", "٢٠٢٥-01-01", "2025\u201101-01", "",
+]
+EDGE_OTHERS: list[Any] = [
+    0, -1, 1, 1999, 2000, 2100, 2101, 10**15 - 1, -(10**15 - 1), 2025.0, 0.5, 1000.0, 1000.000001, 1e-300,
+    -0.0, True, False, None, [], {}, "2025", "", " ", "a" * 64, "a" * 65, "base-2020-001", "base-2020-001\n",
+    "Base-2020-001", "320412", "３２０４１２", "320412\n", "常人社发〔2011〕11号", "常人社发〔2011〕011号",
+    "常人社发[2011]11号", "113204000141137932/2024-00012", "http://a", "https://例子.中国/路径", "http://",
+    "javascript:alert(1)", "http://a b", "http://[::1]/", "http://a:99999/", "HTTP://A", "https://a/\u3000",
+]
+edge_values = st.one_of(
+    st.sampled_from(EDGE_DATES), st.sampled_from(EDGE_OTHERS),
+    st.integers(-(10**15 - 1), 10**15 - 1), st.text(max_size=6),
+    st.lists(st.sampled_from(EDGE_DATES + EDGE_OTHERS[:20]), max_size=3),
+)
+LOADED = {rel: load_document(raw).data for rel, raw in SAMPLES.items()}  # as validate reads them: dates as text
+FIELD_PATHS: dict[str, list[tuple[Any, ...]]] = {
+    rel: sorted({*_paths(data), *DATE_FIELDS[rel.split("/")[1]]}, key=repr) for rel, data in LOADED.items()
+}
+
+
+def _put(data: Any, path: tuple[Any, ...], value: Any) -> None:
+    for step in path[:-1]:
+        data = data.setdefault(step, {}) if isinstance(data, dict) else data[step]
+    data[path[-1]] = value
+
+
+@_settings(300)
+@given(st.sampled_from(sorted(LOADED)), st.data())
+def test_both_validators_agree_on_every_field_at_its_edges(rel: str, data: st.DataObject) -> None:
+    """Every field of every kind, set to an edge value of every type and format the schemas use."""
+    record = copy.deepcopy(LOADED[rel])
+    for path in data.draw(st.lists(st.sampled_from(FIELD_PATHS[rel]), min_size=1, max_size=3)):
+        parent = _get_or_none(record, path[:-1])
+        if isinstance(parent, dict) or isinstance(parent, list) and path[-1] < len(parent):
+            _put(record, path, data.draw(edge_values))
+    kind = rel.split("/")[1]
+    fast = SCHEMAS.fast[kind].is_valid(record)
+    full = not any(SCHEMAS.validators[kind].iter_errors(record))
+    assert fast == full or (fast and has_float(record)), (fast, full, record)
+
+
+def _get_or_none(data: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        if isinstance(data, dict) and step in data or isinstance(data, list) and isinstance(step, int) and \
+                0 <= step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data

@@ -1,9 +1,10 @@
 """Property-based fuzzing: no input, however broken, makes the loader or the validator crash.
 
 The loader must turn anything that is not a plain YAML mapping into a located, Chinese LoadError;
-the whole pipeline (load, schema, rules) must turn any record into a report of located diagnostics.
-Budgets: JXJY_FUZZ_EXAMPLES sets max_examples for every test here (unset: a small budget that keeps
-`make test` fast; `make fuzz` runs thousands). The example database is off; a failure prints the
+the whole pipeline (load, schema, rules) must turn any record into a report of located diagnostics,
+and the site generator any record set the rules pass into a site. Budgets: JXJY_FUZZ_EXAMPLES sets
+max_examples for every test here (unset: a small budget that keeps `make test` fast; `make fuzz` runs
+thousands), a twentieth of it for the records generated from the schemas (each builds a site). The example database is off; a failure prints the
 falsifying example and a @reproduce_failure blob.
 """
 
@@ -17,19 +18,22 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from generator import dates
 from generator.diagnostics import Report
+from generator.records import KINDS
 from generator.rules import RULES
 from generator.rules.dates import DATE_FIELDS
 from generator.schemas import SchemaSet, has_float
+from generator.site.build import BuildError, generate
 from generator.validate import check_repository
 from generator.yamlio import Document, LoadError, load_document
 
@@ -329,3 +333,158 @@ def _get_or_none(data: Any, path: tuple[Any, ...]) -> Any:
         else:
             return None
     return data
+
+
+# -- records generated from the kinds' JSON Schemas ------------------------------------------------
+#
+# A record of each kind drawn from the kind's own schema (the keywords our schemas use, read by
+# _from_schema below: hypothesis-jsonschema 0.23.1, the newest release, calls Hypothesis internals that
+# Hypothesis 6.170 no longer has), biased to the edges: dates from EDGE_DATES and the ends of the
+# admissible window, numbers and lengths at and just past their bounds. References name records of
+# the sample of the kind they must name (else every draw would stop at ref-missing) and addresses are
+# real, so that most draws get past the schema into the rules, the status fold, the pages, the exports
+# and the feeds. The record joins the sample as a new file; the site generator (everything but the
+# engine's HTML) must then give a site or a report of located diagnostics, never an exception.
+
+# Each example generates the whole sample site (about 0.4 s): a twentieth of the budget, 5 by default.
+SCHEMA_FUZZ = settings(_settings(5), max_examples=max(5, _budget(100) // 20))
+SAMPLE_IDS: dict[str, list[str]] = {}
+for _rel in sorted(LOADED):
+    SAMPLE_IDS.setdefault(_rel.split("/")[1], []).append(LOADED[_rel]["id"])
+# The kind each reference field names (the rules in generator.rules.refs check the same).
+REF_KINDS = {"issuer": "organizations", "host": "organizations", "supervisor": "organizations",
+             "parent": "organizations", "organization": "organizations", "department": "organizations",
+             "recipient": "organizations", "base": "bases", "evaluation": "evaluations"}
+
+
+def _mostly(valid: st.SearchStrategy[Any], past_edge: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """`valid`, and one draw in sixteen from `past_edge`: most records get past the schema."""
+    return st.sampled_from(range(16)).flatmap(lambda n: past_edge if n == 15 else valid)
+
+
+# Record text as clerks write it: what the loader refuses (control and invisible characters) has
+# tests of its own above.
+TEXT = st.text(alphabet="常州市人力资源和社会保障局继续教育培训基地关于的通知（）〔〕·、，。：abcXYZ019- ", min_size=1,
+               max_size=30).filter(str.strip)
+
+
+FORMATS = {
+    "date": _mostly(st.one_of(
+        st.integers(0, 40).map(lambda n: (dates.EARLIEST + timedelta(days=n)).isoformat()),
+        st.integers(0, 40).map(lambda n: (dates.LATEST - timedelta(days=n)).isoformat()),
+        st.dates(dates.EARLIEST, dates.LATEST).map(date.isoformat),
+        st.dates(date(2020, 1, 1), date(2027, 12, 31)).map(date.isoformat),
+    ), st.sampled_from(EDGE_DATES)),
+    "uri": st.sampled_from(["https://www.changzhou.gov.cn/a/1.html", "http://rsj.changzhou.gov.cn/"]),
+}
+
+
+def _from_schema(kind: str, path: tuple[Any, ...] = ()) -> st.SearchStrategy[Any]:
+    """A strategy for the field of `kind` at `path`, from every schema node describing it, edge-biased."""
+    nodes = SCHEMAS.node(kind, path)
+    merged: dict[str, Any] = {}
+    for sub in reversed(nodes):  # the field's own keywords win over its $ref's
+        merged.update(sub)
+    field = next((step for step in reversed(path) if isinstance(step, str)), None)
+    if "properties" in merged:
+        names = list(dict.fromkeys(name for sub in nodes for name in sub.get("properties", {})))
+        required = {name for sub in nodes for name in sub.get("required", [])}
+        return _object(kind, path, names, required, merged)
+    if "enum" in merged:
+        return st.sampled_from(merged["enum"])
+    kind_of = merged.get("type")
+    if kind_of == "string":
+        if merged.get("pattern") == REF_PATTERN:  # an id: one of the sample's, of the kind it must name
+            return st.sampled_from([*SAMPLE_IDS[REF_KINDS.get(field or "", kind)], "nowhere-001"])
+        if merged.get("format") in FORMATS:
+            return FORMATS[merged["format"]]
+        low, high = merged.get("minLength", 0), merged.get("maxLength", 60)
+        if "pattern" in merged:
+            regex = merged["pattern"].removeprefix("^").removesuffix("$")
+            return st.from_regex(regex, fullmatch=True).filter(lambda v: len(v) <= high)
+        return _mostly(st.one_of(TEXT, st.just("字" * high)), st.just("字" * (high + 1)))
+    if kind_of in ("integer", "number"):
+        low = merged.get("minimum", merged.get("exclusiveMinimum", -(10**15 - 1)))
+        high = merged.get("maximum", 10**15 - 1)
+        past: list[Any] = [low - 1, high + 1]
+        if kind_of == "number":
+            return _mostly(st.one_of(st.sampled_from([high, float(high), low + 0.5]), st.floats(low, high)),
+                           st.sampled_from([*past, high + 0.0001, low]))
+        return _mostly(st.one_of(st.sampled_from([low, high]), st.integers(low, high)), st.sampled_from(past))
+    if kind_of == "boolean":
+        return st.booleans()
+    if kind_of == "array":
+        low = merged.get("minItems", 0)
+        unique = (lambda x: json.dumps(x, sort_keys=True)) if merged.get("uniqueItems") else None
+        return st.lists(_from_schema(kind, (*path, 0)), min_size=low, max_size=low + 3, unique_by=unique)
+    return json_values
+
+
+REF_PATTERN = SCHEMAS.documents["defs.schema.json"]["$defs"]["ref"]["pattern"]
+
+
+def _object(kind: str, path: tuple[Any, ...], names: list[str], required: set[str],
+            node: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    @st.composite
+    def draw_object(draw: st.DrawFn) -> dict[str, Any]:
+        def value(name: str) -> Any:
+            return draw(_from_schema(kind, (*path, name)))
+
+        out = {name: value(name) for name in names if name in required or draw(st.booleans())}
+        for name in node.get("anyOf", [{}])[0].get("required", []):  # the first alternative's field
+            out.setdefault(name, value(name))
+        if "if" in node:  # our conditions test one field's const
+            (name, spec), = node["if"]["properties"].items()
+            branch = node.get("then" if out.get(name) == spec["const"] else "else", {})
+            for extra in branch.get("required", []):
+                out.setdefault(extra, value(extra))
+            for banned in branch.get("not", {}).get("required", []):
+                out.pop(banned, None)
+        return out
+
+    return draw_object()
+
+
+@pytest.fixture(scope="module")
+def site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("schema-fuzz")
+    shutil.copytree(REPO / "records", root / "records")
+    shutil.copytree(REPO / "docs", root / "docs")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+RECORD_STRATEGIES = {kind: _from_schema(kind) for kind in KINDS}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+@SCHEMA_FUZZ
+@given(data=st.data())
+def test_records_generated_from_the_schema_validate_and_build(site_root: Path, kind: str,
+                                                              data: st.DataObject) -> None:
+    record = data.draw(RECORD_STRATEGIES[kind], label="record")
+    record["id"] = f"{kind[:4]}-fuzz-001"
+    rel = f"records/{kind}/{record['id']}.yaml"
+    target = site_root / rel
+    target.write_bytes(_dump(record))
+    try:
+        start = time.monotonic()
+        try:
+            generate(site_root, as_of=AS_OF)
+            event("built")
+        except BuildError as refused:
+            assert refused.report is not None, refused
+            mine = [d.rule for d in refused.report.errors if d.location.path == rel]
+            event(f"refused by {'the schema' if any(_is_schema(r) for r in mine) else 'the rules'}")
+            for d in refused.report.diagnostics:
+                assert d.location.path.startswith("records/"), d
+                assert d.location.line >= 1 and d.location.col >= 1, d
+                assert d.rule in RULES, d
+                assert CJK.search(d.message), d
+        assert time.monotonic() - start < TIME_LIMIT
+    finally:
+        target.unlink()
+
+
+def _is_schema(rule: str) -> bool:
+    return rule.startswith(("schema-", "yaml-")) or rule in ("date-range", "unknown-field", "docnumber-format")

@@ -22,10 +22,19 @@ $(VENV)/.installed-test: requirements/test.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
 
+# The search indexer: Pagefind's extended binary pinned in tools/pagefind/package-lock.json (1.6.0, not yet
+# on PyPI; its filter files come out in a stable order, so builds are byte-identical). The package has
+# no install script; --ignore-scripts keeps it so.
+PAGEFIND := tools/pagefind/node_modules/.installed
+$(PAGEFIND): tools/pagefind/package.json tools/pagefind/package-lock.json
+	command -v npm >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm)
+	npm ci --prefix tools/pagefind --ignore-scripts --no-audit --no-fund
+	touch $@
+
 # Issue 5's performance targets on this machine; N = synthetic training bases (about 3.5 record files
 # each). 50000 takes long and several GB of disk under bench/work/. Results: bench/RESULTS.md.
 BENCH_SIZES ?= 1000,10000,50000
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test $(PAGEFIND)
 	command -v hugo >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y hugo)
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	$(BIN)/python tests/benchmarks/bench.py --sizes $(BENCH_SIZES)
@@ -41,7 +50,7 @@ lock:
 
 # Validate, generate build/docs, build into a fresh folder, index, swap it in: a failed build
 # leaves the last good site/ as it was.
-site: $(VENV)/.installed
+site: $(VENV)/.installed $(PAGEFIND)
 	$(BIN)/jxjy build
 
 # The HTML checker (tests/test_html_valid.py): the vnu.jar pinned in tools/vnu/package-lock.json, run on
@@ -54,7 +63,7 @@ $(VNU): tools/vnu/package.json tools/vnu/package-lock.json
 	touch $@
 
 # The browser tests drive Debian's chromium; Playwright never downloads a browser.
-test: $(VENV)/.installed-test $(VNU)
+test: $(VENV)/.installed-test $(VNU) $(PAGEFIND)
 	command -v chromium >/dev/null && command -v java >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium default-jre-headless)
 	$(BIN)/python -m pytest
 

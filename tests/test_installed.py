@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.site.build import PAGEFIND
+
 from conftest import _GIT_ENV, AS_OF, REPO, copy_from_repo
 
 
@@ -78,7 +80,9 @@ def sample(tmp_path: Path) -> Path:
 def _env(bin_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in _GIT_ENV.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     epoch = int(datetime.combine(AS_OF, time(), tzinfo=UTC).timestamp())
-    return {**env, "PATH": f"{bin_dir}:{env['PATH']}", "SOURCE_DATE_EPOCH": str(epoch)}
+    # Outside the checkout the build finds Pagefind where JXJY_PAGEFIND says (the README's way).
+    return {**env, "PATH": f"{bin_dir}:{env['PATH']}", "SOURCE_DATE_EPOCH": str(epoch),
+            "JXJY_PAGEFIND": str(REPO / PAGEFIND)}
 
 
 def test_installed_package_is_not_the_checkout(installed: Path, tmp_path: Path) -> None:

@@ -9,17 +9,15 @@ import sys
 import time
 from pathlib import Path
 
-from generator.site.build import build
+import pytest
+
+from generator.site.build import BuildError, build
 
 from conftest import AS_OF
-from site_fixtures import PAGEFIND_UNSTABLE, copy_build_inputs, manifest, pagefind_filters
+from site_fixtures import copy_build_inputs, manifest
 
 BASE = "records/bases/base-2020-002.yaml"
 OLD_NAME, NEW_NAME = "常州市中小学教师继续教育基地", "常州市中小学教师继续教育基地（新版）"
-
-
-def _stable(files: dict[str, str]) -> dict[str, str]:
-    return {path: digest for path, digest in files.items() if not PAGEFIND_UNSTABLE.fullmatch(path)}
 
 
 def test_sigkill_mid_build_leaves_the_previous_site_byte_identical(tmp_path: Path) -> None:
@@ -62,7 +60,14 @@ def test_builds_from_different_paths_and_times_are_identical(tmp_path: Path) -> 
     first = build(first_root, as_of=AS_OF).site
     time.sleep(1.1)  # a different wall-clock second: nothing may depend on it
     second = build(second_root, as_of=AS_OF).site
-    assert _stable(manifest(first)) == _stable(manifest(second))
-    assert set(manifest(first)) - {p for p in manifest(first) if PAGEFIND_UNSTABLE.fullmatch(p)} == set(
-        _stable(manifest(second)))
-    assert pagefind_filters(first) == pagefind_filters(second)
+    assert manifest(first) == manifest(second)  # every byte, the search index included
+
+
+def test_a_missing_indexer_fails_the_build_in_chinese_before_anything_runs(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    copy_build_inputs(root)
+    monkeypatch.setenv("JXJY_PAGEFIND", str(tmp_path / "nowhere" / "pagefind_extended"))
+    with pytest.raises(BuildError, match="找不到搜索索引程序 Pagefind（环境变量 JXJY_PAGEFIND 指向的"):
+        build(root, as_of=AS_OF)
+    assert not (root / "site").exists() and not list(root.glob(".site-*"))

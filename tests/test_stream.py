@@ -14,8 +14,8 @@ from site_fixtures import copy_build_inputs, write_hostile_records
 
 
 def _files(site: Path) -> dict[str, bytes]:
-    # Pagefind's filter chunks differ from build to build (see site_fixtures.PAGEFIND_UNSTABLE);
-    # the index is compared by test_publishing's reproducibility test, not here.
+    # The search index differs by design: poured pages are indexed from their bodies alone
+    # (generator.site.stream.SEARCH), engine pages whole.
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
             if p.is_file() and not p.relative_to(site).as_posix().startswith("pagefind/")}
 

@@ -38,7 +38,7 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("upstream")
     tracked = _git(REPO, "ls-files", "-co", "--exclude-standard", "-z").split("\0")
     for rel in tracked:
-        if rel and not rel.startswith(("tests/", "bench/", "tools/")) and (REPO / rel).is_file():
+        if rel and not rel.startswith(("tests/", "bench/", "tools/vnu/")) and (REPO / rel).is_file():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / rel, root / rel)
     _git(root, "init", "-q", "-b", "main")

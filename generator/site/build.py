@@ -39,6 +39,12 @@ GENERATED = Path("build") / "docs"
 # What the engine reads: the repository's mkdocs.yml, with the theme and hooks of this installation.
 ENGINE_CONFIG = Path("build") / "mkdocs.yml"
 ENGINES = ("mkdocs", "properdocs")
+# The search indexer: Pagefind's extended binary (Chinese word segmentation), 1.6.0, pinned with its
+# hash in tools/pagefind/package-lock.json (`make site` runs npm ci there). 1.6.0 writes its filter
+# files in a stable order (1.5.2, the newest on PyPI, in a per-process random one), so two builds of
+# the same records are byte-identical. JXJY_PAGEFIND names the binary for an installation outside
+# the checkout (see the README).
+PAGEFIND = Path("tools") / "pagefind" / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
 
 
 class BuildError(Exception):
@@ -165,6 +171,7 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
         BuildError: validation, the engine or the indexer failed; site_dir is untouched.
     """
     site_dir = (site_dir or root / "site").resolve()
+    indexer = pagefind()
     # In a process of its own: the records and pages it held are gone before the engine and the
     # indexer start, so the build's peak memory is the largest step's, not their sum.
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -181,13 +188,29 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
               "-f", str(engine_config(root)), "-d", str(fresh)], env, f"{engine} 构建失败")
         # Streamed record pages are indexed from their bodies alone (generator.site.stream.SEARCH).
         searched = root / stream_module.SEARCH if stream else fresh
-        _run([sys.executable, "-m", "pagefind", "--site", str(searched), "--output-path", str(fresh / "pagefind"),
+        _run([str(indexer), "--site", str(searched), "--output-path", str(fresh / "pagefind"),
               "--silent"], env, "搜索索引生成失败")
         _swap(fresh, site_dir)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     return Built(report, count, site_dir)
+
+
+def pagefind() -> Path:
+    """The Pagefind binary: $JXJY_PAGEFIND, else the pinned one in this checkout's tools/pagefind.
+
+    Raises:
+        BuildError: neither is an executable file.
+    """
+    configured = os.environ.get("JXJY_PAGEFIND")
+    binary = Path(configured) if configured else Path(__file__).resolve().parents[2] / PAGEFIND
+    if not (binary.is_file() and os.access(binary, os.X_OK)):
+        where = f"环境变量 JXJY_PAGEFIND 指向的 {binary}" if configured else str(PAGEFIND)
+        raise BuildError(f"找不到搜索索引程序 Pagefind（{where}）：请在本项目目录运行 make site"
+                         "（即 npm ci --prefix tools/pagefind --ignore-scripts），"
+                         "在项目目录外安装时把 JXJY_PAGEFIND 设为该程序的路径")
+    return binary
 
 
 def _epoch(as_of: date) -> str:

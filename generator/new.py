@@ -12,6 +12,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from generator import git
+from generator.errors import JxjyError
 from generator.records import KINDS
 from generator.schemas import SchemaSet
 
@@ -50,6 +52,26 @@ def next_id(series: str, used: set[str]) -> str:
     return f"{series}{max(_numbers(series, used), default=0) + 1:03d}"
 
 
+class NewRecordError(JxjyError):
+    """The new record cannot be written."""
+
+
+def ids_elsewhere(repo: Path) -> set[str]:
+    """The record ids `jxjy new` must not take besides those in the work tree: the records of every
+    remote-tracking branch (origin/main and any fetched branch of another clerk) and every id
+    deleted in their history or HEAD's. Empty outside a git repository."""
+    try:
+        remotes, head = git.remote_commits(repo), git.head_commit(repo)
+        found: set[str] = set()
+        for commit in remotes:
+            found |= git.record_ids(repo, commit)
+        if remotes or head:
+            found |= git.deleted_ids(repo, *remotes, *([head] if head else [])).keys()
+    except git.GitError:
+        return set()
+    return found
+
+
 def fresh_id(kind: str, root: Path, today: date, *, taken: set[str] | None = None,
              rng: random.Random | None = None) -> str:
     """An unused <prefix>-<year>-<nnn> id of `kind`, the number drawn at random from the free ones
@@ -76,8 +98,10 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
         record_id: the id; default fresh_id's, avoiding `taken` too.
 
     Raises:
-        FileExistsError: the file is already there.
+        NewRecordError: there is no records/, or the file is already there.
     """
+    if not (root / "records").is_dir():
+        raise NewRecordError(f"找不到记录目录：{root / 'records'}")
     schemas = SchemaSet()
     record_id = record_id or fresh_id(kind, root, today, taken=taken)
     data = _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id})
@@ -93,8 +117,11 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100
     yaml.dump(data, out)
-    with path.open("x", encoding="utf-8") as handle:
-        handle.write(out.getvalue())
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(out.getvalue())
+    except FileExistsError:
+        raise NewRecordError(f"文件已存在：{path}") from None
     return path
 
 

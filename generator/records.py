@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Location, Severity
+from generator.diagnostics import Diagnostic, Location
 from generator.errors import JxjyError
 from generator.yamlio import Document
 
@@ -63,11 +63,10 @@ class Record:
         rule: str,
         message: str,
         *,
-        severity: Severity = "error",
         hint: str | None = None,
         key: bool = False,
     ) -> Diagnostic:
-        return Diagnostic(self.at(*path, key=key), rule, severity, message, hint)
+        return Diagnostic(self.at(*path, key=key), rule, message, hint)
 
 
 class RecordSet:
@@ -168,7 +167,7 @@ def find_records(root: Path) -> tuple[list[Found], list[Diagnostic], int]:
         files += 1
         problem = _path_problem(entry, rel)
         if problem:
-            diagnostics.append(Diagnostic(Location(rel, 1, 1), "record-path", "error", problem))
+            diagnostics.append(Diagnostic(Location(rel, 1, 1), "record-path", problem))
         else:
             found.append(Found(entry, rel))
     return found, diagnostics, files

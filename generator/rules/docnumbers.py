@@ -71,8 +71,7 @@ def _agrees(ctx: Context, record: Record) -> Iterator[Diagnostic]:
     written = record.data["written_on"]
     if str(parsed.year) != written[:4]:
         yield record.diag(("doc_number",), "docnumber-year",
-                          f"发文字号年份 {parsed.year} 与「成文日期」{written} 的年份不一致",
-                          severity="warning")
+                          f"发文字号年份 {parsed.year} 与「成文日期」{written} 的年份不一致")
     issuer = ctx.records.get(record.data["issuer"])
     if issuer is None or not issuer.valid:
         return
@@ -80,4 +79,4 @@ def _agrees(ctx: Context, record: Record) -> Iterator[Diagnostic]:
     if prefixes and parsed.agency not in prefixes:
         yield record.diag(("doc_number",), "docnumber-issuer",
                           f"机关代字「{parsed.agency}」不属于发文机关「{issuer.data['name']}」"
-                          f"（其机关代字：{'、'.join(prefixes)}）", severity="warning")
+                          f"（其机关代字：{'、'.join(prefixes)}）")

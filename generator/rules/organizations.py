@@ -19,7 +19,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             # Some real early codes fail the check (research notes §3.5): warn, never block.
             yield org.diag(("uscc",), "org-uscc-checksum",
                            f"统一社会信用代码「{code}」校验位应为「{check_char(code[:17])}」；"
-                           "请核对，确属早期赋码的可忽略此警告", severity="warning")
+                           "请核对，确属早期赋码的可忽略此警告")
     for kind in ("organizations", "bases"):
         for record in ctx.records.valid(kind):
             yield from _district(ctx, record)

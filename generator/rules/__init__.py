@@ -11,8 +11,8 @@ from generator.rules import circulars, dates, docnumbers, ids, lifecycle, organi
 from generator.rules.context import Context
 from generator.schemas import SchemaSet
 
-# Rules on one record alone, independent of today: they run beside the schema check (on both
-# cores) for records the schema accepts, and their findings are remembered with the file's verdict.
+# Rules on one record alone, independent of today: they run beside the schema check (in the same
+# worker processes) for records the schema accepts, and their findings are remembered with the file's verdict.
 RECORD_CHECKS: tuple[Callable[[Record, SchemaSet], Iterator[Diagnostic]], ...] = (
     dates.check_record,
     privacy.check_record,

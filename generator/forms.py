@@ -76,54 +76,44 @@ def write_forms(root: Path, *, check: bool = False, schema_dir: Path | None = No
 
 def _accreditation(schemas: SchemaSet) -> dict[str, Any]:
     kind = "bases"
-    root, _ = schemas.root(kind)
-    required = set(root.get("required", []))
-    own = [name for name in root["properties"] if name not in envelope(schemas)]
-    body = [
-        _markdown(
-            f"**{root['title']}**：{root['description']}\n\n"
-            "本表单供不使用 git 的单位填写。管理员据此在 `records/bases/` 建立记录，经校验和审核后在网站公布。\n\n"
-            + NO_PII
-        ),
-        *(_field(schemas, kind, name, required=name in required) for name in own),
-        *_envelope(schemas, kind),
-        _confirmation(),
-    ]
-    return {
-        "name": f"申请认定{KIND_TITLES[kind]}",
-        "description": f"报送{KIND_TITLES[kind]}认定信息（{'、'.join(schemas.title(kind, (n,)) for n in own[:4])}等），"
-                       "由管理员整理为记录。",
-        "title": f"[认定申请] {schemas.title(kind, ('name',))}：",
-        "labels": ["认定申请"],
-        "body": body,
-    }
+    own = _own_fields(schemas, kind)
+    return _record_form(
+        schemas, kind, "本表单供不使用 git 的单位填写。", own,
+        name=f"申请认定{KIND_TITLES[kind]}",
+        description=f"报送{KIND_TITLES[kind]}认定信息（{'、'.join(schemas.title(kind, (n,)) for n in own[:4])}等），"
+                    "由管理员整理为记录。",
+        title=f"[认定申请] {schemas.title(kind, ('name',))}：", label="认定申请")
 
 
 def _plan(schemas: SchemaSet) -> dict[str, Any]:
     kind = "plans"
+    return _record_form(
+        schemas, kind, "本表单供不使用 git 的行业主管部门填写。", _own_fields(schemas, kind),
+        name="报送年度专业科目培训计划",
+        description=f"报送{schemas.root(kind)[0]['title']}（{schemas.title(kind, ('department',))}、"
+                    f"{schemas.title(kind, ('year',))}、{schemas.title(kind, ('courses',))}等），由管理员整理为记录。",
+        title=f"[培训计划] {schemas.title(kind, ('year',))}：", label="培训计划")
+
+
+def _own_fields(schemas: SchemaSet, kind: str) -> list[str]:
+    """The kind's own fields (the envelope aside), in schema order."""
+    return [name for name in schemas.root(kind)[0]["properties"] if name not in envelope(schemas)]
+
+
+def _record_form(schemas: SchemaSet, kind: str, who: str, own: list[str], *, name: str, description: str,
+                 title: str, label: str) -> dict[str, Any]:
+    """A form that a maintainer turns into a record of `kind`: the kind's own fields, then the envelope."""
     root, _ = schemas.root(kind)
     required = set(root.get("required", []))
-    own = [name for name in root["properties"] if name not in envelope(schemas)]
     body = [
-        _markdown(
-            f"**{root['title']}**：{root['description']}\n\n"
-            "本表单供不使用 git 的行业主管部门填写。"
-            "管理员据此在 `records/plans/` 建立记录，经校验和审核后在网站公布。\n\n" + NO_PII
-        ),
-        *(_courses(schemas, kind, name, required=name in required) if name == "courses"
-          else _field(schemas, kind, name, required=name in required) for name in own),
+        _markdown(f"**{root['title']}**：{root['description']}\n\n{who}"
+                  f"管理员据此在 `records/{kind}/` 建立记录，经校验和审核后在网站公布。\n\n" + NO_PII),
+        *(_courses(schemas, kind, field_name, required=field_name in required) if field_name == "courses"
+          else _field(schemas, kind, field_name, required=field_name in required) for field_name in own),
         *_envelope(schemas, kind),
         _confirmation(),
     ]
-    return {
-        "name": "报送年度专业科目培训计划",
-        "description": f"报送{root['title']}（{schemas.title(kind, ('department',))}、"
-                       f"{schemas.title(kind, ('year',))}、{schemas.title(kind, ('courses',))}等），"
-                       "由管理员整理为记录。",
-        "title": f"[培训计划] {schemas.title(kind, ('year',))}：",
-        "labels": ["培训计划"],
-        "body": body,
-    }
+    return {"name": name, "description": description, "title": title, "labels": [label], "body": body}
 
 
 def _report_error(schemas: SchemaSet) -> dict[str, Any]:

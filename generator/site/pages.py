@@ -56,8 +56,11 @@ def meta(site: SiteContext, title: str, column: str, column_type: str = "信息�
     return meta
 
 
-def _tools(site: SiteContext, source: str) -> dict[str, Any]:
-    """Template helpers bound to the page `source` (for relative links)."""
+def _tools(site: SiteContext, source: str, kind: str) -> dict[str, Any]:
+    """Template helpers bound to the page `source` (for relative links) of a record of `kind`."""
+
+    def label(*path: str | int) -> str:
+        return site.schemas.title(kind, path)  # a field's Chinese title, from the schema
 
     def link(record_id: str) -> str:
         record = site.records.get(record_id)
@@ -69,7 +72,7 @@ def _tools(site: SiteContext, source: str) -> dict[str, Any]:
             return record_id
         return str(record.data.get("name") or record.data.get("title") or record_id)
 
-    return {"name": site.name, "link": link, "title_of": title_of}
+    return {"name": site.name, "link": link, "title_of": title_of, "label": label}
 
 
 def _row(site: SiteContext, source: str, record: Record) -> dict[str, Any]:
@@ -178,7 +181,7 @@ def _base(site: SiteContext, base: Record) -> Output:
         "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=current),
         r=current, d=current.data, status=status, steps=steps, publicity=site.in_publicity(current),
         district=_district(current.data["district"]), changes=site.history.get(current.path, []),
-        validity=current.data["validity"], **_tools(site, source),
+        validity=current.data["validity"], **_tools(site, source, "bases"),
     ))
 
 
@@ -203,7 +206,7 @@ def _notice(site: SiteContext, record: Record) -> Output:
         "notice.html", meta=meta(site, record.data["title"], column, column_type, record=record),
         r=record, kind_title=site.kind_title(record.kind), publicity=site.in_publicity(record),
         corrections=corrections, target=target, validity=validity, searchable=kind.searchable,
-        changes=site.history.get(record.path, []), **_tools(site, source),
+        changes=site.history.get(record.path, []), **_tools(site, source, record.kind),
     ))
 
 

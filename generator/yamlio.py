@@ -8,6 +8,11 @@ limit and check-jsonschema expands them past 4 GB), tags, directives (a `%YAML 1
 typed by ruamel's YAML 1.2 resolver; timestamps stay strings so that `format: date` judges them
 (ruamel raises a bare ValueError for 2024-02-30). Every failure is a LoadError carrying a
 located Chinese message, never a traceback.
+
+The parser is libyaml's, and tests/test_yaml_suite.py holds the loader to the YAML test suite: what
+libyaml accepts against YAML 1.2 (lines indented too little, a `#` glued to a closing quote) is
+refused here, and what it cannot read or misreads in flow collections is refused by a rule of its
+own, yaml-flow-ambiguous, rather than read wrong or reported in libyaml's English.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ _FOREIGN_ENCODINGS = (
 # A file with no node: blank lines, comments and document markers (libyaml fails on a lone `...`).
 _NOTHING = re.compile(r"(?:[ \t]*(?:#.*)?(?:\r?\n|$)|(?:---|\.\.\.)(?:[ \t]+(?:#.*)?)?(?:\r?\n|$))*")
 _TAB = re.compile("\t")
+_BLOCK_HEADER = re.compile(r"[|>]([1-9][+-]?|[+-][1-9]?)?")
 # Control characters, and a carriage return that does not end a CRLF line: git and GitHub see no
 # line break there, so a lone-CR file is one line in review and every reported line is off.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
@@ -339,32 +345,32 @@ def _check_layout(event: Any, stack: list[_Frame], lines: _Lines) -> LoadError |
     line, col = event.start_mark.line + 1, event.start_mark.column + 1
     if stack and stack[-1].flow and lines.starts_line(event.start_mark) and event.start_mark.column <= indent:
         return LoadError(line, col, "yaml-syntax", "YAML 语法错误：方括号或花括号换行后的内容须比所属的键缩进更多")
+    end = lines.offset(event.end_mark)
+    quoted = isinstance(event, ScalarEvent) and event.style in ("'", '"')
+    closed = quoted or isinstance(event, (MappingEndEvent, SequenceEndEvent))
+    if closed and lines.text[end:end + 1] == "#":  # after a closing quote or bracket: not a comment
+        raise LoadError(event.end_mark.line + 1, event.end_mark.column + 1, "yaml-syntax",
+                        "YAML 语法错误：注释的「#」前须有空格")
     if not isinstance(event, ScalarEvent):
         return None
-    start, end = lines.offset(event.start_mark), lines.offset(event.end_mark)
     if event.style in ("|", ">"):
         _check_block_scalar(event, indent, lines)
-    elif event.style:  # quoted: a comment after the closing quote needs a space before its #
-        if lines.text[end:end + 1] == "#":
-            raise LoadError(event.end_mark.line + 1, event.end_mark.column + 1, "yaml-syntax",
-                            "YAML 语法错误：注释的「#」前须有空格")
-    elif stack and stack[-1].flow and lines.text[start - 1:start] == "?":
-        raise LoadError(line, col - 1, "yaml-flow-ambiguous", _FLOW_TEXT)
-    if event.style not in ("|", ">"):  # a plain or quoted scalar's later lines are indented past its parent
-        for number in range(event.start_mark.line + 1, event.end_mark.line + 1):
-            text = lines.line(number)
-            spaces = len(text) - len(text.lstrip(" "))
-            if text.strip(" ") and spaces <= indent:
-                return LoadError(number + 1, spaces + 1, "yaml-syntax",
-                                 "YAML 语法错误：跨行取值的后续行须比所属的键缩进更多")
+        return None
+    start = lines.offset(event.start_mark)
+    if not event.style and stack and stack[-1].flow and lines.text[start - 1:start] == "?":
+        raise LoadError(line, col - 1, "yaml-flow-ambiguous", _FLOW_TEXT)  # libyaml dropped it
+    for number in range(event.start_mark.line + 1, event.end_mark.line + 1):  # a scalar's later lines
+        text = lines.line(number)
+        spaces = len(text) - len(text.lstrip(" "))
+        if text.strip(" ") and spaces <= indent:
+            return LoadError(number + 1, spaces + 1, "yaml-syntax",
+                             "YAML 语法错误：跨行取值的后续行须比所属的键缩进更多")
     return None
 
 
 def _check_block_scalar(event: Any, indent: int, lines: _Lines) -> None:
-    start = lines.offset(event.start_mark)
-    header = re.compile(r"[|>]([1-9][+-]?|[+-][1-9]?)?").match(lines.text, start)
-    if header is None:
-        return
+    header = _BLOCK_HEADER.match(lines.text, lines.offset(event.start_mark))
+    assert header is not None  # the event starts at its | or >
     if lines.text[header.end():header.end() + 1] == "#":
         raise LoadError(event.start_mark.line + 1, event.start_mark.column + 1 + len(header.group()), "yaml-syntax",
                         "YAML 语法错误：注释的「#」前须有空格")

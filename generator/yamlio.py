@@ -144,7 +144,7 @@ _YAML_PROBLEMS = {
     "did not find expected ',' or '}'": "花括号映射未闭合",
     "found unknown escape character": "双引号字符串中有无效的转义字符",
     "block sequence entries are not allowed in this context": "此处不能出现列表项「- 」",
-    "found a tab character that violates indentation": "缩进中使用了制表符（Tab），请改用空格",
+    "found a tab character": "缩进中使用了制表符（Tab），请改用空格",
     "found invalid Unicode character escape code": "双引号字符串中的 \\u 转义不是有效字符",
     "did not find expected node content": "此处缺少取值",
     "did not find expected <document start>": "上一段内容已在此前结束，这一行无法归属（请检查缩进）",
@@ -153,7 +153,7 @@ _YAML_PROBLEMS = {
     "did not find expected whitespace or line break": "此处应为空格或换行",
     "found unexpected ':'": "此处不能出现冒号「:」（如是文字请加引号）",
     "found an indentation indicator equal to 0": "块标量「|」「>」的缩进指示符须为 1–9，不能为 0",
-    "found a leading '-' indicator": "列表项「- 」的位置不对（请检查缩进）",
+    "did not find expected hexdecimal number": "双引号字符串中的 \\x、\\u 或 \\U 转义后须是十六进制数字",
 }
 _UNEXPLAINED = "无法解析此处的内容（请检查这一行及上一行的缩进、冒号、引号和括号）"
 
@@ -322,8 +322,10 @@ def _syntax_error(exc: MarkedYAMLError, in_flow: bool, lines: _Lines) -> LoadErr
     at = lines.text[lines.offset(mark):lines.offset(mark) + 2]
     if context in ("while scanning an anchor", "while scanning an alias"):
         return LoadError(line, col, "yaml-anchor", "不允许使用锚点「&」或别名「*」，请直接写出取值")
-    if context == "while scanning a directive" or "directive" in problem or "incompatible YAML document" in problem:
+    if "directive" in context or "directive" in problem or "incompatible YAML document" in problem:
         return LoadError(line, col, "yaml-directive", "不允许使用以「%」开头的指令行（会改变取值含义），请删除该行")
+    if "tag" in context or "tag" in problem:
+        return LoadError(line, col, "yaml-tag", "不允许使用标签（以「!」开头），请删除")
     # Valid YAML that libyaml cannot read. Its scanner may run ahead of the events (a whole first
     # line), so a message that only a flow collection produces says "in flow" too.
     in_flow = in_flow or problem.startswith(("found unexpected ':'", "did not find expected ','"))

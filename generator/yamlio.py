@@ -35,6 +35,8 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
 )
 
+from generator.diagnostics import Diagnostic, Location
+
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
 MAX_NODES = 20_000
@@ -164,6 +166,9 @@ class LoadError(Exception):
     def __init__(self, line: int, col: int, rule: str, message: str) -> None:
         super().__init__(message)
         self.line, self.col, self.rule, self.message = line, col, rule, message
+
+    def diagnostic(self, path: str) -> Diagnostic:
+        return Diagnostic(Location(path, self.line, self.col), self.rule, self.message)
 
 
 @dataclass
@@ -448,7 +453,7 @@ def _build(events: Any, text: str) -> Document:
             path = (*frame.path, len(frame.container))
             frame.container.append(value)
         doc.values[path] = (line, col)
-        if isinstance(value, (dict, list)):
+        if isinstance(event, CollectionStartEvent):
             if len(stack) >= MAX_DEPTH:
                 raise LoadError(line, col, "yaml-depth", f"嵌套层级过深（上限 {MAX_DEPTH} 层）")
             stack.append(_Frame(value, path, bool(event.flow_style), event.start_mark.column))

@@ -100,8 +100,7 @@ def _row(site: SiteContext, source: str, record: Record) -> dict[str, Any]:
 
 
 def _status(site: SiteContext, base: Record) -> str:
-    step = site.life(base.id).status_on(site.as_of)
-    return step.status if step else "未生效"
+    return site.life(base.id).state(site.as_of)[0]
 
 
 def _district(code: str) -> str:
@@ -186,7 +185,7 @@ def _base(site: SiteContext, base: Record) -> Output:
         "doc": s.record.data.get("doc_number") if s.record is not current else current.data.get("doc_number"),
     } for s in life.steps]
     status = {"status": _status(site, base), "on": step.on if step else current.data["written_on"],
-              "note": step.note if step else "尚未认定",
+              "note": life.state(site.as_of)[1],
               "href": href(source, site.page_of(step.record if step else base))}
     return Output(source, fragment(
         "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=current),

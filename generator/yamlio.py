@@ -344,13 +344,14 @@ def _syntax_error(exc: MarkedYAMLError, in_flow: bool, lines: _Lines) -> LoadErr
     return LoadError(line, col, "yaml-syntax", f"YAML 语法错误：{_explain(problem or context)}")
 
 
-def _check_layout(event: Any, stack: list[_Frame], lines: _Lines) -> LoadError | None:
+def _check_layout(event: Any, stack: list[_Frame], in_flow: bool, lines: _Lines) -> LoadError | None:
     """What YAML refuses and libyaml lets through: comments without a space (raised), and lines
     indented too little (returned: the caller raises it unless the parser, reading on, fails first
-    with the likelier cause, such as an unclosed bracket)."""
+    with the likelier cause, such as an unclosed bracket). `in_flow`: the event is inside [ ] or { },
+    or closes them."""
     indent = next((frame.column for frame in reversed(stack) if not frame.flow), -1)
     line, col = event.start_mark.line + 1, event.start_mark.column + 1
-    if stack and stack[-1].flow and lines.starts_line(event.start_mark) and event.start_mark.column <= indent:
+    if in_flow and lines.starts_line(event.start_mark) and event.start_mark.column <= indent:
         return LoadError(line, col, "yaml-syntax", "YAML 语法错误：方括号或花括号换行后的内容须比所属的键缩进更多")
     end = lines.offset(event.end_mark)
     quoted = isinstance(event, ScalarEvent) and event.style in ("'", '"')
@@ -364,7 +365,7 @@ def _check_layout(event: Any, stack: list[_Frame], lines: _Lines) -> LoadError |
         _check_block_scalar(event, indent, lines)
         return None
     start = lines.offset(event.start_mark)
-    if not event.style and stack and stack[-1].flow and lines.text[start - 1:start] == "?":
+    if not event.style and in_flow and lines.text[start - 1:start] == "?":
         raise LoadError(line, col - 1, "yaml-flow-ambiguous", _FLOW_TEXT)  # libyaml dropped it
     for number in range(event.start_mark.line + 1, event.end_mark.line + 1):  # a scalar's later lines
         text = lines.line(number)
@@ -424,7 +425,7 @@ def _build(events: Any, text: str) -> Document:
             continue
         if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
             if stack.pop().flow:
-                late = _check_layout(event, stack, lines)
+                late = _check_layout(event, stack, True, lines)
             continue
         nodes += 1
         if nodes > MAX_NODES:
@@ -436,8 +437,8 @@ def _build(events: Any, text: str) -> Document:
             raise LoadError(line, col, "yaml-tag", f"不允许使用标签「{clip(tag)}」，请删除")
         if not stack and not isinstance(event, MappingStartEvent):  # before the parser reads on
             raise LoadError(1, 1, "yaml-not-mapping", "记录须为键值映射（「字段: 值」），而不是单个值或列表")
-        late = _check_layout(event, stack, lines)
         frame = stack[-1] if stack else None
+        late = _check_layout(event, stack, frame is not None and frame.flow, lines)
         if frame is not None and isinstance(frame.container, dict) and frame.key is None:
             frame.key = _key(event, frame, doc, line, col)
             continue

@@ -45,17 +45,6 @@ from generator.records import NOTICE_KINDS, Record, RecordSet
 from generator.schemas import SchemaSet
 from generator.status import lifecycle
 
-# What one new notice of a kind is called in the public summary: 新增取消资格公告 1 份
-NOTICE_NOUNS = {
-    "bases": "基地认定公告",
-    "evaluations": "评估验收结果",
-    "revocations": "取消资格公告",
-    "circulars": "考核通报",
-    "commendations": "表彰决定",
-    "plans": "培训计划备案",
-    "policies": "政策文件",
-}
-
 # Of the notice envelope, what a correction changes as such (left out of "what was corrected"):
 # all of it but the publicity period and the legal basis, which say something about the decision.
 _CORRECTED_ENVELOPE = frozenset({"publicity", "legal_basis"})

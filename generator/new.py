@@ -15,19 +15,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from generator import git
 from generator.errors import JxjyError
 from generator.fields import envelope, field, requirements
+from generator.kinds import KIND
 from generator.records import KINDS
 from generator.schemas import SchemaSet
 
-PREFIXES = {
-    "organizations": "org",
-    "bases": "base",
-    "evaluations": "eval",
-    "revocations": "rev",
-    "circulars": "circ",
-    "commendations": "comm",
-    "plans": "plan",
-    "policies": "pol",
-}
 # Optional fields worth offering in a fresh record (the rest are in the schema and the docs).
 OFFERED = {"body", "findings", "evaluation", "url", "page", "approved_on", "uscc",
            "submitters", "doc_prefixes", "address", "phone"}
@@ -80,7 +71,7 @@ def fresh_id(kind: str, root: Path, today: date, *, taken: set[str] | None = Non
         taken: ids used elsewhere than in `root`'s records/ (other branches, deleted files).
         rng: where the number is drawn from; default the system's randomness.
     """
-    series = f"{PREFIXES[kind]}-{today.year}-"
+    series = f"{KIND[kind].id_prefix}-{today.year}-"
     used = {p.stem for p in (root / "records").glob("*/*.yaml")} | (taken or set())
     free = sorted(set(range(1, 1000)) - _numbers(series, used))
     if not free:

@@ -22,10 +22,11 @@ from typing import Any
 import xlsxwriter
 
 from generator.fields import field, names
-from generator.records import KIND_TITLES, KINDS, Record
+from generator.kinds import KIND
+from generator.records import KIND_TITLES, KINDS, NOTICE_KINDS, Record
 from generator.refdata import divisions
 from generator.site.context import Output, SiteContext, href
-from generator.site.feeds import FEEDS, SITE_NAME
+from generator.site.feeds import SITE_NAME
 from generator.site.fields import FIELDS, fields_page
 from generator.site.pages import meta
 from generator.site.render import page
@@ -321,7 +322,7 @@ def _index(site: SiteContext, counts: dict[str, int]) -> Output:
         "fields": href(INDEX, FIELDS) + f"#{kind}",
     } for kind, name in KINDS.items()]
     feeds = [{"title": "全部公告", "href": href(INDEX, "atom.xml")}]
-    feeds += [{"title": title, "href": href(INDEX, f"feeds/{kind}.xml")} for kind, (title, _) in FEEDS.items()]
+    feeds += [{"title": KIND[kind].feed_title, "href": href(INDEX, f"feeds/{kind}.xml")} for kind in NOTICE_KINDS]
     return Output(INDEX, page(
         "data_index.html", meta=meta(site, "开放数据", "开放数据"),
         as_of=site.as_of, kinds=kinds, total=sum(counts.values()),

@@ -31,7 +31,7 @@ $(PAGEFIND): tools/pagefind/package.json tools/pagefind/package-lock.json
 	npm ci --prefix tools/pagefind --ignore-scripts --no-audit --no-fund
 	touch $@
 
-# Issue 5's performance targets on this machine; N = synthetic training bases (about 3.5 record files
+# The performance targets (README, 性能) on this machine; N = synthetic training bases (about 3.5 record files
 # each). 50000 takes long and several GB of disk under bench/work/. Results: bench/RESULTS.md.
 BENCH_SIZES ?= 1000,10000,50000
 bench: $(VENV)/.installed-test $(PAGEFIND)

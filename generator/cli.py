@@ -10,23 +10,19 @@ from typing import IO, Any
 
 import click
 
-from generator.changes import (
-    ChangesError,
-    changed_files,
-    check_append_only,
-    diff,
-    ids_elsewhere,
-    render_json,
-    render_markdown,
-)
+from generator.append_only import check_append_only
+from generator.authz import check_authz, load_teams
+from generator.change_report import render_json, render_markdown
+from generator.changes import diff
 from generator.dates import EARLIEST, LATEST, default_as_of
+from generator.errors import JxjyError
 from generator.examine import default_cache_dir
 from generator.forms import TEMPLATE_DIR, write_forms
-from generator.new import new_record
+from generator.git import changed_files
+from generator.new import ids_elsewhere, new_record
 from generator.output import FORMATS, render_summary, summary
-from generator.owners import check_authz, codeowners_pending, load_teams, write_codeowners
-from generator.records import KINDS, RepositoryError
-from generator.schemas import SchemaSetupError
+from generator.owners import codeowners_pending, write_codeowners
+from generator.records import KINDS
 from generator.site.build import ENGINES, BuildError, build, generate
 from generator.site.serve import serve as serve_site
 from generator.validate import check_repository
@@ -66,16 +62,24 @@ def _cache(func: Callable[..., Any]) -> Callable[..., Any]:
 def _day(value: datetime | None) -> date:
     """The run's "today": --as-of, SOURCE_DATE_EPOCH or today, within the dates a record may hold
     (a day past them would make every year up to it a year whose plans are missing)."""
-    try:
-        day = value.date() if value else default_as_of()
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    day = value.date() if value else default_as_of()
     if not EARLIEST <= day <= LATEST:
         raise InputError(f"「今天」{day} 不在 {EARLIEST} 至 {LATEST} 之间；请检查 --as-of 或 SOURCE_DATE_EPOCH")
     return day
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The one error boundary: whatever a command cannot continue past (JxjyError) ends it with
+    its Chinese message and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except JxjyError as exc:
+            raise InputError(str(exc)) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jxjy-registry")
 def cli() -> None:
     """常州市专业技术人员继续教育公示平台：记录校验与站点生成。"""
@@ -101,12 +105,8 @@ def validate(root: Path, fmt: str, output: Path | None, strict: bool, changed_si
 
     退出码：0 无错误；1 有错误（--strict 时含警告）；2 用法或读写问题。
     """
-    try:
-        result = check_repository(root, as_of=_day(as_of), only=paths,
-                                  cache_dir=default_cache_dir() if cache else None)
-        changed = set(changed_files(root, changed_since, None)) if changed_since else set()
-    except (RepositoryError, SchemaSetupError, ChangesError) as exc:
-        raise InputError(str(exc)) from None
+    result = check_repository(root, as_of=_day(as_of), only=paths, cache_dir=default_cache_dir() if cache else None)
+    changed = set(changed_files(root, changed_since, None)) if changed_since else set()
     diags = sorted(result.report.diagnostics, key=lambda d: d.location.path not in changed)  # stable
     if output is not None:
         try:
@@ -134,13 +134,7 @@ def new(root: Path, as_of: datetime | None, record_id: str | None, kind: str) ->
 
     新编号从当年 001–999 中未用过的号码里随机抽取，避开本地、各远程分支上已有的和历史上删除过的编号。
     """
-    if not (root / "records").is_dir():
-        raise InputError(f"找不到记录目录：{root / 'records'}")
-    try:
-        path = new_record(kind, root, _day(as_of), record_id=record_id,
-                          taken=None if record_id else ids_elsewhere(root))
-    except FileExistsError as exc:
-        raise InputError(f"文件已存在：{exc.filename}") from None
+    path = new_record(kind, root, _day(as_of), record_id=record_id, taken=None if record_id else ids_elsewhere(root))
     click.echo(path.as_posix())
 
 
@@ -162,8 +156,6 @@ def build_command(root: Path, as_of: datetime | None, engine: str, site_dir: Pat
             click.echo(FORMATS["text"](exc.report.diagnostics), nl=False)
         click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
-    except (RepositoryError, SchemaSetupError) as exc:
-        raise InputError(str(exc)) from None
     click.echo(FORMATS["text"](built.report.diagnostics), nl=False)
     click.echo(f"已生成 {built.pages} 个页面：{built.site}", err=True)
 
@@ -200,15 +192,16 @@ def diff_command(root: Path, as_of: datetime | None, check: bool, fmt: str | Non
                  base: str, head: str | None) -> None:
     """比较两个版本（HEAD 缺省为工作区），用中文说明这次变更对公开网站意味着什么。"""
     day = _day(as_of)
-    try:
-        if check:
-            diags = check_append_only(root, base, head, as_of=day)
-            text, code = FORMATS[fmt if fmt in ("text", "github") else "text"](diags), 1 if diags else 0
-        else:
-            report = diff(root, base, head, as_of=day)
-            text, code = (render_json(report) if fmt == "json" else render_markdown(report)), 0
-    except (ChangesError, RepositoryError, SchemaSetupError) as exc:
-        raise InputError(str(exc)) from None
+    if check:
+        if fmt not in (None, "text", "github"):
+            raise InputError(f"--check 的结果只有 text 或 github 格式，不能用 --format {fmt}")
+        diags = check_append_only(root, base, head, as_of=day)
+        text, code = FORMATS[fmt or "text"](diags), 1 if diags else 0
+    else:
+        if fmt not in (None, "markdown", "json"):
+            raise InputError(f"变更报告只有 markdown 或 json 格式，不能用 --format {fmt}（text、github 用于 --check）")
+        report = diff(root, base, head, as_of=day)
+        text, code = (render_json(report) if fmt == "json" else render_markdown(report)), 0
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -222,19 +215,16 @@ def diff_command(root: Path, as_of: datetime | None, check: bool, fmt: str | Non
 @click.option("--check", is_flag=True, help="只检查 .github/CODEOWNERS 是否为最新，过期时以 1 退出。")
 def codeowners_command(root: Path, as_of: datetime | None, check: bool) -> None:
     """由记录生成 .github/CODEOWNERS（机构的可提交人审核其记录，市人社局审核全部）。"""
-    try:
-        if check:
-            pending = codeowners_pending(root, as_of=_day(as_of))
-            if pending is None:
-                click.echo("错误：.github/CODEOWNERS 已过期，请运行 jxjy codeowners 重新生成", err=True)
-                sys.exit(1)
-            if pending:
-                click.echo(f"注意：{len(pending)} 个新增记录尚未列入 .github/CODEOWNERS（{'、'.join(pending)}），"
-                           "在此之前由维护者审核；合并后请维护者运行 jxjy codeowners。", err=True)
-            return
-        click.echo(write_codeowners(root, as_of=_day(as_of)).as_posix())
-    except RepositoryError as exc:
-        raise InputError(str(exc)) from None
+    if check:
+        pending = codeowners_pending(root, as_of=_day(as_of))
+        if pending is None:
+            click.echo("错误：.github/CODEOWNERS 已过期，请运行 jxjy codeowners 重新生成", err=True)
+            sys.exit(1)
+        if pending:
+            click.echo(f"注意：{len(pending)} 个新增记录尚未列入 .github/CODEOWNERS（{'、'.join(pending)}），"
+                       "在此之前由维护者审核；合并后请维护者运行 jxjy codeowners。", err=True)
+        return
+    click.echo(write_codeowners(root, as_of=_day(as_of)).as_posix())
 
 
 @cli.command("check-authz")
@@ -248,10 +238,7 @@ def codeowners_command(root: Path, as_of: datetime | None, check: bool) -> None:
               help="输出格式。")
 def check_authz_command(root: Path, author: str, base: str, head: str | None, teams_file: Path, fmt: str) -> None:
     """检查提交人是否有权修改这次变更涉及的每一条记录和文件。"""
-    try:
-        diags = check_authz(root, author=author, base=base, head=head, teams=load_teams(teams_file))
-    except (RepositoryError, ValueError, OSError) as exc:
-        raise InputError(str(exc)) from None
+    diags = check_authz(root, author=author, base=base, head=head, teams=load_teams(teams_file))
     click.echo(FORMATS[fmt](diags), nl=False)
     sys.exit(1 if diags else 0)
 

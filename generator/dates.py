@@ -10,20 +10,25 @@ from datetime import UTC, date, datetime, timedelta
 
 import chinese_calendar
 
+from generator.errors import JxjyError
+
+
+class AsOfError(JxjyError):
+    """SOURCE_DATE_EPOCH does not name a day."""
+
 
 def default_as_of() -> date:
     """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible builds and tests).
 
     Raises:
-        ValueError: SOURCE_DATE_EPOCH is not a number of seconds within Python's calendar
-            (the message is Chinese, for the command line).
+        AsOfError: SOURCE_DATE_EPOCH is not a number of seconds within Python's calendar.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), tz=UTC).date()
         except (ValueError, OverflowError, OSError):
-            raise ValueError(f"环境变量 SOURCE_DATE_EPOCH「{epoch[:40]}」不是有效的 Unix 时间戳（秒）") from None
+            raise AsOfError(f"环境变量 SOURCE_DATE_EPOCH「{epoch[:40]}」不是有效的 Unix 时间戳（秒）") from None
     return date.today()
 
 

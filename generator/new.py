@@ -12,25 +12,16 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from generator import git
+from generator.errors import JxjyError
+from generator.fields import envelope, field, requirements
+from generator.kinds import KIND
 from generator.records import KINDS
 from generator.schemas import SchemaSet
 
-PREFIXES = {
-    "organizations": "org",
-    "bases": "base",
-    "evaluations": "eval",
-    "revocations": "rev",
-    "circulars": "circ",
-    "commendations": "comm",
-    "plans": "plan",
-    "policies": "pol",
-}
 # Optional fields worth offering in a fresh record (the rest are in the schema and the docs).
 OFFERED = {"body", "findings", "evaluation", "url", "page", "approved_on", "uscc",
            "submitters", "doc_prefixes", "address", "phone"}
-# The envelope first, so a fresh notice reads like one.
-ORDER = ("id", "title", "doc_number", "issuer", "written_on", "published_on", "category",
-         "index_number", "validity")
 # Sensible values a clerk rarely changes.
 DEFAULTS = {"validity": "现行有效", "category": "劳动、人事、监察／人事工作"}
 
@@ -50,6 +41,26 @@ def next_id(series: str, used: set[str]) -> str:
     return f"{series}{max(_numbers(series, used), default=0) + 1:03d}"
 
 
+class NewRecordError(JxjyError):
+    """The new record cannot be written."""
+
+
+def ids_elsewhere(repo: Path) -> set[str]:
+    """The record ids `jxjy new` must not take besides those in the work tree: the records of every
+    remote-tracking branch (origin/main and any fetched branch of another clerk) and every id
+    deleted in their history or HEAD's. Empty outside a git repository."""
+    try:
+        remotes, head = git.remote_commits(repo), git.head_commit(repo)
+        found: set[str] = set()
+        for commit in remotes:
+            found |= git.record_ids(repo, commit)
+        if remotes or head:
+            found |= git.deleted_ids(repo, *remotes, *([head] if head else [])).keys()
+    except git.GitError:
+        return set()
+    return found
+
+
 def fresh_id(kind: str, root: Path, today: date, *, taken: set[str] | None = None,
              rng: random.Random | None = None) -> str:
     """An unused <prefix>-<year>-<nnn> id of `kind`, the number drawn at random from the free ones
@@ -60,7 +71,7 @@ def fresh_id(kind: str, root: Path, today: date, *, taken: set[str] | None = Non
         taken: ids used elsewhere than in `root`'s records/ (other branches, deleted files).
         rng: where the number is drawn from; default the system's randomness.
     """
-    series = f"{PREFIXES[kind]}-{today.year}-"
+    series = f"{KIND[kind].id_prefix}-{today.year}-"
     used = {p.stem for p in (root / "records").glob("*/*.yaml")} | (taken or set())
     free = sorted(set(range(1, 1000)) - _numbers(series, used))
     if not free:
@@ -76,12 +87,16 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
         record_id: the id; default fresh_id's, avoiding `taken` too.
 
     Raises:
-        FileExistsError: the file is already there.
+        NewRecordError: there is no records/, or the file is already there.
     """
+    if not (root / "records").is_dir():
+        raise NewRecordError(f"找不到记录目录：{root / 'records'}")
     schemas = SchemaSet()
     record_id = record_id or fresh_id(kind, root, today, taken=taken)
     data = _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id})
-    for name in reversed(ORDER):
+    # The envelope's header block (公文要素, up to 效力状态) first, so a fresh notice reads like one.
+    header = envelope(schemas)
+    for name in reversed(header[: header.index("validity") + 1]):
         if name in data:
             data.move_to_end(name, last=False)
     path = root / "records" / kind / f"{record_id}.yaml"
@@ -93,20 +108,21 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100
     yaml.dump(data, out)
-    with path.open("x", encoding="utf-8") as handle:
-        handle.write(out.getvalue())
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(out.getvalue())
+    except FileExistsError:
+        raise NewRecordError(f"文件已存在：{path}") from None
     return path
 
 
 def _fill(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], today: date,
           preset: dict[str, Any]) -> Any:
-    nodes = schemas.node(kind, path)
-    types = {n["type"] for n in nodes if isinstance(n.get("type"), str)}
-    if "object" in types:
-        required = [name for n in nodes for name in n.get("required", [])]
-        fields = schemas.fields(kind, path)
+    about = field(schemas, kind, path)
+    if about.is_object:
+        required, _ = requirements(schemas, kind, path)
         mapping = CommentedMap()
-        for name in fields:
+        for name in schemas.fields(kind, path):
             if name in required or name in OFFERED:
                 value = _fill(schemas, kind, (*path, name), today, preset)
                 mapping[name] = value
@@ -114,25 +130,24 @@ def _fill(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], today: dat
                                 blank=value in ("", None) or value == [""])
                 mapping.yaml_add_eol_comment(note, name)
         return mapping
-    if "array" in types:
+    if about.is_array:
         return CommentedSeq([_fill(schemas, kind, (*path, 0), today, preset)])
     if path and path[-1] in preset:
         return preset[str(path[-1])]
-    if any(n.get("format") == "date" for n in nodes):
+    if about.format == "date":
         # A new object each time: ruamel would anchor and alias a shared one.
         return date(today.year, today.month, today.day)
     if path and path[-1] == "year":
         return today.year
-    if types & {"number", "integer"}:
+    if about.types & {"number", "integer"}:
         return None
     return ""
 
 
 def _comment(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], *, required: bool,
              blank: bool) -> str:
-    title = schemas.title(kind, path)
-    options = [n["enum"] for n in schemas.node(kind, path) if "enum" in n]
-    text = f"{('待填写' if required else '选填') if blank else '请核对'}：{title}"
-    if options:
-        text += "（可选：" + "、".join(map(str, options[0])) + "）"
+    about = field(schemas, kind, path)
+    text = f"{('待填写' if required else '选填') if blank else '请核对'}：{about.title}"
+    if about.enum is not None:
+        text += "（可选：" + "、".join(map(str, about.enum)) + "）"
     return text

@@ -9,34 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Location, Severity
-from generator.yamlio import Document, LoadError, load_document
+from generator.diagnostics import Diagnostic, Location
+from generator.errors import JxjyError
+from generator.kinds import KIND
+from generator.yamlio import Document
 
-# folder under records/ -> schema name
-KINDS = {
-    "organizations": "organization",
-    "bases": "base",
-    "evaluations": "evaluation",
-    "revocations": "revocation",
-    "circulars": "circular",
-    "commendations": "commendation",
-    "plans": "plan",
-    "policies": "policy",
-}
-KIND_TITLES = {
-    "organizations": "机构",
-    "bases": "培训基地",
-    "evaluations": "评估验收",
-    "revocations": "取消资格",
-    "circulars": "考核通报",
-    "commendations": "表彰奖励",
-    "plans": "培训计划备案",
-    "policies": "政策文件",
-}
-NOTICE_KINDS = tuple(kind for kind in KINDS if kind != "organizations")
+# Views of the kind table (generator.kinds): folder -> schema name, folder -> title.
+KINDS = {kind.folder: kind.schema for kind in KIND.values()}
+KIND_TITLES = {kind.folder: kind.title for kind in KIND.values()}
+NOTICE_KINDS = tuple(kind.folder for kind in KIND.values() if kind.is_notice)
 
 
-class RepositoryError(Exception):
+class RepositoryError(JxjyError):
     """The repository cannot be read at all (exit 2)."""
 
 
@@ -47,18 +31,12 @@ class Record:
     path: str  # POSIX, relative to the root
     doc: Document
     valid: bool = True  # False once the schema has rejected it: rules then skip it
-    source: str | None = None  # the file, read again to locate a problem when `doc` has no positions
 
     @property
     def data(self) -> dict[str, Any]:
         return self.doc.data
 
     def at(self, *path: str | int, key: bool = False) -> Location:
-        if not self.doc.values and self.source is not None:  # remembered data: positions on demand
-            try:
-                self.doc = load_document(Path(self.source).read_bytes())
-            except (OSError, LoadError):  # changed or gone since it was examined: the file's start
-                return Location(self.path, 1, 1)
         line, col = self.doc.locate(path, key=key)
         return Location(self.path, line, col)
 
@@ -68,11 +46,10 @@ class Record:
         rule: str,
         message: str,
         *,
-        severity: Severity = "error",
         hint: str | None = None,
         key: bool = False,
     ) -> Diagnostic:
-        return Diagnostic(self.at(*path, key=key), rule, severity, message, hint)
+        return Diagnostic(self.at(*path, key=key), rule, message, hint)
 
 
 class RecordSet:
@@ -140,30 +117,6 @@ class RecordSet:
         return record.id if record is not None else record_id
 
 
-def load_repository(root: Path) -> tuple[list[Record], list[Diagnostic], int]:
-    """Load every record file under `root`/records.
-
-    Args:
-        root: the repository root.
-
-    Returns:
-        The records that parsed, the problems found while loading, and the number of files seen.
-
-    Raises:
-        RepositoryError: when records/ is missing or a file cannot be read.
-    """
-    found, diagnostics, files = find_records(root)
-    records: list[Record] = []
-    for item in found:
-        try:
-            doc = load_document(read_record(item.path, item.rel))
-        except LoadError as exc:
-            diagnostics.append(Diagnostic(Location(item.rel, exc.line, exc.col), exc.rule, "error", exc.message))
-            continue
-        records.append(Record(item.kind, item.id, item.rel, doc))
-    return records, diagnostics, files
-
-
 @dataclass(frozen=True)
 class Found:
     """A well-placed record file: records/<kind>/<id>.yaml."""
@@ -197,7 +150,7 @@ def find_records(root: Path) -> tuple[list[Found], list[Diagnostic], int]:
         files += 1
         problem = _path_problem(entry, rel)
         if problem:
-            diagnostics.append(Diagnostic(Location(rel, 1, 1), "record-path", "error", problem))
+            diagnostics.append(Diagnostic(Location(rel, 1, 1), "record-path", problem))
         else:
             found.append(Found(entry, rel))
     return found, diagnostics, files

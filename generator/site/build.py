@@ -28,6 +28,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from generator.diagnostics import Report
+from generator.errors import JxjyError
 from generator.site import exports, feeds, pages
 from generator.site import stream as stream_module
 from generator.site.context import SiteContext
@@ -47,8 +48,9 @@ ENGINES = ("mkdocs", "properdocs")
 PAGEFIND = Path("tools") / "pagefind" / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
 
 
-class BuildError(Exception):
-    """The site was not built; `report` holds the validation problems when that is why."""
+class BuildError(JxjyError):
+    """The site was not built; `report` holds the validation problems when that is why (exit 1),
+    else the engine or the indexer failed."""
 
     def __init__(self, message: str, report: Report | None = None) -> None:
         super().__init__(message)

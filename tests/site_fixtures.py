@@ -55,8 +55,9 @@ def cn_date(value: str) -> str:
 
 
 def registry_settings() -> dict[str, Any]:
+    """`extra.registry` of mkdocs.yml, and its `site_url` (read here, not through the generator)."""
     config = YAML(typ="safe").load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    return dict(config["extra"]["registry"])
+    return {**config["extra"]["registry"], "site_url": config["site_url"]}
 
 
 def record_urls() -> set[str]:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from generator.site.settings import check
 from generator.site.stream import SEARCH, STREAM, fill
 
 # Material's base.html gives its two checkbox toggles autocomplete="off", an attribute HTML allows
@@ -14,6 +15,11 @@ from generator.site.stream import SEARCH, STREAM, fill
 # Exact markup: should Material change it, the HTML check fails again rather than pass unseen.
 _TOGGLE = re.compile(r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox" '
                      r'id="__(?:drawer|search)") autocomplete="off">')
+
+
+def on_config(config: Any) -> None:
+    """Refuse settings the theme must not print (a `javascript:` link, a missing site_url), however the engine runs."""
+    check(config["site_url"], config["extra"].get("registry"))
 
 
 def on_post_page(output: str, **_: Any) -> str:

@@ -48,6 +48,14 @@ def test_a_bad_setting_stops_the_build_with_a_chinese_message(tmp_path: Path, ke
     assert not (tmp_path / "site").exists() and not (tmp_path / "build").exists()
 
 
+def test_without_mkdocs_yml_the_build_says_so(tmp_path: Path) -> None:
+    copy_build_inputs(tmp_path)
+    (tmp_path / "mkdocs.yml").unlink()
+    result = _jxjy_build(tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("错误：找不到网站配置文件") and "Traceback" not in result.stderr
+
+
 def test_without_any_correction_route_the_build_says_which_to_set(tmp_path: Path) -> None:
     copy_build_inputs(tmp_path)
     for key in ("correction_url", "correction_email", "correction_phone", "error_report"):

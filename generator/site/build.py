@@ -93,10 +93,10 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
         BuildError: the records have errors; nothing is written.
         SettingsError: mkdocs.yml's settings are missing or unusable; nothing is written.
     """
-    registry = settings(root)
     result = check_repository(root, as_of=as_of, cache_dir=cache_dir)
     if result.report.errors:
         raise BuildError(f"记录有 {len(result.report.errors)} 个错误，未生成网站", result.report)
+    registry = settings(root)
     site = SiteContext(result.records, as_of, result.schemas, registry, history(root))
     docs, records = _Tree(root / GENERATED), _Tree(root / stream_module.STREAM)
     sample = front_matter({"sample": True}).encode() if site.is_sample() else b""

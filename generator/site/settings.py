@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
+from ruamel.yaml import YAML, YAMLError
 
 from generator.records import RepositoryError
 from generator.site.render import safe_url
@@ -41,7 +41,16 @@ def settings(root: Path) -> dict[str, Any]:
     Raises:
         SettingsError: a setting is missing or unusable.
     """
-    config = YAML(typ="safe").load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    path = root / "mkdocs.yml"
+    try:
+        # Round-trip and pure, as generator.forms reads it: the engine's !!python tags load as plain tagged values.
+        config = YAML(typ="rt", pure=True).load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise SettingsError(f"找不到网站配置文件：{path}") from None
+    except (YAMLError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"网站配置文件 {path} 无法读取：{exc}") from None
+    if not isinstance(config, dict):
+        raise SettingsError(f"网站配置文件 {path} 应是一个映射（键: 值）")
     return check(config.get("site_url"), (config.get("extra") or {}).get("registry"))
 
 

@@ -106,12 +106,13 @@ def test_no_page_carries_a_github_link_when_none_is_set(bureau_site: Path) -> No
 
 
 def test_the_engine_itself_refuses_an_unchecked_link(tmp_path: Path) -> None:
-    """`mkdocs build` or `serve` run on a changed mkdocs.yml (not through jxjy build) renders no javascript: link."""
+    """The engine run on a changed mkdocs.yml without jxjy build's check first (as `jxjy serve` rebuilds when
+    mkdocs.yml changes) renders no javascript: link."""
     copy_build_inputs(tmp_path)
-    build(tmp_path, as_of=AS_OF)  # build/docs for the engine
+    build(tmp_path, as_of=AS_OF)  # build/docs, and build/mkdocs.yml inheriting mkdocs.yml, for the engine
     set_config(tmp_path, "correction_url", "javascript:alert(1)")
     out = tmp_path / "engine-site"
-    result = subprocess.run([sys.executable, "-P", "-m", "mkdocs", "build", "-f", str(tmp_path / "mkdocs.yml"),
+    result = subprocess.run([sys.executable, "-P", "-m", "mkdocs", "build", "-f", str(tmp_path / "build" / "mkdocs.yml"),
                              "-d", str(out)], capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert "correction_url（纠错表单网址）必须是 http://" in result.stderr

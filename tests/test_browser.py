@@ -393,6 +393,11 @@ def test_pages_under_a_subpath_load_with_their_styles(browser: Browser, subpath_
         home = page.eval_on_selector("a.md-logo", "a => a.href")
         assert home.rstrip(".") == subpath_server, home
         assert SITE_NAME in page.title()
+        if status == 404:  # the site's own page, in Chinese, leading back into the site
+            assert page.locator("article h1").inner_text() == "404 - 找不到页面"
+            with page.expect_navigation(wait_until="load"):
+                page.locator("article a", has_text="搜索").click()
+            assert page.url == subpath_server + "search/"
     finally:
         context.close()
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from ruamel.yaml import YAML, YAMLError
 
-from generator.records import RepositoryError
+from generator.errors import JxjyError
 from generator.site.render import safe_url
 
 # Shown on every page; the bureau replaces the sample's placeholders before going live.
@@ -32,7 +32,7 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 PHONE = re.compile(r"\+?[0-9]+(-[0-9]+)*")
 
 
-class SettingsError(RepositoryError):
+class SettingsError(JxjyError):
     """mkdocs.yml does not say how to publish the site (exit 2): the message names the setting."""
 
 

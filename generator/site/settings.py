@@ -37,10 +37,24 @@ class SettingsError(JxjyError):
 
 
 def settings(root: Path) -> dict[str, Any]:
-    """`extra.registry` of `root`/mkdocs.yml, checked, with the public root `site_url` beside it.
+    """`extra.registry` of `root`/mkdocs.yml, checked, with the public root `site_url` and the
+    `site_name` beside it.
 
     Raises:
         SettingsError: a setting is missing or unusable.
+    """
+    found = config(root)
+    name = found.get("site_name")
+    if not isinstance(name, str) or not name.strip():
+        raise SettingsError("mkdocs.yml 的 site_name（网站名称）未填写")
+    return {**check(found.get("site_url"), (found.get("extra") or {}).get("registry")), "site_name": name.strip()}
+
+
+def config(root: Path) -> dict[str, Any]:
+    """`root`/mkdocs.yml as a mapping: the one place the tool reads it.
+
+    Raises:
+        SettingsError: it is missing, unreadable or not a mapping.
     """
     path = root / "mkdocs.yml"
     try:
@@ -52,7 +66,7 @@ def settings(root: Path) -> dict[str, Any]:
         raise SettingsError(f"网站配置文件 {path} 无法读取：{exc}") from None
     if not isinstance(config, dict):
         raise SettingsError(f"网站配置文件 {path} 应是一个映射（键: 值）")
-    return check(config.get("site_url"), (config.get("extra") or {}).get("registry"))
+    return dict(config)
 
 
 def check(site_url: Any, registry: Any) -> dict[str, Any]:

@@ -18,9 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML, YAMLError
-
-from generator.errors import JxjyError
+from generator.config import ConfigError, config
 from generator.site.render import safe_url
 
 # Shown on every page; the bureau replaces the sample's placeholders before going live.
@@ -32,7 +30,7 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 PHONE = re.compile(r"\+?[0-9]+(-[0-9]+)*")
 
 
-class SettingsError(JxjyError):
+class SettingsError(ConfigError):
     """mkdocs.yml does not say how to publish the site (exit 2): the message names the setting."""
 
 
@@ -41,32 +39,13 @@ def settings(root: Path) -> dict[str, Any]:
     `site_name` beside it.
 
     Raises:
-        SettingsError: a setting is missing or unusable.
+        ConfigError: mkdocs.yml is missing or unreadable; SettingsError: a setting is missing or unusable.
     """
     found = config(root)
     name = found.get("site_name")
     if not isinstance(name, str) or not name.strip():
         raise SettingsError("mkdocs.yml 的 site_name（网站名称）未填写")
     return {**check(found.get("site_url"), (found.get("extra") or {}).get("registry")), "site_name": name.strip()}
-
-
-def config(root: Path) -> dict[str, Any]:
-    """`root`/mkdocs.yml as a mapping: the one place the tool reads it.
-
-    Raises:
-        SettingsError: it is missing, unreadable or not a mapping.
-    """
-    path = root / "mkdocs.yml"
-    try:
-        # Round-trip and pure, as generator.forms reads it: the engine's !!python tags load as plain tagged values.
-        config = YAML(typ="rt", pure=True).load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise SettingsError(f"找不到网站配置文件：{path}") from None
-    except (YAMLError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"网站配置文件 {path} 无法读取：{exc}") from None
-    if not isinstance(config, dict):
-        raise SettingsError(f"网站配置文件 {path} 应是一个映射（键: 值）")
-    return dict(config)
 
 
 def check(site_url: Any, registry: Any) -> dict[str, Any]:

@@ -97,7 +97,7 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
     if result.report.errors:
         raise BuildError(f"记录有 {len(result.report.errors)} 个错误，未生成网站", result.report)
     registry = settings(root)
-    site = SiteContext(result.records, as_of, result.schemas, registry, history(root))
+    site = SiteContext(result.records, as_of, result.schemas, registry, history(root), result.lifecycles)
     docs, records = _Tree(root / GENERATED), _Tree(root / stream_module.STREAM)
     sample = front_matter({"sample": True}).encode() if site.is_sample() else b""
     for path in sorted((root / "docs").rglob("*")):

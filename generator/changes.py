@@ -24,10 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
-from generator import append_only, dates, git
+from generator import append_only, config, dates, git
 from generator.comparison import (
     Collision,
     FieldPath,
@@ -43,7 +40,7 @@ from generator.diagnostics import Diagnostic
 from generator.fields import envelope
 from generator.records import NOTICE_KINDS, Record, RecordSet
 from generator.schemas import SchemaSet
-from generator.status import lifecycle
+from generator.validate import Result
 
 # Of the notice envelope, what a correction changes as such (left out of "what was corrected"):
 # all of it but the publicity period and the legal basis, which say something about the decision.
@@ -64,7 +61,7 @@ SITE_FILES: tuple[tuple[str, str], ...] = (
     ("requirements/", "program"),
     ("pyproject.toml", "program"),
 )
-SITE_CONFIG = "mkdocs.yml"  # its settings are compared one by one
+SITE_CONFIG = config.FILE  # its settings are compared one by one
 SITE_EFFECTS = {"site": "改变公开网站", "program": "可能改变生成的网站", None: "不发布到网站"}
 FILE_STATUS = {"A": "新增", "M": "修改", "D": "删除"}
 
@@ -227,7 +224,7 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
             report.removed.append(ref_of(old[path]))
         else:  # unreadable, or outside records/<kind>/<id>.yaml: the validation section tells why
             report.other_files.append(path)
-    report.statuses = _statuses(before.records, after.records, as_of)
+    report.statuses = _statuses(before, after, as_of)
     report.corrections = _corrections(before.records, after.records, schemas)
     report.publicity = _publicity(before.records, after.records)
     diags = after.report.diagnostics
@@ -242,22 +239,18 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
 def _settings(repo: Path, base: str, head: str | None) -> list[FieldChange]:
     """The settings of SITE_CONFIG that differ, such as extra.registry.host_unit (the footer's
     主办单位); none when a version does not parse as YAML (the build then fails on it)."""
-    def load(ref: str | None) -> Any:
-        if ref is None:
-            path = repo / SITE_CONFIG
-            text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-        else:
-            text = (git.show(repo, ref, SITE_CONFIG) or b"").decode("utf-8", errors="replace")
-        return YAML(typ="safe").load(text) or {}
+    def load(ref: str | None) -> dict[str, Any]:
+        text = (git.show(repo, ref, SITE_CONFIG) or b"").decode("utf-8", errors="replace")
+        return config.parse(text, f"{ref or '工作区'}:{SITE_CONFIG}")
 
     try:
         old, new = load(base), load(head)
-    except YAMLError:
+    except config.ConfigError:
         return []
     return [FieldChange(p, code(p), a, b) for p, a, b in compare(old, new)]
 
 
-def _statuses(before: RecordSet, after: RecordSet, as_of: date) -> list[StatusChange]:
+def _statuses(before: Result, after: Result, as_of: date) -> list[StatusChange]:
     old, new = _base_statuses(before, as_of), _base_statuses(after, as_of)
     found = []
     for base_id in sorted(old.keys() | new.keys()):
@@ -267,13 +260,10 @@ def _statuses(before: RecordSet, after: RecordSet, as_of: date) -> list[StatusCh
     return found
 
 
-def _base_statuses(records: RecordSet, as_of: date) -> dict[str, tuple[str, str | None]]:
+def _base_statuses(result: Result, as_of: date) -> dict[str, tuple[str, str | None]]:
     found: dict[str, tuple[str, str | None]] = {}
-    for base in records.valid("bases"):
-        if records.identity(base.id) != base.id:
-            continue
-        life = lifecycle(base.id, records, as_of)
-        found[base.id] = (str(life.base.data.get("name", base.id)), life.state(as_of)[0])
+    for base_id, life in result.lifecycles.items():  # the validation folded each base once
+        found[base_id] = (str(life.base.data.get("name", base_id)), life.state(as_of)[0])
     return found
 
 

@@ -25,7 +25,7 @@ from generator.forms import TEMPLATE_DIR, write_forms
 from generator.new import new_record
 from generator.output import FORMATS, render_summary, summary
 from generator.owners import check_authz, codeowners_pending, load_teams, write_codeowners
-from generator.records import KINDS, RepositoryError
+from generator.records import KINDS, RepositoryError, require_records
 from generator.schemas import SchemaSetupError
 from generator.site.build import ENGINES, BuildError, build, generate
 from generator.site.serve import serve as serve_site
@@ -96,6 +96,8 @@ def validate(root: Path, fmt: str, output: Path | None, strict: bool, changed_si
     try:
         result = check_repository(root, as_of=_day(as_of), only=paths,
                                   cache_dir=default_cache_dir() if cache else None)
+        if not paths:
+            require_records(result.files, root)
         changed = set(changed_files(root, changed_since, None)) if changed_since else set()
     except (RepositoryError, SchemaSetupError, ChangesError) as exc:
         raise InputError(str(exc)) from None
@@ -173,6 +175,8 @@ def serve(root: Path, as_of: datetime | None, port: int, cache: bool) -> None:
     except BuildError as exc:
         if exc.report is not None:
             click.echo(FORMATS["text"](exc.report.diagnostics), nl=False)
+        raise InputError(str(exc)) from None
+    except (RepositoryError, SchemaSetupError) as exc:
         raise InputError(str(exc)) from None
     serve_site(root, as_of=_day(as_of), port=port, cache_dir=cache_dir, echo=click.echo)
 

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.output import render_text
+from generator.records import RepositoryError
 from generator.site.build import BuildError, engine_config, generate
 
 POLL_SECONDS = 1.0
@@ -48,6 +49,8 @@ def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None], ca
                 echo("已重新生成。")
             except BuildError as exc:
                 echo((render_text(exc.report.diagnostics) if exc.report else "") + f"错误：{exc}（仍显示上一版）")
+            except RepositoryError as exc:
+                echo(f"错误：{exc}（仍显示上一版）")
     except KeyboardInterrupt:
         pass
     finally:

@@ -30,6 +30,7 @@ from generator.schemas import SchemaSetupError
 from generator.site.build import ENGINES, BuildError, build, generate
 from generator.site.serve import serve as serve_site
 from generator.validate import check_repository
+from generator.writing import WriteRefused, write_output
 
 
 class InputError(click.ClickException):
@@ -103,11 +104,8 @@ def validate(root: Path, fmt: str, output: Path | None, strict: bool, changed_si
         raise InputError(str(exc)) from None
     diags = sorted(result.report.diagnostics, key=lambda d: d.location.path not in changed)  # stable
     if output is not None:
-        try:
-            # surrogateescape: a file name that is not UTF-8 is written as its bytes, as stdout does under the C locale
-            output.write_text(FORMATS[fmt](diags), encoding="utf-8", errors="surrogateescape")
-        except OSError as exc:
-            raise InputError(f"无法写入 {output}：{exc.strerror}") from None
+        # surrogateescape: a file name that is not UTF-8 is written as its bytes, as stdout does under the C locale
+        _write_output(output, FORMATS[fmt](diags), root)
         fmt = "text"
     click.echo(FORMATS[fmt](diags), nl=False)
     if summary_file is not None:
@@ -135,6 +133,8 @@ def new(root: Path, as_of: datetime | None, record_id: str | None, kind: str) ->
                           taken=None if record_id else ids_elsewhere(root))
     except FileExistsError as exc:
         raise InputError(f"文件已存在：{exc.filename}") from None
+    except WriteRefused as exc:
+        raise InputError(str(exc)) from None
     click.echo(path.as_posix())
 
 
@@ -208,8 +208,20 @@ def diff_command(root: Path, as_of: datetime | None, check: bool, fmt: str | Non
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write_output(output, text, root)
     sys.exit(code)
+
+
+def _write_output(output: Path, text: str, root: Path) -> None:
+    """Write a --output report atomically; say so when it replaces a file (see generator.writing)."""
+    try:
+        replaced = write_output(output, text, root)
+    except WriteRefused as exc:
+        raise InputError(str(exc)) from None
+    except OSError as exc:
+        raise InputError(f"无法写入 {output}：{exc.strerror}") from None
+    if replaced:
+        click.echo(f"注意：已替换原有文件 {output}", err=True)
 
 
 @cli.command("codeowners")
@@ -229,7 +241,7 @@ def codeowners_command(root: Path, as_of: datetime | None, check: bool) -> None:
                            "在此之前由维护者审核；合并后请维护者运行 jxjy codeowners。", err=True)
             return
         click.echo(write_codeowners(root, as_of=_day(as_of)).as_posix())
-    except RepositoryError as exc:
+    except (RepositoryError, WriteRefused) as exc:
         raise InputError(str(exc)) from None
 
 
@@ -257,7 +269,11 @@ def check_authz_command(root: Path, author: str, base: str, head: str | None, te
 @click.option("--check", is_flag=True, help="只检查，不写入；表单与 schema/ 不一致时以 1 退出。")
 def forms_command(root: Path, check: bool) -> None:
     """由 schema/ 生成 .github/ISSUE_TEMPLATE/ 下的议题表单（认定申请、计划报送、纠错）。"""
-    for name in (stale := write_forms(root, check=check)):
+    try:
+        stale = write_forms(root, check=check)
+    except WriteRefused as exc:
+        raise InputError(str(exc)) from None
+    for name in stale:
         click.echo(f"{TEMPLATE_DIR / name}: " + ("与 schema/ 不一致，请运行 jxjy forms" if check
                                                  else "不是生成的表单，请确认是否应删除"), err=True)
     sys.exit(1 if stale and check else 0)

@@ -14,6 +14,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.records import KINDS
 from generator.schemas import SchemaSet
+from generator.writing import WriteRefused, write_file
+from generator.yamlio import clip
 
 PREFIXES = {
     "organizations": "org",
@@ -77,15 +79,18 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
 
     Raises:
         FileExistsError: the file is already there.
+        WriteRefused: `record_id` does not match the schema's id (../x, an absolute path, capitals),
+            or records/ leads out of `root`; nothing is written.
     """
     schemas = SchemaSet()
+    if record_id is not None:
+        _check_id(schemas, kind, record_id)
     record_id = record_id or fresh_id(kind, root, today, taken=taken)
     data = _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id})
     for name in reversed(ORDER):
         if name in data:
             data.move_to_end(name, last=False)
     path = root / "records" / kind / f"{record_id}.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
     out = io.StringIO()
     out.write(f"# yaml-language-server: $schema=../../schema/{KINDS[kind]}.schema.json\n")
     out.write("# 填写标有「待填写」的字段；「选填」字段不用时删除整行。然后运行 jxjy validate\n")
@@ -93,9 +98,21 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100
     yaml.dump(data, out)
-    with path.open("x", encoding="utf-8") as handle:
-        handle.write(out.getvalue())
+    write_file(path, out.getvalue(), inside=root, replace=False)
     return path
+
+
+def _check_id(schemas: SchemaSet, kind: str, record_id: str) -> None:
+    """Refuse an id the schema of `kind` would refuse: the id is the file name, so ../x or /x would
+    write outside records/<kind>/."""
+    nodes = schemas.node(kind, ("id",))
+    patterns = [str(n["pattern"]) for n in nodes if "pattern" in n]
+    longest = min((int(n["maxLength"]) for n in nodes if "maxLength" in n), default=None)
+    if any(re.search(p, record_id) is None for p in patterns) or (longest is not None and len(record_id) > longest):
+        shown = clip(record_id.encode("unicode_escape").decode("ascii") if not record_id.isprintable() else record_id)
+        raise WriteRefused(f"编号「{shown}」无效：{schemas.title(kind, ('id',))}只能由小写字母、数字和连字符组成"
+                           f"（{'、'.join(patterns)}，最多 {longest} 个字符），如 {PREFIXES[kind]}-2026-001；"
+                           "未写入任何文件")
 
 
 def _fill(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], today: date,

@@ -48,6 +48,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Location
 from generator.records import KINDS, Record, RepositoryError, load_repository
 from generator.schemas import SchemaSet
+from generator.writing import write_file
 from generator.yamlio import LoadError, load_document
 
 BUREAU = "org-czrsj"
@@ -211,9 +212,7 @@ def _line(pattern: str, owners: tuple[str, ...]) -> str:
 def write_codeowners(root: Path, *, as_of: date | None = None) -> Path:
     """Regenerate `root`/.github/CODEOWNERS; returns its path."""
     path = root / CODEOWNERS_PATH
-    text = codeowners(root, as_of=as_of)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    write_file(path, codeowners(root, as_of=as_of), inside=root)
     return path
 
 

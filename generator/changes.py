@@ -663,7 +663,8 @@ def check_append_only(repo: Path, base: str, head: str | None, *, as_of: date) -
     """Published notices at `base` stay as they are in `head`; ids are never reused.
 
     A notice is published when it is in `base` with 发布日期 on or before `as_of`. Its file may
-    not be modified (except IN_PLACE_FIELDS), deleted or renamed. A record added in `head` may
+    not be modified (except IN_PLACE_FIELDS), deleted or renamed. A notice added in `head` may not
+    be published before `as_of` (append-only-backdated): 发布日期 is the day it appears here. A record added in `head` may
     not take an id that `base` holds at another path or that was deleted in `base`'s history.
     An id that both sides added since they forked is an id-collision (the head's record is
     another one, to be renumbered), not an edit nor a reuse.
@@ -687,6 +688,7 @@ def _append_only(repo: Path, base: str, versions: _Versions, *, as_of: date) -> 
     old, new = _by_path(versions.before.records), _by_path(versions.after.records)
     old_ids = {r.id: r for r in versions.before.records.all}
     renamed = {gone.path: came for gone, came in versions.renames}
+    moved_here = {came.path for came in renamed.values()}
     found: list[Diagnostic] = []
     history: dict[str, str] | None = None
     for path, status in files.items():
@@ -720,7 +722,23 @@ def _append_only(repo: Path, base: str, versions: _Versions, *, as_of: date) -> 
                 found.append(Diagnostic(
                     _id_location(new.get(path), path), "id-reused", "error",
                     f"编号 {stem} 曾用于已删除的 {history[stem]}；编号一经使用不再重复使用，请另取新编号"))
+            if path not in moved_here:  # a moved notice keeps its day; append-only-deleted speaks for it
+                found += _backdated(new.get(path), as_of)
     return sorted(found)
+
+
+def _backdated(record: Record | None, as_of: date) -> list[Diagnostic]:
+    """An added notice whose 发布日期 is before `as_of`: the day it appears on this platform cannot
+    be in the past, or the public record would show a notice as public on days nobody could see it."""
+    if record is None or record.kind not in NOTICE_KINDS:
+        return []
+    day = dates.parse(record.data.get("published_on"))
+    if day is None or day >= as_of:
+        return []
+    return [Diagnostic(
+        record.at("published_on"), "append-only-backdated", "error",
+        f"新增公告的「发布日期」（{dates.cn_date(day)}）早于今天（{dates.cn_date(as_of)}）：发布日期是公告在本平台公开之日，"
+        f"不能倒填；请改为 {as_of.isoformat()} 或之后的日期（文件成文的日子写在「成文日期」中）")]
 
 
 def _modified(record: Record, head: Record | None, path: str, day: date, schemas: SchemaSet) -> list[Diagnostic]:

@@ -95,6 +95,7 @@ RULES: dict[str, str] = {
     # between two versions (jxjy diff --check, jxjy check-authz)
     "append-only-modified": "error",
     "append-only-deleted": "error",
+    "append-only-backdated": "error",
     "id-reused": "error",
     "id-collision": "error",
     "authz-denied": "error",

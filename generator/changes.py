@@ -664,8 +664,9 @@ def check_append_only(repo: Path, base: str, head: str | None, *, as_of: date) -
 
     A notice is published when it is in `base` with 发布日期 on or before `as_of`. Its file may
     not be modified (except IN_PLACE_FIELDS), deleted or renamed. A notice added in `head` may not
-    be published before `as_of` (append-only-backdated): 发布日期 is the day it appears here. A record added in `head` may
-    not take an id that `base` holds at another path or that was deleted in `base`'s history.
+    be published before `as_of` (append-only-backdated): 发布日期 is the day it appears here.
+    A record added in `head` may not take an id that `base` holds at another path or that was
+    deleted in `base`'s history.
     An id that both sides added since they forked is an id-collision (the head's record is
     another one, to be renumbered), not an edit nor a reuse.
 

@@ -10,27 +10,23 @@ from typing import IO, Any
 
 import click
 
-from generator.changes import (
-    ChangesError,
-    changed_files,
-    check_append_only,
-    diff,
-    ids_elsewhere,
-    render_json,
-    render_markdown,
-)
+from generator.append_only import check_append_only
+from generator.authz import check_authz, load_teams
+from generator.change_report import render_json, render_markdown
+from generator.changes import diff
 from generator.dates import default_as_of
+from generator.errors import JxjyError
 from generator.examine import default_cache_dir
 from generator.forms import TEMPLATE_DIR, write_forms
-from generator.new import new_record
+from generator.git import changed_files
+from generator.new import ids_elsewhere, new_record
 from generator.output import FORMATS, render_summary, summary
-from generator.owners import check_authz, codeowners_pending, load_teams, write_codeowners
-from generator.records import KINDS, RepositoryError, require_records
-from generator.schemas import SchemaSetupError
+from generator.owners import codeowners_pending, write_codeowners
+from generator.records import KINDS, require_records
 from generator.site.build import ENGINES, BuildError, build, generate
 from generator.site.serve import serve as serve_site
 from generator.validate import check_repository
-from generator.writing import WriteRefused, write_output
+from generator.writing import write_output
 
 
 class InputError(click.ClickException):
@@ -68,7 +64,18 @@ def _day(value: datetime | None) -> date:
     return value.date() if value else default_as_of()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The one error boundary: whatever a command cannot continue past (JxjyError) ends it with
+    its Chinese message and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except JxjyError as exc:
+            raise InputError(str(exc)) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jxjy-registry")
 def cli() -> None:
     """常州市专业技术人员继续教育公示平台：记录校验与站点生成。"""
@@ -94,14 +101,10 @@ def validate(root: Path, fmt: str, output: Path | None, strict: bool, changed_si
 
     退出码：0 无错误；1 有错误（--strict 时含警告）；2 用法或读写问题。
     """
-    try:
-        result = check_repository(root, as_of=_day(as_of), only=paths,
-                                  cache_dir=default_cache_dir() if cache else None)
-        if not paths:
-            require_records(result.files, root)
-        changed = set(changed_files(root, changed_since, None)) if changed_since else set()
-    except (RepositoryError, SchemaSetupError, ChangesError) as exc:
-        raise InputError(str(exc)) from None
+    result = check_repository(root, as_of=_day(as_of), only=paths, cache_dir=default_cache_dir() if cache else None)
+    changed = set(changed_files(root, changed_since, None)) if changed_since else set()
+    if not paths:
+        require_records(result.files, root)
     diags = sorted(result.report.diagnostics, key=lambda d: d.location.path not in changed)  # stable
     if output is not None:
         # surrogateescape: a file name that is not UTF-8 is written as its bytes, as stdout does under the C locale
@@ -126,15 +129,7 @@ def new(root: Path, as_of: datetime | None, record_id: str | None, kind: str) ->
 
     新编号从当年 001–999 中未用过的号码里随机抽取，避开本地、各远程分支上已有的和历史上删除过的编号。
     """
-    if not (root / "records").is_dir():
-        raise InputError(f"找不到记录目录：{root / 'records'}")
-    try:
-        path = new_record(kind, root, _day(as_of), record_id=record_id,
-                          taken=None if record_id else ids_elsewhere(root))
-    except FileExistsError as exc:
-        raise InputError(f"文件已存在：{exc.filename}") from None
-    except WriteRefused as exc:
-        raise InputError(str(exc)) from None
+    path = new_record(kind, root, _day(as_of), record_id=record_id, taken=None if record_id else ids_elsewhere(root))
     click.echo(path.as_posix())
 
 
@@ -156,8 +151,6 @@ def build_command(root: Path, as_of: datetime | None, engine: str, site_dir: Pat
             click.echo(FORMATS["text"](exc.report.diagnostics), nl=False)
         click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
-    except (RepositoryError, SchemaSetupError) as exc:
-        raise InputError(str(exc)) from None
     click.echo(FORMATS["text"](built.report.diagnostics), nl=False)
     click.echo(f"已生成 {built.pages} 个页面：{built.site}", err=True)
 
@@ -175,8 +168,6 @@ def serve(root: Path, as_of: datetime | None, port: int, cache: bool) -> None:
     except BuildError as exc:
         if exc.report is not None:
             click.echo(FORMATS["text"](exc.report.diagnostics), nl=False)
-        raise InputError(str(exc)) from None
-    except (RepositoryError, SchemaSetupError) as exc:
         raise InputError(str(exc)) from None
     serve_site(root, as_of=_day(as_of), port=port, cache_dir=cache_dir, echo=click.echo)
 
@@ -196,15 +187,16 @@ def diff_command(root: Path, as_of: datetime | None, check: bool, fmt: str | Non
                  base: str, head: str | None) -> None:
     """比较两个版本（HEAD 缺省为工作区），用中文说明这次变更对公开网站意味着什么。"""
     day = _day(as_of)
-    try:
-        if check:
-            diags = check_append_only(root, base, head, as_of=day)
-            text, code = FORMATS[fmt if fmt in ("text", "github") else "text"](diags), 1 if diags else 0
-        else:
-            report = diff(root, base, head, as_of=day)
-            text, code = (render_json(report) if fmt == "json" else render_markdown(report)), 0
-    except (ChangesError, RepositoryError, SchemaSetupError) as exc:
-        raise InputError(str(exc)) from None
+    if check:
+        if fmt not in (None, "text", "github"):
+            raise InputError(f"--check 的结果只有 text 或 github 格式，不能用 --format {fmt}")
+        diags = check_append_only(root, base, head, as_of=day)
+        text, code = FORMATS[fmt or "text"](diags), 1 if diags else 0
+    else:
+        if fmt not in (None, "markdown", "json"):
+            raise InputError(f"变更报告只有 markdown 或 json 格式，不能用 --format {fmt}（text、github 用于 --check）")
+        report = diff(root, base, head, as_of=day)
+        text, code = (render_json(report) if fmt == "json" else render_markdown(report)), 0
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -216,8 +208,6 @@ def _write_output(output: Path, text: str, root: Path) -> None:
     """Write a --output report atomically; say so when it replaces a file (see generator.writing)."""
     try:
         replaced = write_output(output, text, root)
-    except WriteRefused as exc:
-        raise InputError(str(exc)) from None
     except OSError as exc:
         raise InputError(f"无法写入 {output}：{exc.strerror}") from None
     if replaced:
@@ -230,19 +220,16 @@ def _write_output(output: Path, text: str, root: Path) -> None:
 @click.option("--check", is_flag=True, help="只检查 .github/CODEOWNERS 是否为最新，过期时以 1 退出。")
 def codeowners_command(root: Path, as_of: datetime | None, check: bool) -> None:
     """由记录生成 .github/CODEOWNERS（机构的可提交人审核其记录，市人社局审核全部）。"""
-    try:
-        if check:
-            pending = codeowners_pending(root, as_of=_day(as_of))
-            if pending is None:
-                click.echo("错误：.github/CODEOWNERS 已过期，请运行 jxjy codeowners 重新生成", err=True)
-                sys.exit(1)
-            if pending:
-                click.echo(f"注意：{len(pending)} 个新增记录尚未列入 .github/CODEOWNERS（{'、'.join(pending)}），"
-                           "在此之前由维护者审核；合并后请维护者运行 jxjy codeowners。", err=True)
-            return
-        click.echo(write_codeowners(root, as_of=_day(as_of)).as_posix())
-    except (RepositoryError, WriteRefused) as exc:
-        raise InputError(str(exc)) from None
+    if check:
+        pending = codeowners_pending(root, as_of=_day(as_of))
+        if pending is None:
+            click.echo("错误：.github/CODEOWNERS 已过期，请运行 jxjy codeowners 重新生成", err=True)
+            sys.exit(1)
+        if pending:
+            click.echo(f"注意：{len(pending)} 个新增记录尚未列入 .github/CODEOWNERS（{'、'.join(pending)}），"
+                       "在此之前由维护者审核；合并后请维护者运行 jxjy codeowners。", err=True)
+        return
+    click.echo(write_codeowners(root, as_of=_day(as_of)).as_posix())
 
 
 @cli.command("check-authz")
@@ -256,10 +243,7 @@ def codeowners_command(root: Path, as_of: datetime | None, check: bool) -> None:
               help="输出格式。")
 def check_authz_command(root: Path, author: str, base: str, head: str | None, teams_file: Path, fmt: str) -> None:
     """检查提交人是否有权修改这次变更涉及的每一条记录和文件。"""
-    try:
-        diags = check_authz(root, author=author, base=base, head=head, teams=load_teams(teams_file))
-    except (RepositoryError, ValueError, OSError) as exc:
-        raise InputError(str(exc)) from None
+    diags = check_authz(root, author=author, base=base, head=head, teams=load_teams(teams_file))
     click.echo(FORMATS[fmt](diags), nl=False)
     sys.exit(1 if diags else 0)
 
@@ -269,11 +253,7 @@ def check_authz_command(root: Path, author: str, base: str, head: str | None, te
 @click.option("--check", is_flag=True, help="只检查，不写入；表单与 schema/ 不一致时以 1 退出。")
 def forms_command(root: Path, check: bool) -> None:
     """由 schema/ 生成 .github/ISSUE_TEMPLATE/ 下的议题表单（认定申请、计划报送、纠错）。"""
-    try:
-        stale = write_forms(root, check=check)
-    except WriteRefused as exc:
-        raise InputError(str(exc)) from None
-    for name in stale:
+    for name in (stale := write_forms(root, check=check)):
         click.echo(f"{TEMPLATE_DIR / name}: " + ("与 schema/ 不一致，请运行 jxjy forms" if check
                                                  else "不是生成的表单，请确认是否应删除"), err=True)
     sys.exit(1 if stale and check else 0)

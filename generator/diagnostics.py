@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+# A diagnostic without its path, in builtins only (marshal keeps verdicts in the cache this way):
+# line, col, rule, severity, message, hint.
+Row = tuple[int, int, str, str, str, str | None]
 
 
 @dataclass(frozen=True, order=True)
@@ -28,6 +31,14 @@ class Diagnostic:
     def text(self) -> str:
         """The message with its hint, as one line."""
         return f"{self.message}（{self.hint}）" if self.hint else self.message
+
+    def row(self) -> Row:
+        return (self.location.line, self.location.col, self.rule, self.severity, self.message, self.hint)
+
+    @classmethod
+    def from_row(cls, path: str, row: Row) -> Diagnostic:
+        line, col, rule, severity, message, hint = row
+        return cls(Location(path, line, col), rule, severity, message, hint)  # type: ignore[arg-type]
 
 
 @dataclass

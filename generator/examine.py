@@ -21,24 +21,25 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Location
+from generator.diagnostics import Diagnostic
 from generator.records import Record, find_records, read_record
 from generator.rules import RECORD_CHECKS
 from generator.schemas import SchemaSet, schema_files
 from generator.yamlio import Document, LoadError, load_document
 
-FORMAT = 2
+FORMAT = 3  # verdicts carry the positions of every node since 3
 RACY_SECONDS = 2  # files modified this recently are never trusted by their stat alone
 PARALLEL_FROM = 400  # files to examine before a second process pays for itself
 
-# A verdict: ("load", line, col, rule, message) or ("ok", data, schema problems, record-rule
-# problems), each problem (line, col, rule, severity, message, hint): builtins only, for marshal.
+# A verdict: ("load", row) or ("ok", data, value positions, key positions, schema problems,
+# record-rule problems), each problem a Diagnostic.row(): builtins only, for marshal. The positions
+# travel with the data, so a record from the cache or a forked child locates problems as one
+# parsed here does, without reading its file again.
 Verdict = tuple[Any, ...]
 
 
@@ -67,7 +68,6 @@ def examine(root: Path, schemas: SchemaSet,
     found, diagnostics, files = find_records(root)
     cache = _Cache(cache_dir, root)
     verdicts: dict[str, Verdict] = {}
-    docs: dict[str, Document] = {}  # full documents of files examined in this process
     pending: list[tuple[str, str, bytes, str]] = []  # rel, kind, bytes, digest
     for item in found:
         rel, stat = item.rel, _stat(item.entry)  # the stat before the bytes: an edit in between is racy
@@ -79,10 +79,8 @@ def examine(root: Path, schemas: SchemaSet,
                 pending.append((rel, item.kind, raw, digest))
                 continue
         verdicts[rel] = cache.verdicts[digest]
-    for (rel, _, _, digest), (verdict, doc) in zip(pending, _examine_all(pending, schemas), strict=True):
+    for (rel, _, _, digest), verdict in zip(pending, _examine_all(pending, schemas), strict=True):
         cache.verdicts[digest] = verdicts[rel] = verdict
-        if doc is not None:
-            docs[rel] = doc
     cache.save()
 
     records: list[Record] = []
@@ -90,19 +88,15 @@ def examine(root: Path, schemas: SchemaSet,
         rel = item.rel
         verdict = verdicts[rel]
         if verdict[0] == "load":
-            _, line, col, rule, message = verdict
-            diagnostics.append(Diagnostic(Location(rel, line, col), rule, "error", message))
+            diagnostics.append(Diagnostic.from_row(rel, verdict[1]))
             continue
-        _, data, schema_problems, record_problems = verdict
-        doc = docs.get(rel) or Document(data)
-        records.append(Record(item.kind, item.id, rel, doc, valid=not schema_problems, source=item.entry.path))
-        diagnostics.extend(Diagnostic(Location(rel, line, col), rule, severity, message, hint)
-                           for line, col, rule, severity, message, hint in (*schema_problems, *record_problems))
+        _, data, values, keys, schema_problems, record_problems = verdict
+        records.append(Record(item.kind, item.id, rel, Document(data, values, keys), valid=not schema_problems))
+        diagnostics.extend(Diagnostic.from_row(rel, row) for row in (*schema_problems, *record_problems))
     return records, diagnostics, files
 
 
-def _examine_all(pending: list[tuple[str, str, bytes, str]],
-                 schemas: SchemaSet) -> list[tuple[Verdict, Document | None]]:
+def _examine_all(pending: list[tuple[str, str, bytes, str]], schemas: SchemaSet) -> list[Verdict]:
     work = [(rel, kind, raw) for rel, kind, raw, _ in pending]
     workers = min(os.cpu_count() or 1, 8)
     if len(work) < PARALLEL_FROM or workers == 1:
@@ -114,7 +108,7 @@ def _examine_all(pending: list[tuple[str, str, bytes, str]],
     _SCHEMAS = schemas
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [(verdict, None) for chunk in pool.map(_examine_chunk, chunks) for verdict in chunk]
+            return [verdict for chunk in pool.map(_examine_chunk, chunks) for verdict in chunk]
     finally:
         _SCHEMAS = None
 
@@ -123,24 +117,23 @@ _SCHEMAS: SchemaSet | None = None  # set only while a pool of forked children ru
 
 
 def _examine_chunk(chunk: list[tuple[str, str, bytes]]) -> list[Verdict]:
-    assert _SCHEMAS is not None, "examine's children are forked while _SCHEMAS is set"
-    return [_examine_one(item, _SCHEMAS)[0] for item in chunk]
+    schemas = _SCHEMAS
+    if schemas is None:  # not an assert: it would vanish under python -O
+        raise RuntimeError("examine's children are forked only while _SCHEMAS is set")
+    return [_examine_one(item, schemas) for item in chunk]
 
 
-def _examine_one(item: tuple[str, str, bytes], schemas: SchemaSet) -> tuple[Verdict, Document | None]:
+def _examine_one(item: tuple[str, str, bytes], schemas: SchemaSet) -> Verdict:
     rel, kind, raw = item
     try:
         doc = load_document(raw)
     except LoadError as exc:
-        return ("load", exc.line, exc.col, exc.rule, exc.message), None
+        return ("load", exc.diagnostic(rel).row())
     record = Record(kind, Path(rel).stem, rel, doc)
-    schema_problems = _plain(schemas.check(record))
-    record_problems = () if schema_problems else _plain(d for check in RECORD_CHECKS for d in check(record, schemas))
-    return ("ok", doc.data, schema_problems, record_problems), doc
-
-
-def _plain(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[Any, ...], ...]:
-    return tuple((d.location.line, d.location.col, d.rule, d.severity, d.message, d.hint) for d in diagnostics)
+    schema_problems = tuple(d.row() for d in schemas.check(record))
+    record_problems = () if schema_problems else tuple(
+        d.row() for check in RECORD_CHECKS for d in check(record, schemas))
+    return ("ok", doc.data, doc.values, doc.keys, schema_problems, record_problems)
 
 
 class _Cache:

@@ -12,6 +12,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from generator import git
+from generator.errors import JxjyError
 from generator.records import KINDS
 from generator.schemas import SchemaSet
 from generator.writing import WriteRefused, write_file
@@ -52,6 +54,26 @@ def next_id(series: str, used: set[str]) -> str:
     return f"{series}{max(_numbers(series, used), default=0) + 1:03d}"
 
 
+class NewRecordError(JxjyError):
+    """The new record cannot be written."""
+
+
+def ids_elsewhere(repo: Path) -> set[str]:
+    """The record ids `jxjy new` must not take besides those in the work tree: the records of every
+    remote-tracking branch (origin/main and any fetched branch of another clerk) and every id
+    deleted in their history or HEAD's. Empty outside a git repository."""
+    try:
+        remotes, head = git.remote_commits(repo), git.head_commit(repo)
+        found: set[str] = set()
+        for commit in remotes:
+            found |= git.record_ids(repo, commit)
+        if remotes or head:
+            found |= git.deleted_ids(repo, *remotes, *([head] if head else [])).keys()
+    except git.GitError:
+        return set()
+    return found
+
+
 def fresh_id(kind: str, root: Path, today: date, *, taken: set[str] | None = None,
              rng: random.Random | None = None) -> str:
     """An unused <prefix>-<year>-<nnn> id of `kind`, the number drawn at random from the free ones
@@ -78,10 +100,12 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
         record_id: the id; default fresh_id's, avoiding `taken` too.
 
     Raises:
-        FileExistsError: the file is already there.
+        NewRecordError: there is no records/, or the file is already there.
         WriteRefused: `record_id` does not match the schema's id (../x, an absolute path, capitals),
             or records/ leads out of `root`; nothing is written.
     """
+    if not (root / "records").is_dir():
+        raise NewRecordError(f"找不到记录目录：{root / 'records'}")
     schemas = SchemaSet()
     if record_id is not None:
         _check_id(schemas, kind, record_id)
@@ -98,7 +122,10 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100
     yaml.dump(data, out)
-    write_file(path, out.getvalue(), inside=root, replace=False)
+    try:
+        write_file(path, out.getvalue(), inside=root, replace=False)
+    except FileExistsError:
+        raise NewRecordError(f"文件已存在：{path}") from None
     return path
 
 

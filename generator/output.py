@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
-from generator.changes import md_text
+from generator.change_report import md_text
 from generator.diagnostics import Diagnostic
 
 

@@ -34,22 +34,16 @@ lets an institution propose a record for itself.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import tarfile
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Location
-from generator.records import KINDS, Record, RepositoryError, load_repository
-from generator.schemas import SchemaSet
+from generator.records import Record, RecordSet, RepositoryError
+from generator.validate import check_repository
 from generator.writing import write_file
-from generator.yamlio import LoadError, load_document
 
 BUREAU = "org-czrsj"
 CODEOWNERS_PATH = ".github/CODEOWNERS"
@@ -66,12 +60,11 @@ MAINTAINER_PATHS = (
 )
 MAX_CODEOWNERS_BYTES = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file
 
-_OWNER = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:/[A-Za-z0-9._-]{1,100})?$")
+OWNER = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:/[A-Za-z0-9._-]{1,100})?$")
 # What CODEOWNERS patterns we write may contain: no `!`, `[ ]`, `\`, `#`, spaces (GitHub rejects or
 # misreads them), and the file names the schema allows for records.
 _PATTERN = re.compile(r"^/[A-Za-z0-9._/*-]+$")
 _FIELD_TITLES = {"issuer": "发文机关", "department": "报送部门"}
-_VERBS = {"A": "新增", "D": "删除"}
 
 
 # -- owners ---------------------------------------------------------------------------------------
@@ -109,7 +102,7 @@ class Directory:
             submitters = record.data.get("submitters") or []
             self.orgs.setdefault(record.id, Organization(
                 record.id, str(record.data.get("name", record.id)),
-                tuple(s for s in submitters if isinstance(s, str) and _OWNER.match(s))))
+                tuple(s for s in submitters if isinstance(s, str) and OWNER.match(s))))
         bureau = self.orgs.get(BUREAU)
         self.bureau: tuple[str, ...] = bureau.submitters if bureau else ()
 
@@ -159,16 +152,18 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 def codeowners(root: Path, *, as_of: date | None = None) -> str:
     """The text of .github/CODEOWNERS for the records under `root`.
 
-    Only records that pass their schema get a line; the output does not depend on `as_of` (it is
-    passed to check_repository, whose rules need a day) and is the same on every run.
+    The output does not depend on `as_of` (check_repository's rules need a day) and is the same on
+    every run.
 
     Raises:
         RepositoryError: records/ cannot be read, the bureau has no submitters, or a line would break
             GitHub's CODEOWNERS syntax.
     """
-    from generator.validate import check_repository  # validate imports the rules; keep this module light
+    return codeowners_of(check_repository(root, as_of=as_of or date.today()).records)
 
-    records = check_repository(root, as_of=as_of or date.today()).records
+
+def codeowners_of(records: RecordSet) -> str:
+    """The text of .github/CODEOWNERS for `records`: only records that pass their schema get a line."""
     directory = Directory(records.valid("organizations"))
     if not directory.bureau:
         raise RepositoryError(f"机构记录 {BUREAU} 不存在、未通过校验或未登记可提交人，无法确定维护者")
@@ -203,7 +198,7 @@ def _common(requirements: list[Requirement]) -> tuple[str, ...]:
 def _line(pattern: str, owners: tuple[str, ...]) -> str:
     if not _PATTERN.match(pattern) or "**" in pattern:
         raise RepositoryError(f"路径「{pattern}」含有 CODEOWNERS 不支持的字符")
-    bad = [o for o in owners if not _OWNER.match(o)]
+    bad = [o for o in owners if not OWNER.match(o)]
     if bad or not owners:
         raise RepositoryError(f"路径「{pattern}」的所有者无效：{'、'.join(bad) or '（空）'}")
     return f"{pattern} {' '.join(owners)}"
@@ -238,201 +233,3 @@ def codeowners_pending(root: Path, *, as_of: date | None = None) -> list[str] | 
     if [line for line in wanted if line in have] != current:
         return None
     return [line.split(" ", 1)[0].removeprefix("/") for line in pending]
-
-
-# -- team membership ------------------------------------------------------------------------------
-
-
-def load_teams(path: Path) -> dict[str, set[str]]:
-    """Team membership from a YAML or JSON file: {"@org/team": ["login", ...], ...}.
-
-    Raises:
-        ValueError: the file is unreadable or not of that shape (message in Chinese).
-    """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ValueError(f"无法读取团队成员文件 {path}：{exc.strerror}") from None
-    try:
-        data = json.loads(raw) if path.suffix.lower() == ".json" else load_document(raw).data
-    except (ValueError, LoadError) as exc:
-        raise ValueError(f"团队成员文件 {path} 格式错误：{getattr(exc, 'message', exc)}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"团队成员文件 {path} 应为「@组织/团队: [登录名, …]」的映射")
-    teams: dict[str, set[str]] = {}
-    for team, members in data.items():
-        if not (isinstance(team, str) and _OWNER.match(team) and "/" in team):
-            raise ValueError(f"团队成员文件 {path}：「{team}」不是 @组织/团队 形式的团队名")
-        if not isinstance(members, list) or not all(isinstance(m, str) and m for m in members):
-            raise ValueError(f"团队成员文件 {path}：团队 {team} 的成员应为登录名列表")
-        teams[team] = {m.removeprefix("@") for m in members}
-    return teams
-
-
-def is_member(author: str, owners: Iterable[str], teams: Mapping[str, set[str]]) -> bool:
-    """Whether the login `author` is one of `owners` (a user entry) or in one of its teams."""
-    login = author.removeprefix("@").lower()
-    members = {team.lower(): {m.removeprefix("@").lower() for m in logins} for team, logins in teams.items()}
-    for owner in owners:
-        owner = owner.lower()
-        if "/" in owner:
-            if login in members.get(owner, set()):
-                return True
-        elif owner == "@" + login:
-            return True
-    return False
-
-
-# -- checking a change ----------------------------------------------------------------------------
-
-
-def check_authz(
-    repo: Path,
-    *,
-    author: str,
-    base: str,
-    head: str | None = None,
-    teams: Mapping[str, set[str]],
-) -> list[Diagnostic]:
-    """Files of the change BASE...HEAD (HEAD None: the working tree) that `author` may not change.
-
-    Args:
-        repo: the git work tree.
-        author: the GitHub login of the pull request's author (with or without @).
-        base: the ref the change goes into; its records decide every owner.
-        head: the ref of the change; None for the working tree, untracked records included.
-        teams: team membership, "@org/team" -> logins.
-
-    Returns:
-        One authz-denied or authz-unknown-owner error per file the author may not change, sorted.
-
-    Raises:
-        RepositoryError: git fails (unknown ref, not a repository) or the base has no records/.
-    """
-    changes = _changed_files(repo, base, head)
-    with tempfile.TemporaryDirectory(prefix="jxjy-base-") as tmp:
-        base_records = _records_at(repo, base, Path(tmp))
-    schemas = SchemaSet()
-    for record in base_records:
-        record.valid = not schemas.check(record)
-    directory = Directory(base_records)
-    by_path = {record.path: record for record in base_records}
-    login = author.removeprefix("@")
-    found: list[Diagnostic] = []
-    for status, path in changes:
-        if path == CODEOWNERS_PATH and status != "D" and _is_generated_codeowners(repo, head):
-            continue  # regenerating it for one's own records is what `jxjy codeowners --check` asks for
-        diagnostic = _judge(repo, directory, by_path, login, status, path, head, teams)
-        if diagnostic is not None:
-            found.append(diagnostic)
-    return sorted(found)
-
-
-def _judge(repo: Path, directory: Directory, by_path: dict[str, Record], author: str, status: str, path: str,
-           head: str | None, teams: Mapping[str, set[str]]) -> Diagnostic | None:
-    if is_member(author, directory.bureau, teams):
-        return None
-    verb = _VERBS.get(status, "修改")
-    parts = path.split("/")
-    is_record = len(parts) == 3 and parts[0] == "records" and parts[1] in KINDS and parts[2].endswith(".yaml")
-    if not is_record:
-        return _denied(author, verb, path, Location(path, 1, 1),
-                       Requirement(directory.bureau, "该文件只能由维护者修改"))
-    kind, record_id = parts[1], parts[2].removesuffix(".yaml")
-    new = False if status == "D" else _head_document(repo, head, path)
-    old = by_path.get(path) if status != "A" else None
-    requirements: list[Requirement] = []
-    if new is not False:
-        requirements += directory.requirements(kind, record_id, new.data if new else None)
-    if old is None and status != "A":
-        requirements.append(Requirement(directory.bureau, "目标分支中的该文件无法读取为记录", "authz-unknown-owner"))
-    if old is not None:
-        requirements += directory.requirements(kind, record_id, old.data)
-        if kind == "organizations" and new and new.data.get("type") != old.data.get("type"):
-            requirements.append(Requirement(directory.bureau, "机构类型只能由维护者修改", field="type"))
-    for requirement in requirements:
-        if not is_member(author, requirement.owners, teams):
-            location = Location(path, 1, 1)
-            if new and requirement.field and requirement.field in new.data:
-                location = Location(path, *new.locate((requirement.field,)))
-            return _denied(author, verb, path, location, requirement)
-    return None
-
-
-def _denied(author: str, verb: str, path: str, location: Location, requirement: Requirement) -> Diagnostic:
-    owners = "、".join(requirement.owners) or "（无人：维护者机构未登记可提交人）"
-    return Diagnostic(location, requirement.rule, "error",
-                      f"{author} 不能{verb} {path}：{requirement.reason}，只有 {owners} 可以提交")
-
-
-def _head_document(repo: Path, head: str | None, path: str) -> Any:
-    """The head version of `path` as a Document, None when unreadable as a record, False when absent."""
-    if head is None and (repo / path).is_symlink():
-        return None
-    raw = _head_bytes(repo, head, path)
-    if raw is None:
-        return False
-    try:
-        return load_document(raw)
-    except LoadError:
-        return None
-
-
-def _head_bytes(repo: Path, head: str | None, path: str) -> bytes | None:
-    """The head version of `path` (None: the working tree), or None when it does not exist there."""
-    if head is None:
-        try:
-            return (repo / path).read_bytes()
-        except OSError:
-            return None
-    result = subprocess.run(["git", "show", f"{head}:{path}"], cwd=repo, capture_output=True)
-    return result.stdout if result.returncode == 0 else None
-
-
-def _is_generated_codeowners(repo: Path, head: str | None) -> bool:
-    """Whether the head's CODEOWNERS is exactly what `jxjy codeowners` makes from the head's records."""
-    current = _head_bytes(repo, head, CODEOWNERS_PATH)
-    if current is None:
-        return False
-    if head is None:
-        return current.decode("utf-8", errors="replace") == codeowners(repo)
-    with tempfile.TemporaryDirectory(prefix="jxjy-head-") as tmp:
-        _records_at(repo, head, Path(tmp))
-        return current.decode("utf-8", errors="replace") == codeowners(Path(tmp))
-
-
-def _git(repo: Path, *args: str) -> bytes:
-    try:
-        result = subprocess.run(["git", *args], cwd=repo, capture_output=True, check=True)
-    except FileNotFoundError:
-        raise RepositoryError("找不到 git 命令") from None
-    except subprocess.CalledProcessError as exc:
-        message = exc.stderr.decode("utf-8", "replace").strip()
-        raise RepositoryError(f"git {' '.join(args)} 失败：{message}") from None
-    return result.stdout
-
-
-def _changed_files(repo: Path, base: str, head: str | None) -> list[tuple[str, str]]:
-    """(status letter, path) of each file the change touches, against the merge base as a pull request is."""
-    args = ["diff", "--name-status", "--no-renames", "-z"]
-    args += ["--merge-base", base] if head is None else [f"{base}...{head}"]
-    fields = _git(repo, *args).decode("utf-8").split("\0")
-    changes = {path: status[0] for status, path in zip(fields[0::2], fields[1::2], strict=False) if path}
-    if head is None:
-        untracked = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", "records")
-        for path in untracked.decode("utf-8").split("\0"):
-            if path:
-                changes.setdefault(path, "A")
-    return [(status, path) for path, status in sorted(changes.items())]
-
-
-def _records_at(repo: Path, ref: str, into: Path) -> list[Record]:
-    """The records of `ref`, read from an export into `into`."""
-    archive = _git(repo, "archive", "--format=tar", ref, "--", "records")
-    with tempfile.TemporaryFile() as buffer:
-        buffer.write(archive)
-        buffer.seek(0)
-        with tarfile.open(fileobj=buffer) as tar:
-            tar.extractall(into, filter="data")
-    records, _, _ = load_repository(into)
-    return records

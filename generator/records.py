@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Location, Severity
-from generator.yamlio import MAX_BYTES, Document, LoadError, load_document, size_problem
+from generator.errors import JxjyError
+from generator.yamlio import MAX_BYTES, Document, size_problem
 
 # folder under records/ -> schema name
 KINDS = {
@@ -37,7 +38,7 @@ KIND_TITLES = {
 NOTICE_KINDS = tuple(kind for kind in KINDS if kind != "organizations")
 
 
-class RepositoryError(Exception):
+class RepositoryError(JxjyError):
     """The repository cannot be read at all (exit 2)."""
 
 
@@ -48,18 +49,12 @@ class Record:
     path: str  # POSIX, relative to the root
     doc: Document
     valid: bool = True  # False once the schema has rejected it: rules then skip it
-    source: str | None = None  # the file, read again to locate a problem when `doc` has no positions
 
     @property
     def data(self) -> dict[str, Any]:
         return self.doc.data
 
     def at(self, *path: str | int, key: bool = False) -> Location:
-        if not self.doc.values and self.source is not None:  # remembered data: positions on demand
-            try:
-                self.doc = load_document(read_record(Path(self.source), self.path))
-            except (RepositoryError, LoadError):  # changed or gone since it was examined: the file's start
-                return Location(self.path, 1, 1)
         line, col = self.doc.locate(path, key=key)
         return Location(self.path, line, col)
 
@@ -139,30 +134,6 @@ class RecordSet:
             seen.add(target.id)
             record = target
         return record.id if record is not None else record_id
-
-
-def load_repository(root: Path) -> tuple[list[Record], list[Diagnostic], int]:
-    """Load every record file under `root`/records.
-
-    Args:
-        root: the repository root.
-
-    Returns:
-        The records that parsed, the problems found while loading, and the number of files seen.
-
-    Raises:
-        RepositoryError: when records/ is missing or a file cannot be read.
-    """
-    found, diagnostics, files = find_records(root)
-    records: list[Record] = []
-    for item in found:
-        try:
-            doc = load_document(read_record(item.path, item.rel))
-        except LoadError as exc:
-            diagnostics.append(Diagnostic(Location(item.rel, exc.line, exc.col), exc.rule, "error", exc.message))
-            continue
-        records.append(Record(item.kind, item.id, item.rel, doc))
-    return records, diagnostics, files
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from referencing import Registry, Resource
 
 from generator.diagnostics import Diagnostic
 from generator.docnumber import suggest
+from generator.errors import JxjyError
 from generator.records import KINDS, Record
 from generator.yamlio import clip
 
@@ -67,7 +68,7 @@ def has_float(node: Any) -> bool:
     return isinstance(node, float)
 
 
-class SchemaSetupError(Exception):
+class SchemaSetupError(JxjyError):
     """The schemas cannot be trusted to check what they say (exit 2: fail closed)."""
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator import git
 from generator.diagnostics import Report
 from generator.examine import examine
 from generator.records import RecordSet, RepositoryError
@@ -23,7 +25,8 @@ class Result:
     schemas: SchemaSet  # compiled for the run; pages reuse them for field titles
 
 
-def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cache_dir: Path | None = None) -> Result:
+def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cache_dir: Path | None = None,
+                     schemas: SchemaSet | None = None) -> Result:
     """Validate every record under `root`/records as of `as_of`.
 
     Args:
@@ -31,6 +34,7 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cach
         as_of: the day that counts as today (deadlines, dates in the future).
         only: files to report on; references are still checked against the whole set.
         cache_dir: where to remember each file's load and schema verdict between runs.
+        schemas: the run's compiled schemas, when the caller has them already.
 
     Returns:
         The report (only on `only` when given), the record set and the number of files seen.
@@ -40,7 +44,7 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cach
             outside records/.
         SchemaSetupError: the schemas cannot be trusted.
     """
-    schemas = SchemaSet()
+    schemas = schemas or SchemaSet()
     loaded, diagnostics, files = examine(root, schemas, cache_dir)
     records = RecordSet(loaded)
     diagnostics.extend(run_all(Context(records, as_of, schemas)))
@@ -48,6 +52,20 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cach
     if wanted is not None:
         diagnostics = [d for d in diagnostics if d.location.path in wanted]
     return Result(Report.of(diagnostics), records, files if wanted is None else len(wanted), schemas)
+
+
+def records_at(repo: Path, ref: str, *, as_of: date, schemas: SchemaSet | None = None) -> Result:
+    """Validate records/ as it is at the git `ref` (a branch, tag or commit of `repo`): the one way
+    to read the records of another version. Paths read records/<kind>/<id>.yaml; a ref without
+    records/ gives zero records.
+
+    Raises:
+        GitError: the ref is unknown or git fails.
+    """
+    with tempfile.TemporaryDirectory(prefix="jxjy-ref-") as tmp:
+        (Path(tmp) / "records").mkdir()
+        git.export(repo, ref, "records", Path(tmp))
+        return check_repository(Path(tmp), as_of=as_of, schemas=schemas)
 
 
 def _relative(root: Path, paths: Iterable[Path]) -> set[str] | None:

@@ -8,12 +8,14 @@ import stat
 import tempfile
 from pathlib import Path
 
+from generator.errors import JxjyError
+
 # The folders of a records repository that hold its data and the site's sources: a report
 # written with --output never lands in them.
 SOURCE_DIRS = ("records", "docs", "schema")
 
 
-class WriteRefused(Exception):
+class WriteRefused(JxjyError):
     """A write was refused before anything was touched (exit 2); the message is Chinese."""
 
 

@@ -30,6 +30,8 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
 )
 
+from generator.diagnostics import Diagnostic, Location
+
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
 MAX_NODES = 20_000
@@ -146,6 +148,9 @@ class LoadError(Exception):
     def __init__(self, line: int, col: int, rule: str, message: str) -> None:
         super().__init__(message)
         self.line, self.col, self.rule, self.message = line, col, rule, message
+
+    def diagnostic(self, path: str) -> Diagnostic:
+        return Diagnostic(Location(path, self.line, self.col), self.rule, "error", self.message)
 
 
 @dataclass

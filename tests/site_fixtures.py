@@ -15,9 +15,10 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 from ruamel.yaml import YAML
 
-from generator.records import NOTICE_KINDS, load_repository
+from generator.records import NOTICE_KINDS
+from generator.validate import check_repository
 
-from conftest import REPO, copy_from_repo
+from conftest import AS_OF, REPO, copy_from_repo
 
 SITE_NAME = "常州市专业技术人员继续教育公示平台"
 # What `build` needs of a repository: the theme and hooks come with the installed generator.
@@ -33,9 +34,9 @@ PAGEFIND_UNSTABLE = re.compile(r"pagefind/(filter/[^/]+\.pf_filter|pagefind\.[^/
 @cache
 def records() -> dict[str, Any]:
     """Every sample record by id (organizations included), loaded without the site generator."""
-    loaded, problems, _ = load_repository(REPO)
-    assert problems == []
-    return {r.id: r for r in loaded}
+    result = check_repository(REPO, as_of=AS_OF)
+    assert not result.report.errors
+    return {r.id: r for r in result.records.all}
 
 
 def notice_records() -> list[Any]:

@@ -100,7 +100,7 @@ def test_verdicts_of_another_program_version_are_not_used(broken: Repo, tmp_path
     (file,) = cache.iterdir()
     version, salt, stats, digests, verdicts = marshal.loads(file.read_bytes())
     digest = digests[BASE]
-    verdicts[digest] = ("ok", verdicts[digest][1], (), ())
+    verdicts[digest] = ("ok", *verdicts[digest][1:4], (), ())
     file.write_bytes(marshal.dumps((version, salt, stats, digests, verdicts)))
     assert not any(t.startswith(BASE) and "schema-enum" in t for t in _run(broken, cache))  # the forgery works...
     file.write_bytes(marshal.dumps((version, salt, stats, digests, verdicts)))
@@ -114,13 +114,15 @@ def test_the_cache_lives_outside_the_repository(monkeypatch: pytest.MonkeyPatch,
     assert examine.default_cache_dir() == tmp_path / "jxjy-registry"
 
 
-def test_a_remembered_record_whose_file_broke_since_is_located_at_its_start(tmp_path: Path) -> None:
-    from generator.records import Record
-    from generator.yamlio import Document
+def test_a_remembered_record_locates_problems_without_reading_its_file(broken: Repo, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The positions of every node are kept with the verdict: the warm run parses nothing."""
+    cache = tmp_path / "cache"
+    cold = _run(broken, cache)
+    assert any(t.startswith(f"{EVAL}:") and "ref-missing" in t and not t.startswith(f"{EVAL}:1:1") for t in cold)
 
-    source = tmp_path / "base-2013-001.yaml"
-    source.write_text("id: [\n", encoding="utf-8")  # broken after it was examined
-    record = Record("bases", "base-2013-001", BASE, Document({"id": "base-2013-001"}), source=str(source))
-    assert (record.at("id").line, record.at("id").col) == (1, 1)
-    source.unlink()
-    assert (record.at("id").line, record.at("id").col) == (1, 1)
+    def refuse(raw: bytes) -> None:
+        raise AssertionError("a cached record was parsed again")
+
+    monkeypatch.setattr(examine, "load_document", refuse)
+    assert _run(broken, cache) == cold

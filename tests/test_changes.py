@@ -10,20 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.changes import (
-    IN_PLACE_FIELDS,
-    ChangesError,
-    check_append_only,
-    diff,
-    is_fast_forward,
-    md_text,
-    records_at,
-    render_json,
-    render_markdown,
-)
+from generator.append_only import IN_PLACE_FIELDS, check_append_only
+from generator.change_report import md_text, render_json, render_markdown
+from generator.changes import diff
 from generator.cli import cli
 from generator.diagnostics import Diagnostic
+from generator.git import GitError
 from generator.rules import RULES
+from generator.validate import records_at
 
 from conftest import AS_OF, REPO, GitRepo
 
@@ -295,9 +289,9 @@ def test_records_at_a_ref(git_repo: GitRepo, tmp_path: Path) -> None:
     result = records_at(git_repo.root, "main", as_of=AS_OF)
     assert result.records.get("rev-2025-001").path == "records/revocations/rev-2025-001.yaml"
     assert result.files == len(list((REPO / "records").rglob("*.yaml")))
-    with pytest.raises(ChangesError, match="找不到版本「no-such-branch」"):
+    with pytest.raises(GitError, match="找不到版本「no-such-branch」"):
         records_at(git_repo.root, "no-such-branch", as_of=AS_OF)
-    with pytest.raises(ChangesError, match="无效的版本引用"):
+    with pytest.raises(GitError, match="无效的版本引用"):
         records_at(git_repo.root, "--output=/tmp/x", as_of=AS_OF)
     empty = GitRepo.__new__(GitRepo)
     empty.root = tmp_path / "empty"
@@ -309,19 +303,6 @@ def test_records_at_a_ref(git_repo: GitRepo, tmp_path: Path) -> None:
     empty.commit("First commit without records")
     result = records_at(empty.root, "HEAD", as_of=AS_OF)
     assert (result.files, result.records.all, result.report.diagnostics) == (0, [], [])
-
-
-def test_is_fast_forward(git_repo: GitRepo) -> None:
-    first = git_repo.git("rev-parse", "HEAD")
-    git_repo.edit("records/organizations/org-czrsj.yaml", "0519-85681100", "0519-85681101")
-    second = git_repo.commit("Edit a phone")
-    assert is_fast_forward(git_repo.root, first, second)
-    assert not is_fast_forward(git_repo.root, second, first)
-    git_repo.git("switch", "-q", "-c", "rewritten", first)
-    git_repo.git("commit", "-q", "--amend", "-m", "Sample records, rewritten")
-    assert not is_fast_forward(git_repo.root, second, "rewritten")
-    with pytest.raises(ChangesError):
-        is_fast_forward(git_repo.root, second, "no-such-ref")
 
 
 def test_symlinks_at_a_ref_stay_inside_and_are_reported(git_repo: GitRepo) -> None:

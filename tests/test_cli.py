@@ -17,9 +17,8 @@ from unittest import mock
 from click.testing import CliRunner
 
 from generator import cli as cli_module
-from generator.changes import ids_elsewhere
 from generator.cli import cli
-from generator.new import fresh_id
+from generator.new import fresh_id, ids_elsewhere
 from generator.site.build import SITE_MARKER
 
 from conftest import AS_OF, GitRepo, Repo

@@ -44,3 +44,9 @@ def test_code_passes_ruff() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "generator", "tests"],
                             cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout
+
+
+def test_code_passes_mypy() -> None:
+    """generator/ type-checks (the settings are pyproject.toml's [tool.mypy])."""
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout

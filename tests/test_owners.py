@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.authz import TeamsError, check_authz, load_teams
 from generator.cli import cli
 from generator.diagnostics import Diagnostic
+from generator.git import GitError
 from generator.owners import (
     BUREAU,
     CODEOWNERS_PATH,
     MAINTAINER_PATHS,
-    check_authz,
     codeowners,
     codeowners_pending,
-    load_teams,
 )
 from generator.records import RepositoryError
 from generator.rules import RULES
@@ -287,9 +287,9 @@ def test_an_unreadable_record_is_the_bureaus(git_repo: OwnersRepo) -> None:
     assert "无法读取该记录的报送部门" in denied.message
 
 
-def test_an_unknown_base_is_a_repository_error(git_repo: OwnersRepo) -> None:
+def test_an_unknown_base_is_a_git_error(git_repo: OwnersRepo) -> None:
     git_repo.commit("base")
-    with pytest.raises(RepositoryError, match="git diff"):
+    with pytest.raises(GitError, match="找不到版本「no-such-ref」"):
         git_repo.authz(OUTSIDER, "no-such-ref", "HEAD")
 
 
@@ -307,7 +307,7 @@ def test_teams_load_from_yaml_and_json(tmp_path: Path) -> None:
 def test_malformed_teams_are_refused_in_chinese(tmp_path: Path, text: str) -> None:
     path = tmp_path / "teams.json"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValueError, match="团队成员文件"):
+    with pytest.raises(TeamsError, match="团队成员文件"):
         load_teams(path)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.records import KINDS, load_repository
+from generator.records import KINDS
 from generator.status import lifecycle
 from generator.validate import check_repository
 
@@ -105,7 +105,8 @@ def test_check_jsonschema_agrees_on_invalid_records(tmp_path: Path, corpus_file:
     assert result.returncode == 1
 
 
-def test_records_load_without_the_schema_in_path_order() -> None:
-    records, problems, files = load_repository(REPO)
-    assert problems == [] and files == len(records)
+def test_records_load_in_path_order() -> None:
+    result = check_repository(REPO, as_of=AS_OF)
+    records = result.records.all
+    assert not result.report.errors and result.files == len(records)
     assert [r.path for r in records] == sorted(r.path for r in records)

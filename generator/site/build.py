@@ -30,6 +30,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from generator.diagnostics import Report
+from generator.errors import JxjyError
 from generator.records import RepositoryError, require_records
 from generator.site import exports, feeds, pages
 from generator.site import stream as stream_module
@@ -47,8 +48,9 @@ ENGINES = ("mkdocs", "properdocs")
 SITE_MARKER = ".jxjy-site"
 
 
-class BuildError(Exception):
-    """The site was not built; `report` holds the validation problems when that is why."""
+class BuildError(JxjyError):
+    """The site was not built; `report` holds the validation problems when that is why (exit 1),
+    else the engine or the indexer failed."""
 
     def __init__(self, message: str, report: Report | None = None) -> None:
         super().__init__(message)

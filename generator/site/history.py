@@ -6,9 +6,10 @@ Commit subjects are written in English by the project's rule, so a page shows wh
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator import git
 
 _SEPARATOR = "\x1e"  # record separator: cannot occur in a commit subject line
 
@@ -30,15 +31,11 @@ def history(root: Path) -> dict[str, list[Change]]:
     site still builds from an exported tarball.
     """
     try:
-        result = subprocess.run(
-            ["git", "-C", str(root), "log", "--no-renames", f"--format={_SEPARATOR}%cs%x09%h",
-             "--name-status", "--", "records"],
-            capture_output=True, text=True, check=True, timeout=120,
-        )
-    except (OSError, subprocess.SubprocessError):
+        log = git.log_name_status(root, _SEPARATOR, "records")
+    except git.GitError:
         return {}
     found: dict[str, list[Change]] = {}
-    for block in result.stdout.split(_SEPARATOR)[1:]:
+    for block in log.split(_SEPARATOR)[1:]:
         header, _, lines = block.partition("\n")
         day, _, commit = header.partition("\t")
         for line in lines.splitlines():

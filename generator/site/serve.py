@@ -10,16 +10,28 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from stat import S_ISREG
 
+from generator.errors import JxjyError
 from generator.output import render_text
-from generator.records import RepositoryError
 from generator.site.build import BuildError, engine_config, generate
 
 POLL_SECONDS = 1.0
 
 
 def _snapshot(root: Path) -> dict[Path, float]:
-    return {p: p.stat().st_mtime for folder in ("records", "docs") for p in (root / folder).rglob("*") if p.is_file()}
+    """The modification time of every file under records/ and docs/; a file that vanishes between
+    the listing and its stat (an editor saving atomically) is simply not there yet."""
+    found = {}
+    for folder in ("records", "docs"):
+        for path in (root / folder).rglob("*"):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if S_ISREG(stat.st_mode):
+                found[path] = stat.st_mtime
+    return found
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -49,7 +61,7 @@ def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None], ca
                 echo("已重新生成。")
             except BuildError as exc:
                 echo((render_text(exc.report.diagnostics) if exc.report else "") + f"错误：{exc}（仍显示上一版）")
-            except RepositoryError as exc:
+            except (JxjyError, OSError) as exc:  # e.g. records/ renamed, a file saved atomically mid-read
                 echo(f"错误：{exc}（仍显示上一版）")
     except KeyboardInterrupt:
         pass

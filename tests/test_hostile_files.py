@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.records import RepositoryError, read_record
-from generator.site.build import SITE_MARKER
+from generator.site.build import SITE_MARKER, generate
 from generator.yamlio import MAX_BYTES
 
 from conftest import AS_OF, GitRepo, Repo, copy_from_repo
@@ -210,6 +211,22 @@ def test_a_built_site_is_marked_and_only_marked_leftovers_are_cleared(site_repo:
     assert (notes / "keep.txt").read_text(encoding="utf-8") == "我的笔记"
     assert not stale.exists()
     assert sorted(p.name for p in site_repo.root.glob(".site-*")) == [".site-notes"]
+
+
+def test_build_never_writes_through_a_symlink_in_build(site_repo: Repo, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.md"
+    victim.write_text("别人的文件", encoding="utf-8")
+    planted = site_repo.root / "build/docs/index.md"  # a pull request can commit build/ too
+    planted.parent.mkdir(parents=True)
+    planted.symlink_to(victim)
+    generate(site_repo.root, as_of=AS_OF)
+    assert victim.read_text(encoding="utf-8") == "别人的文件"
+    assert not planted.is_symlink() and planted.is_file()
+    shutil.rmtree(site_repo.root / "build")
+    (site_repo.root / "build").symlink_to(tmp_path)
+    code, _, err = run("build", "--root", str(site_repo.root), "--no-cache", *DAY)
+    assert code == 2 and f"错误：{site_repo.root / 'build'} 是符号链接，不跟随" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "victim.md"]
 
 
 @pytest.mark.parametrize("record_id", ["../../x", "/tmp/x", "Base-2026-001", "base 2026 001", "a\nb", "-x"])

@@ -38,6 +38,7 @@ from generator.site.context import SiteContext
 from generator.site.history import history
 from generator.site.render import Fragment, front_matter
 from generator.validate import check_repository
+from generator.writing import WriteRefused
 
 GENERATED = Path("build") / "docs"
 # What the engine reads: the repository's mkdocs.yml, with the theme and hooks of this installation.
@@ -109,6 +110,7 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
     require_records(result.files, root)
     if result.report.errors:
         raise BuildError(f"记录有 {len(result.report.errors)} 个错误，未生成网站", result.report)
+    _clear_links(root / "build")
     site = SiteContext(result.records, as_of, result.schemas, settings(root), history(root))
     docs, records = _Tree(root / GENERATED), _Tree(root / stream_module.STREAM)
     sample = front_matter({"sample": True}).encode() if site.is_sample() else b""
@@ -128,6 +130,21 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
     docs.finish()
     records.finish()
     return result.report, pages_written
+
+
+def _clear_links(scratch: Path) -> None:
+    """Make build/ safe to write into: jxjy never puts a symlink there, so one that is there (a
+    pull request can commit build/docs/index.md -> a file outside) is removed, never written through.
+
+    Raises:
+        WriteRefused: build/ itself is a symlink.
+    """
+    if scratch.is_symlink():
+        raise WriteRefused(f"{scratch} 是符号链接，不跟随：生成网站的中间文件只写在仓库中的 build/ 目录")
+    for top, dirs, names in os.walk(scratch):
+        for name in dirs + names:
+            if (Path(top) / name).is_symlink():
+                (Path(top) / name).unlink()
 
 
 def _hand_written(folder: Path) -> Iterator[tuple[str, bytes]]:
@@ -235,14 +252,14 @@ def _check_site_dir(site_dir: Path) -> None:
     (`--site-dir records` would otherwise replace every record with the site).
 
     Raises:
-        RepositoryError: the folder is refused; nothing has been touched.
+        WriteRefused: the folder is refused; nothing has been touched.
     """
     if not site_dir.exists():
         return
     if not site_dir.is_dir():
-        raise RepositoryError(f"网站输出目录 {site_dir} 已存在且不是目录，拒绝覆盖")
+        raise WriteRefused(f"网站输出目录 {site_dir} 已存在且不是目录，拒绝覆盖")
     if any(site_dir.iterdir()) and not (site_dir / SITE_MARKER).is_file():
-        raise RepositoryError(f"网站输出目录 {site_dir} 不是 jxjy 生成的网站（没有 {SITE_MARKER} 标记文件）且不为空，"
+        raise WriteRefused(f"网站输出目录 {site_dir} 不是 jxjy 生成的网站（没有 {SITE_MARKER} 标记文件）且不为空，"
                               "拒绝替换；请指定一个新的或空的目录（旧版 jxjy 生成的网站请先手工删除）")
 
 

@@ -22,7 +22,7 @@ $(VENV)/.installed-test: requirements/test.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
 
-# Issue 5's performance targets on this machine; N = synthetic training bases (about 3.5 record files
+# The performance targets (README, 性能) on this machine; N = synthetic training bases (about 3.5 record files
 # each). 50000 takes long and several GB of disk under bench/work/. Results: bench/RESULTS.md.
 BENCH_SIZES ?= 1000,10000,50000
 bench: $(VENV)/.installed-test

@@ -85,7 +85,7 @@ def verdict(repo: Path, base: str, pair: Versions, *, as_of: date, schemas: Sche
                            f"请恢复原文件名和编号，{fix}")
             else:
                 message = f"已发布的公告不能删除或改名：{what}；请恢复该文件，{fix}"
-            found.append(Diagnostic(Location(path, 1, 1), "append-only-deleted", "error", message))
+            found.append(Diagnostic(Location(path, 1, 1), "append-only-deleted", message))
         elif status == "M" and record is not None and day is not None:
             found += _modified(record, new.get(path), path, day, schemas)
         elif status == "A":
@@ -93,14 +93,14 @@ def verdict(repo: Path, base: str, pair: Versions, *, as_of: date, schemas: Sche
             earlier = old_ids.get(stem)
             if earlier is not None and earlier.path != path:
                 found.append(Diagnostic(
-                    _id_location(new.get(path), path), "id-reused", "error",
+                    _id_location(new.get(path), path), "id-reused",
                     f"编号 {stem} 已被 {earlier.path} 使用；编号一经使用不再更换位置或重复使用，请另取新编号"))
                 continue
             if history is None:
                 history = git.deleted_ids(repo, base)
             if stem in history and stem not in old_ids:
                 found.append(Diagnostic(
-                    _id_location(new.get(path), path), "id-reused", "error",
+                    _id_location(new.get(path), path), "id-reused",
                     f"编号 {stem} 曾用于已删除的 {history[stem]}；编号一经使用不再重复使用，请另取新编号"))
             if path not in moved_here:  # a moved notice keeps its day; append-only-deleted speaks for it
                 found += _backdated(new.get(path), as_of)
@@ -116,7 +116,7 @@ def _backdated(record: Record | None, as_of: date) -> list[Diagnostic]:
     if day is None or day >= as_of:
         return []
     return [Diagnostic(
-        record.at("published_on"), "append-only-backdated", "error",
+        record.at("published_on"), "append-only-backdated",
         f"新增公告的「发布日期」（{dates.cn_date(day)}）早于今天（{dates.cn_date(as_of)}）：发布日期是公告在本平台公开之日，"
         f"不能倒填；请改为 {as_of.isoformat()} 或之后的日期（文件成文的日子写在「成文日期」中）")]
 
@@ -124,7 +124,7 @@ def _backdated(record: Record | None, as_of: date) -> list[Diagnostic]:
 def _modified(record: Record, head: Record | None, path: str, day: date, schemas: SchemaSet) -> list[Diagnostic]:
     fix = f"请新建一条同类记录，用 corrects（更正）或 supersedes（替代）指向 {record.id}"
     if head is None:  # the head file no longer loads: the validation reports why
-        return [Diagnostic(Location(path, 1, 1), "append-only-modified", "error",
+        return [Diagnostic(Location(path, 1, 1), "append-only-modified",
                            f"已发布的公告（{dates.cn_date(day)}发布）不能直接修改；{fix}")]
     found = []
     allowed = "、".join(f"「{field_title(schemas, record.kind, p)}」" for p in sorted(IN_PLACE_FIELDS, key=str))
@@ -134,7 +134,7 @@ def _modified(record: Record, head: Record | None, path: str, day: date, schemas
         title = field_title(schemas, record.kind, field_path)
         lead = "索引号一经发布永不改变，" if field_path[:1] == ("index_number",) else ""
         found.append(Diagnostic(
-            head.at(*field_path), "append-only-modified", "error",
+            head.at(*field_path), "append-only-modified",
             f"{lead}已发布的公告（{dates.cn_date(day)}发布）不能直接修改「{title}」；{fix}",
             f"可直接修改的只有{allowed}"))
     return found
@@ -144,7 +144,7 @@ def _collision(c: Collision, head: Record | None) -> Diagnostic:
     renumber = (f"请把本分支的记录改用新编号 {c.suggestion}（文件名和 id 一起改，引用它的记录也要改）"
                 if c.suggestion else "请把本分支的记录另取新编号（文件名和 id 一起改，引用它的记录也要改）")
     return Diagnostic(
-        _id_location(head, c.path), "id-collision", "error",
+        _id_location(head, c.path), "id-collision",
         f"编号 {c.id} 撞号：目标分支在两个分支分开之后也新增了编号 {c.id}（{KIND_TITLES[c.theirs.kind]}"
         f"「{clip(c.theirs.label)}」，{c.theirs.path}）；本分支的记录是另一条新记录，不是对它的修改；{renumber}")
 

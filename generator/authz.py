@@ -145,7 +145,7 @@ def _judge(repo: Path, directory: Directory, by_path: dict[str, Record], author:
 
 def _denied(author: str, verb: str, path: str, location: Location, requirement: Requirement) -> Diagnostic:
     owners = "、".join(requirement.owners) or "（无人：维护者机构未登记可提交人）"
-    return Diagnostic(location, requirement.rule, "error",
+    return Diagnostic(location, requirement.rule,
                       f"{author} 不能{verb} {path}：{requirement.reason}，只有 {owners} 可以提交")
 
 

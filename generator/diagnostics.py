@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
 
-Severity = Literal["error", "warning"]
+from generator.registry import RULES, Severity
+
 # A diagnostic without its path, in builtins only (marshal keeps verdicts in the cache this way):
-# line, col, rule, severity, message, hint.
-Row = tuple[int, int, str, str, str, str | None]
+# line, col, rule, message, hint.
+Row = tuple[int, int, str, str, str | None]
 
 
 @dataclass(frozen=True, order=True)
@@ -22,10 +22,16 @@ class Location:
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     location: Location
-    rule: str  # stable kebab-case id, documented in docs/rules.md
-    severity: Severity
+    rule: str  # stable kebab-case id, registered in generator.registry and documented in docs/rules.md
     message: str  # Chinese; names the field by its schema title
     hint: str | None = None  # "did you mean ...", or the corrected 发文字号
+    severity: Severity = field(init=False, compare=False)  # the registry's, never the caller's
+
+    def __post_init__(self) -> None:
+        rule = RULES.get(self.rule)
+        if rule is None:
+            raise ValueError(f"rule id {self.rule!r} is not in generator.registry.RULES")
+        object.__setattr__(self, "severity", rule.severity)
 
     @property
     def text(self) -> str:
@@ -33,12 +39,12 @@ class Diagnostic:
         return f"{self.message}（{self.hint}）" if self.hint else self.message
 
     def row(self) -> Row:
-        return (self.location.line, self.location.col, self.rule, self.severity, self.message, self.hint)
+        return (self.location.line, self.location.col, self.rule, self.message, self.hint)
 
     @classmethod
     def from_row(cls, path: str, row: Row) -> Diagnostic:
-        line, col, rule, severity, message, hint = row
-        return cls(Location(path, line, col), rule, severity, message, hint)  # type: ignore[arg-type]
+        line, col, rule, message, hint = row
+        return cls(Location(path, line, col), rule, message, hint)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Load and check every record file alone: on both cores, remembering each verdict by content.
+"""Load and check every record file alone: in parallel on up to eight cores, remembering each verdict by content.
 
 Parsing, the schema and the rules on one record alone (generator.rules.RECORD_CHECKS) are most of
 the cost of a run; the cross-record rules need every record, so they always run. A file's verdict

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Location, Severity
+from generator.diagnostics import Diagnostic, Location
 from generator.errors import JxjyError
 from generator.yamlio import MAX_BYTES, Document, size_problem
 
@@ -64,11 +64,10 @@ class Record:
         rule: str,
         message: str,
         *,
-        severity: Severity = "error",
         hint: str | None = None,
         key: bool = False,
     ) -> Diagnostic:
-        return Diagnostic(self.at(*path, key=key), rule, severity, message, hint)
+        return Diagnostic(self.at(*path, key=key), rule, message, hint)
 
 
 class RecordSet:
@@ -172,9 +171,9 @@ def find_records(root: Path) -> tuple[list[Found], list[Diagnostic], int]:
         problem = _path_problem(entry, rel)
         too_large = None if problem else size_problem(entry.stat(follow_symlinks=False).st_size)
         if problem:
-            diagnostics.append(Diagnostic(Location(rel, 1, 1), "record-path", "error", problem))
+            diagnostics.append(Diagnostic(Location(rel, 1, 1), "record-path", problem))
         elif too_large:
-            diagnostics.append(Diagnostic(Location(rel, 1, 1), too_large.rule, "error", too_large.message))
+            diagnostics.append(too_large.diagnostic(rel))
         else:
             found.append(Found(entry, rel))
     return found, diagnostics, files

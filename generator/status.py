@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from generator import dates
-from generator.diagnostics import Severity
 from generator.records import Record, RecordSet
 
 PUBLICITY = "公示中"
@@ -52,7 +51,6 @@ class Violation:
     path: tuple[str, ...]
     rule: str
     message: str
-    severity: Severity = "error"
 
 
 @dataclass
@@ -182,8 +180,7 @@ def _evaluate(life: Lifecycle, event: Record, on: date) -> None:
         if state.deadline is not None and evaluated is not None and evaluated > state.deadline:
             life.violations.append(Violation(
                 event, ("evaluated_on",), "base-late-reinspection",
-                f"复查日期 {evaluated} 晚于整改期限 {state.deadline}（逾期不整改的应取消资格）",
-                "warning"))
+                f"复查日期 {evaluated} 晚于整改期限 {state.deadline}（逾期不整改的应取消资格）"))
     if result == "合格":
         note = f"{kind}：合格" + ("，整改完成" if kind == "整改复查" else "")
         life.steps.append(Step(on, VALID, event, note))
@@ -206,8 +203,7 @@ def _revoke(life: Lifecycle, event: Record, on: date) -> None:
     if reason == "其他":
         life.violations.append(Violation(
             event, ("reason",), "base-revocation-other",
-            "以「其他」原因取消资格，不属第二十五条所列情形，请审核人核对原因说明和法律依据",
-            "warning"))
+            "以「其他」原因取消资格，不属第二十五条所列情形，请审核人核对原因说明和法律依据"))
     elif state.status != _GROUNDS[reason]:
         life.violations.append(Violation(
             event, ("reason",), "base-revocation-grounds",

@@ -11,7 +11,3 @@ def check_char(first17: str) -> str:
     total = sum(ALPHABET.index(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
 
-
-def checksum_ok(code: str) -> bool:
-    """True when an 18-character code over ALPHABET ends in its check character."""
-    return check_char(code[:17]) == code[17]

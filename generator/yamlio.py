@@ -150,7 +150,7 @@ class LoadError(Exception):
         self.line, self.col, self.rule, self.message = line, col, rule, message
 
     def diagnostic(self, path: str) -> Diagnostic:
-        return Diagnostic(Location(path, self.line, self.col), self.rule, "error", self.message)
+        return Diagnostic(Location(path, self.line, self.col), self.rule, self.message)
 
 
 @dataclass

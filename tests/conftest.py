@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostic, Report
-from generator.rules import RULES
 from generator.validate import check_repository
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,10 +50,7 @@ class Repo:
         raise AssertionError(f"{needle!r} not in {rel}")
 
     def validate(self, *only: str, as_of: date = AS_OF) -> Report:
-        report = check_repository(self.root, as_of=as_of, only=[self.root / p for p in only]).report
-        unregistered = {d.rule for d in report.diagnostics} - set(RULES)
-        assert not unregistered, f"rule ids missing from RULES: {unregistered}"
-        return report
+        return check_repository(self.root, as_of=as_of, only=[self.root / p for p in only]).report
 
 
 def copy_from_repo(root: Path, *names: str) -> None:

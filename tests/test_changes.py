@@ -576,3 +576,12 @@ def test_an_unpublished_notice_may_be_renamed(git_repo: GitRepo) -> None:
     text = render_markdown(report)
     assert "（rev-2026-001）改名为 rev-2026-005\n" in text
     assert "不能改名或移动" not in text and "\n通过：" in text
+
+
+# The failing case of each rule between two versions (read by tests/test_docs.py).
+RULE_TESTS = {
+    "append-only-modified": test_published_notice_edited_in_place,
+    "append-only-deleted": test_published_notice_deleted,
+    "id-reused": test_deleted_id_is_never_reused,
+    "id-collision": test_same_new_id_on_both_sides_is_a_collision_not_an_edit,
+}

@@ -73,8 +73,8 @@ def test_github_format_escapes_properties_and_data(repo: Repo) -> None:
 def test_github_format_escapes_newlines_and_percent() -> None:
     from generator.diagnostics import Diagnostic, Location
     from generator.output import render_github
-    diag = Diagnostic(Location("records/a,b:c.yaml", 1, 2), "x-rule", "error", "50%\n第二行")
-    assert render_github([diag]) == "::error file=records/a%2Cb%3Ac.yaml,line=1,col=2,title=x-rule::50%25%0A第二行\n"
+    diag = Diagnostic(Location("records/a,b:c.yaml", 1, 2), "schema-enum", "50%\n第二行")
+    assert render_github([diag]) == "::error file=records/a%2Cb%3Ac.yaml,line=1,col=2,title=schema-enum::50%25%0A第二行\n"
 
 
 def test_json_format(repo: Repo) -> None:
@@ -133,13 +133,13 @@ def test_codeclimate_fingerprint_survives_a_moved_line_and_changes_with_the_prob
 def test_codeclimate_and_junit_tell_a_repeated_problem_apart() -> None:
     from generator.diagnostics import Diagnostic, Location
     from generator.output import render_codeclimate, render_junit
-    diags = [Diagnostic(Location("records/a.yaml", line, 1), "x-rule", "error", "同一个问题") for line in (3, 9)]
+    diags = [Diagnostic(Location("records/a.yaml", line, 1), "schema-enum", "同一个问题") for line in (3, 9)]
     fingerprints = [i["fingerprint"] for i in json.loads(render_codeclimate(diags))]
     assert len(set(fingerprints)) == 2
     # The first one keeps its identity when the second is fixed.
     assert json.loads(render_codeclimate(diags[:1]))[0]["fingerprint"] == fingerprints[0]
     names = [case.get("name") for case in ET.fromstring(render_junit(diags))]
-    assert names == ["[x-rule] 同一个问题", "[x-rule] 同一个问题（第 2 处）"]
+    assert names == ["[schema-enum] 同一个问题", "[schema-enum] 同一个问题（第 2 处）"]
 
 
 def test_junit_format_parses_and_locates_each_problem(repo: Repo) -> None:

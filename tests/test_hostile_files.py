@@ -319,3 +319,9 @@ def test_a_notice_added_for_today_or_later_passes(tmp_path: Path, day: str) -> N
     _add_policy(git_repo, day)
     code, out, _ = run("diff", "--check", "--root", str(git_repo.root), *DAY, "main")
     assert (code, out) == (0, "")
+
+
+# The failing case of each rule this file introduces (read by tests/test_docs.py).
+RULE_TESTS = {
+    "append-only-backdated": test_a_notice_added_with_a_past_publication_day_is_back_dated,
+}

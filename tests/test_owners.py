@@ -390,3 +390,10 @@ def test_codeowners_needs_the_bureaus_submitters(repo: Repo) -> None:
     repo.edit(f"records/organizations/{BUREAU}.yaml", 'submitters:\n  - "@czrsj/jxjy"\n', "")
     with pytest.raises(RepositoryError, match=BUREAU):
         codeowners(repo.root, as_of=AS_OF)
+
+
+# The failing case of each authorship rule (read by tests/test_docs.py).
+RULE_TESTS = {
+    "authz-denied": test_nobody_else_may_change_a_revocation_and_the_message_says_who_may,
+    "authz-unknown-owner": test_an_unreadable_record_is_the_bureaus,
+}

@@ -7,8 +7,6 @@ from datetime import date
 
 import pytest
 
-from generator.rules import RULES
-
 from conftest import Repo, found
 
 BASE = "records/bases/base-2020-002.yaml"
@@ -161,7 +159,6 @@ def test_rule_fails(repo: Repo, case: Case) -> None:
     assert any(d.location.line == line and case.says in d.text for d in hits), [
         (d.location.line, d.text) for d in hits
     ]
-    assert all(d.severity == RULES[case.rule] for d in hits)
 
 
 def test_plan_missing_is_reported_on_the_department(repo: Repo) -> None:
@@ -298,3 +295,10 @@ def test_an_expired_base_is_not_revoked(repo: Repo) -> None:
     repo.edit("records/bases/base-2024-003.yaml", "valid_until: 2027-07-08", "valid_until: 2025-01-31")
     hits = found(repo.validate(as_of=date(2027, 8, 1)), "base-after-revocation")
     assert [d.message for d in hits] == ["基地已于 2025-02-01 有效期届满，资格已终止，无需取消"]
+
+
+# Rules whose failing case needs more than an edit of one sample file (read by tests/test_docs.py).
+RULE_TESTS = {
+    "plan-missing": test_plan_missing_is_reported_on_the_department,
+    "record-path": test_record_path,
+}

@@ -115,3 +115,7 @@ def test_a_pattern_must_match_to_the_end(repo: Repo, value: str, problems: list[
     rel = "records/evaluations/eval-2024-001.yaml"
     repo.edit(rel, "base: base-2013-001", f"base: {value}")
     assert [d.rule for d in repo.validate(rel).diagnostics if d.rule.startswith("schema")] == problems
+
+
+# Schema rules whose failing case is a schema, not a record (read by tests/test_docs.py).
+RULE_TESTS = {"schema-invalid": test_a_keyword_without_its_own_message_is_still_located}

@@ -22,6 +22,15 @@ class Context:
         return self.schemas.title(record.kind, path)
 
 
+def each_with_others(records: list[Record]) -> Iterator[tuple[Record, str]]:
+    """Each record of a group of two or more that may not share a value, with the paths of the
+    others ("a.yaml、b.yaml"): the problem is reported on every one of them."""
+    if len(records) < 2:
+        return
+    for record in records:
+        yield record, "、".join(r.path for r in records if r is not record)
+
+
 def walk(data: Any, pattern: tuple[str, ...]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
     """Every (path, value) matching `pattern`, where "*" steps into each list item."""
     if not pattern:

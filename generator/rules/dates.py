@@ -92,8 +92,7 @@ def _disclosure(record: Record) -> Iterator[Diagnostic]:
         note = "" if exact else "（节假日安排未收录该年份，按周一至周五计算）"
         yield record.diag(("published_on",), "disclosure-deadline",
                           f"「发布日期」{published} 晚于成文日期后第 {DISCLOSURE_DAYS} 个工作日 {limit}"
-                          f"{note}；《政府信息公开条例》第二十六条要求 20 个工作日内公开",
-                          severity="warning")
+                          f"{note}；《政府信息公开条例》第二十六条要求 20 个工作日内公开")
 
 
 def _get(record: Record, path: tuple[str, ...]) -> object:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from generator import docnumber
 from generator.diagnostics import Diagnostic
 from generator.records import NOTICE_KINDS, Record
-from generator.rules.context import Context
+from generator.rules.context import Context, each_with_others
 
 # Fields that must agree when bases share the accreditation decision that founded them.
 _SHARED = ("title", "written_on")
@@ -40,8 +40,7 @@ def _unique_doc_numbers(ctx: Context, notices: list[Record]) -> Iterator[Diagnos
                     yield record.diag((differs[0],), "docnumber-unique",
                                       f"与 {other.path} 共用发文字号「{number}」，应为同一认定文件，但{titles}不一致")
             continue
-        for record in records:
-            others = "、".join(r.path for r in records if r is not record)
+        for record, others in each_with_others(records):
             yield record.diag(("doc_number",), "docnumber-unique",
                               f"发文字号「{number}」同时用于 {others}；同一发文机关的发文字号不得重复")
 
@@ -58,8 +57,7 @@ def _unique_index_numbers(notices: list[Record]) -> Iterator[Diagnostic]:
         same_document = len({(r.kind, r.data.get("doc_number")) for r in records}) == 1 and records[0].kind == "bases"
         if len(records) < 2 or same_document:
             continue
-        for record in records:
-            others = "、".join(r.path for r in records if r is not record)
+        for record, others in each_with_others(records):
             yield record.diag(("index_number",), "index-duplicate",
                               f"索引号「{number}」同时用于 {others}；索引号一经分配不得重复")
 
@@ -71,8 +69,7 @@ def _agrees(ctx: Context, record: Record) -> Iterator[Diagnostic]:
     written = record.data["written_on"]
     if str(parsed.year) != written[:4]:
         yield record.diag(("doc_number",), "docnumber-year",
-                          f"发文字号年份 {parsed.year} 与「成文日期」{written} 的年份不一致",
-                          severity="warning")
+                          f"发文字号年份 {parsed.year} 与「成文日期」{written} 的年份不一致")
     issuer = ctx.records.get(record.data["issuer"])
     if issuer is None or not issuer.valid:
         return
@@ -80,4 +77,4 @@ def _agrees(ctx: Context, record: Record) -> Iterator[Diagnostic]:
     if prefixes and parsed.agency not in prefixes:
         yield record.diag(("doc_number",), "docnumber-issuer",
                           f"机关代字「{parsed.agency}」不属于发文机关「{issuer.data['name']}」"
-                          f"（其机关代字：{'、'.join(prefixes)}）", severity="warning")
+                          f"（其机关代字：{'、'.join(prefixes)}）")

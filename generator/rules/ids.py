@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from generator.diagnostics import Diagnostic
 from generator.records import Record
-from generator.rules.context import Context
+from generator.rules.context import Context, each_with_others
 from generator.yamlio import clip
 
 # Windows cannot create or check out a file named after a device, in any case and with any
@@ -50,8 +50,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                                   hint=f"改为 id: {record.id}")
             # else the schema reports the id itself: renaming the file to it would not help
     for record_id, records in by_id.items():
-        for record in records if len(records) > 1 else ():
-            others = "、".join(r.path for r in records if r is not record)
+        for record, others in each_with_others(records):
             yield record.diag(("id",), "id-duplicate",
                               f"记录编号「{record_id}」同时用于 {others}；编号在所有类别中唯一")
 

@@ -14,4 +14,4 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         if ctx.records.identity(base.id) != base.id:
             continue  # a correction of another base: folded with its original
         for v in lifecycle(base.id, ctx.records, ctx.as_of).violations:
-            yield v.record.diag(v.path, v.rule, v.message, severity=v.severity)
+            yield v.record.diag(v.path, v.rule, v.message)

@@ -15,11 +15,12 @@ from generator.uscc import check_char
 def check(ctx: Context) -> Iterator[Diagnostic]:
     for org in ctx.records.valid("organizations"):
         code = org.data.get("uscc")
-        if code is not None and check_char(code[:17]) != code[17]:
-            # Some real early codes fail the check (research notes §3.5): warn, never block.
+        if code is not None and (expected := check_char(code[:17])) != code[17]:
+            # Some codes issued in the early years of GB 32100 fail the check and are still valid
+            # on the national credit register: warn, never block.
             yield org.diag(("uscc",), "org-uscc-checksum",
-                           f"统一社会信用代码「{code}」校验位应为「{check_char(code[:17])}」；"
-                           "请核对，确属早期赋码的可忽略此警告", severity="warning")
+                           f"统一社会信用代码「{code}」校验位应为「{expected}」；"
+                           "请核对，确属早期赋码的可忽略此警告")
     for kind in ("organizations", "bases"):
         for record in ctx.records.valid(kind):
             yield from _district(ctx, record)

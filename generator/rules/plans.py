@@ -9,7 +9,7 @@ from datetime import date
 from generator import dates
 from generator.diagnostics import Diagnostic
 from generator.records import Record
-from generator.rules.context import Context
+from generator.rules.context import Context, each_with_others
 
 # A department that filed nothing is accounted for when a circular of that year names it so.
 MISSING_FINDINGS = frozenset({"未制定培训计划", "未报送备案"})
@@ -23,11 +23,9 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         on = dates.parse(plan.data["filed_on"])
         if on is not None and on > date(year, 3, 31):
             yield plan.diag(("filed_on",), "plan-late",
-                            f"「报送日期」{on} 晚于 {year} 年第一季度；第十六条要求每年年初报送",
-                            severity="warning")
+                            f"「报送日期」{on} 晚于 {year} 年第一季度；第十六条要求每年年初报送")
     for (department, year), plans in filed.items():
-        for plan in plans if len(plans) > 1 else ():
-            others = "、".join(p.path for p in plans if p is not plan)
+        for plan, others in each_with_others(plans):
             yield plan.diag(("department",), "plan-duplicate",
                             f"「{_name(ctx, department)}」{year} 年度的培训计划同时见于 {others}；"
                             "每年只备案一份；后报送的如是修改，请用 corrects 或 supersedes 指向先报送的那份")
@@ -61,8 +59,7 @@ def _missing(ctx: Context, filed: set[tuple[object, object]]) -> Iterator[Diagno
             if key not in filed and key not in listed:
                 yield department.diag(("type",), "plan-missing",
                                       f"「{_name(ctx, department.id)}」{year} 年度未备案专业科目培训计划，"
-                                      "也未在当年考核通报中列为未报送（第十六、十九条）",
-                                      severity="warning")
+                                      "也未在当年考核通报中列为未报送（第十六、十九条）")
 
 
 def _name(ctx: Context, org_id: str) -> str:

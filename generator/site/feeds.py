@@ -57,7 +57,7 @@ def plan(site: SiteContext) -> Iterator[Output]:
     yield Output("feeds/deadlines.ics", _calendar(site))
 
 
-# -- shared with exports ---------------------------------------------------------------------
+# -- text for feed entries ------------------------------------------------------------------
 
 def first_paragraph(body: str | None) -> str:
     """The first paragraph of a body that says something: the 主送机关 line (……：) is skipped."""

@@ -2,8 +2,8 @@
 
 Record strings never pass through Markdown: each generated page is front matter plus one raw
 HTML block rendered here with autoescape, so Python-Markdown's raw HTML, `javascript:` links and
-attr_list handlers never see a record value (../shared reference §5: Material prints front matter
-unescaped, so `title` is written HTML-escaped as well).
+attr_list handlers never see a record value. Material's templates print the front matter's
+`title` and `description` unescaped, so `title` is written HTML-escaped as well.
 """
 
 from __future__ import annotations

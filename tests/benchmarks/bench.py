@@ -1,4 +1,4 @@
-"""`make bench`: the performance targets of issue 5, measured in one run on this machine.
+"""`make bench`: the performance targets (README, 性能), measured in one run on this machine.
 
 For each size N (the number of training bases handed to synth.write_repository; the other kinds
 scale with it) the harness builds a throwaway repository in a work folder and measures, each
@@ -64,7 +64,7 @@ TEXT_TYPES = (".html", ".htm", ".css", ".js", ".mjs", ".json", ".svg", ".xml", "
 SAMPLE_SECONDS = 0.05
 MB = 1024 * 1024
 
-# The targets of issue 5.
+# The targets, as the README states them.
 TARGETS = {
     "validate_ratio": (10_000, "≤ 1/3"),
     "one_change": (50_000, "< 2 s"),

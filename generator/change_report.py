@@ -14,7 +14,6 @@ from typing import Any
 from generator import dates
 from generator.changes import (
     FILE_STATUS,
-    NOTICE_NOUNS,
     SITE_CONFIG,
     SITE_EFFECTS,
     SITE_FILES,
@@ -23,6 +22,7 @@ from generator.changes import (
 )
 from generator.comparison import MISSING, RecordRef
 from generator.diagnostics import Diagnostic
+from generator.kinds import KIND
 from generator.records import KIND_TITLES, NOTICE_KINDS
 
 MAX_VALUE = 200  # characters of a value shown in the Markdown report
@@ -185,7 +185,7 @@ def _public_lines(report: ChangeReport) -> list[str]:
     notices = report.new_notices
     if notices:
         counts = Counter(r.kind for r in notices)
-        summary = "、".join(f"{NOTICE_NOUNS[k]} {counts[k]} 份" for k in NOTICE_KINDS if counts[k])
+        summary = "、".join(f"{KIND[k].noun} {counts[k]} 份" for k in NOTICE_KINDS if counts[k])
         lines.append(f"- 新增{summary}：")
         for r in sorted(notices, key=lambda r: (NOTICE_KINDS.index(r.kind), r.id)):
             day = dates.parse(r.published_on)

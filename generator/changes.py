@@ -40,24 +40,14 @@ from generator.comparison import (
     versions,
 )
 from generator.diagnostics import Diagnostic
+from generator.fields import envelope
 from generator.records import NOTICE_KINDS, Record, RecordSet
 from generator.schemas import SchemaSet
 from generator.status import lifecycle
 
-# What one new notice of a kind is called in the public summary: 新增取消资格公告 1 份
-NOTICE_NOUNS = {
-    "bases": "基地认定公告",
-    "evaluations": "评估验收结果",
-    "revocations": "取消资格公告",
-    "circulars": "考核通报",
-    "commendations": "表彰决定",
-    "plans": "培训计划备案",
-    "policies": "政策文件",
-}
-
-# Fields every notice has that a correction necessarily changes: left out of "what was corrected"
-_ENVELOPE = frozenset({"id", "sample", "title", "doc_number", "issuer", "written_on", "published_on", "category",
-                       "index_number", "validity", "body", "corrects", "supersedes"})
+# Of the notice envelope, what a correction changes as such (left out of "what was corrected"):
+# all of it but the publicity period and the legal basis, which say something about the decision.
+_CORRECTED_ENVELOPE = frozenset({"publicity", "legal_basis"})
 
 # What a changed file outside records/ does to the public site: the first entry whose path is
 # the file's or one of its folders (ending in /) decides. "site": the site is built from it, so
@@ -283,8 +273,7 @@ def _base_statuses(records: RecordSet, as_of: date) -> dict[str, tuple[str, str 
         if records.identity(base.id) != base.id:
             continue
         life = lifecycle(base.id, records, as_of)
-        step = life.status_on(as_of)
-        found[base.id] = (str(life.base.data.get("name", base.id)), step.status if step else "未生效")
+        found[base.id] = (str(life.base.data.get("name", base.id)), life.state(as_of)[0])
     return found
 
 
@@ -300,6 +289,7 @@ def _links(records: RecordSet) -> dict[tuple[str, str, str], Record]:
 
 def _corrections(before: RecordSet, after: RecordSet, schemas: SchemaSet) -> list[Correction]:
     old, new = _links(before), _links(after)
+    routine = set(envelope(schemas)) - _CORRECTED_ENVELOPE
     found = []
     for (_, target_id, how), record in sorted(new.items()):
         if (record.id, target_id, how) in old:
@@ -308,7 +298,7 @@ def _corrections(before: RecordSet, after: RecordSet, schemas: SchemaSet) -> lis
         fields = []
         if target is not None:
             fields = [FieldChange(p, field_title(schemas, record.kind, p), a, b)
-                      for p, a, b in compare(target.data, record.data) if p[0] not in _ENVELOPE]
+                      for p, a, b in compare(target.data, record.data) if p[0] not in routine]
         found.append(Correction(ref_of(record), ref_of(target) if target else None, target_id, how, fields))
     return found
 

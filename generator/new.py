@@ -14,27 +14,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator import git
 from generator.errors import JxjyError
+from generator.fields import envelope, field, requirements
+from generator.kinds import KIND
 from generator.records import KINDS
 from generator.schemas import SchemaSet
 from generator.writing import WriteRefused, write_file
 from generator.yamlio import clip
 
-PREFIXES = {
-    "organizations": "org",
-    "bases": "base",
-    "evaluations": "eval",
-    "revocations": "rev",
-    "circulars": "circ",
-    "commendations": "comm",
-    "plans": "plan",
-    "policies": "pol",
-}
 # Optional fields worth offering in a fresh record (the rest are in the schema and the docs).
 OFFERED = {"body", "findings", "evaluation", "url", "page", "approved_on", "uscc",
            "submitters", "doc_prefixes", "address", "phone"}
-# The envelope first, so a fresh notice reads like one.
-ORDER = ("id", "title", "doc_number", "issuer", "written_on", "published_on", "category",
-         "index_number", "validity")
 # Sensible values a clerk rarely changes.
 DEFAULTS = {"validity": "现行有效", "category": "劳动、人事、监察／人事工作"}
 
@@ -84,7 +73,7 @@ def fresh_id(kind: str, root: Path, today: date, *, taken: set[str] | None = Non
         taken: ids used elsewhere than in `root`'s records/ (other branches, deleted files).
         rng: where the number is drawn from; default the system's randomness.
     """
-    series = f"{PREFIXES[kind]}-{today.year}-"
+    series = f"{KIND[kind].id_prefix}-{today.year}-"
     used = {p.stem for p in (root / "records").glob("*/*.yaml")} | (taken or set())
     free = sorted(set(range(1, 1000)) - _numbers(series, used))
     if not free:
@@ -111,7 +100,9 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
         _check_id(schemas, kind, record_id)
     record_id = record_id or fresh_id(kind, root, today, taken=taken)
     data = _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id})
-    for name in reversed(ORDER):
+    # The envelope's header block (公文要素, up to 效力状态) first, so a fresh notice reads like one.
+    header = envelope(schemas)
+    for name in reversed(header[: header.index("validity") + 1]):
         if name in data:
             data.move_to_end(name, last=False)
     path = root / "records" / kind / f"{record_id}.yaml"
@@ -132,25 +123,23 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
 def _check_id(schemas: SchemaSet, kind: str, record_id: str) -> None:
     """Refuse an id the schema of `kind` would refuse: the id is the file name, so ../x or /x would
     write outside records/<kind>/."""
-    nodes = schemas.node(kind, ("id",))
-    patterns = [str(n["pattern"]) for n in nodes if "pattern" in n]
-    longest = min((int(n["maxLength"]) for n in nodes if "maxLength" in n), default=None)
+    about = field(schemas, kind, ("id",))
+    patterns = [str(n["pattern"]) for n in about.nodes if "pattern" in n]
+    longest = about.first("maxLength")
     if any(re.search(p, record_id) is None for p in patterns) or (longest is not None and len(record_id) > longest):
         shown = clip(record_id.encode("unicode_escape").decode("ascii") if not record_id.isprintable() else record_id)
-        raise WriteRefused(f"编号「{shown}」无效：{schemas.title(kind, ('id',))}只能由小写字母、数字和连字符组成"
-                           f"（{'、'.join(patterns)}，最多 {longest} 个字符），如 {PREFIXES[kind]}-2026-001；"
+        raise WriteRefused(f"编号「{shown}」无效：{about.title}只能由小写字母、数字和连字符组成"
+                           f"（{'、'.join(patterns)}，最多 {longest} 个字符），如 {KIND[kind].id_prefix}-2026-001；"
                            "未写入任何文件")
 
 
 def _fill(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], today: date,
           preset: dict[str, Any]) -> Any:
-    nodes = schemas.node(kind, path)
-    types = {n["type"] for n in nodes if isinstance(n.get("type"), str)}
-    if "object" in types:
-        required = [name for n in nodes for name in n.get("required", [])]
-        fields = schemas.fields(kind, path)
+    about = field(schemas, kind, path)
+    if about.is_object:
+        required, _ = requirements(schemas, kind, path)
         mapping = CommentedMap()
-        for name in fields:
+        for name in schemas.fields(kind, path):
             if name in required or name in OFFERED:
                 value = _fill(schemas, kind, (*path, name), today, preset)
                 mapping[name] = value
@@ -158,25 +147,24 @@ def _fill(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], today: dat
                                 blank=value in ("", None) or value == [""])
                 mapping.yaml_add_eol_comment(note, name)
         return mapping
-    if "array" in types:
+    if about.is_array:
         return CommentedSeq([_fill(schemas, kind, (*path, 0), today, preset)])
     if path and path[-1] in preset:
         return preset[str(path[-1])]
-    if any(n.get("format") == "date" for n in nodes):
+    if about.format == "date":
         # A new object each time: ruamel would anchor and alias a shared one.
         return date(today.year, today.month, today.day)
     if path and path[-1] == "year":
         return today.year
-    if types & {"number", "integer"}:
+    if about.types & {"number", "integer"}:
         return None
     return ""
 
 
 def _comment(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], *, required: bool,
              blank: bool) -> str:
-    title = schemas.title(kind, path)
-    options = [n["enum"] for n in schemas.node(kind, path) if "enum" in n]
-    text = f"{('待填写' if required else '选填') if blank else '请核对'}：{title}"
-    if options:
-        text += "（可选：" + "、".join(map(str, options[0])) + "）"
+    about = field(schemas, kind, path)
+    text = f"{('待填写' if required else '选填') if blank else '请核对'}：{about.title}"
+    if about.enum is not None:
+        text += "（可选：" + "、".join(map(str, about.enum)) + "）"
     return text

@@ -12,30 +12,13 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Location
 from generator.errors import JxjyError
+from generator.kinds import KIND
 from generator.yamlio import MAX_BYTES, Document, size_problem
 
-# folder under records/ -> schema name
-KINDS = {
-    "organizations": "organization",
-    "bases": "base",
-    "evaluations": "evaluation",
-    "revocations": "revocation",
-    "circulars": "circular",
-    "commendations": "commendation",
-    "plans": "plan",
-    "policies": "policy",
-}
-KIND_TITLES = {
-    "organizations": "机构",
-    "bases": "培训基地",
-    "evaluations": "评估验收",
-    "revocations": "取消资格",
-    "circulars": "考核通报",
-    "commendations": "表彰奖励",
-    "plans": "培训计划备案",
-    "policies": "政策文件",
-}
-NOTICE_KINDS = tuple(kind for kind in KINDS if kind != "organizations")
+# Views of the kind table (generator.kinds): folder -> schema name, folder -> title.
+KINDS = {kind.folder: kind.schema for kind in KIND.values()}
+KIND_TITLES = {kind.folder: kind.title for kind in KIND.values()}
+NOTICE_KINDS = tuple(kind.folder for kind in KIND.values() if kind.is_notice)
 
 
 class RepositoryError(JxjyError):

@@ -30,6 +30,8 @@ FAILED = "复查不合格"
 REVOKED = "已取消"
 EXPIRED = "已到期"
 STATUSES = (PUBLICITY, VALID, RECTIFYING, OVERDUE, FAILED, REVOKED, EXPIRED)
+NOT_YET = "未生效"  # what a base is before its accreditation, on pages and in the open data
+NOT_YET_NOTE = "尚未认定"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,11 @@ class Lifecycle:
             if step.on <= day:
                 current = step
         return current
+
+    def state(self, day: date) -> tuple[str, str]:
+        """The status in force on `day` and its note, NOT_YET before the accreditation."""
+        step = self.status_on(day)
+        return (step.status, step.note) if step else (NOT_YET, NOT_YET_NOTE)
 
 
 def lifecycle(base_id: str, records: RecordSet, as_of: date) -> Lifecycle:

@@ -205,7 +205,7 @@ def test_search_finds_a_document_number(tab: Tab) -> None:
 
 
 def test_search_finds_an_evaluation_through_its_base(tab: Tab) -> None:
-    """Evaluation pages stay out of the index (generator.site.pages.UNSEARCHED); their base lists them."""
+    """Evaluation pages stay out of the index (generator.kinds: searchable=False); their base lists them."""
     page = search(tab, "常人社函〔2024〕118号")
     found = page.locator('.pagefind-ui__result-link[href$="bases/base-2013-001/"]')
     found.first.wait_for()

@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 import feedparser
 import pytest
 
+from generator.kinds import KIND
 from generator.refdata import divisions
 from generator.site.build import BuildError, build
-from generator.site.pages import UNSEARCHED
 
 from conftest import AS_OF, REPO
 from site_fixtures import (
@@ -345,7 +345,7 @@ def test_search_index_is_complete(site_dir: Path) -> None:
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["zh"]
     indexed = [p for p in html_files(site_dir) if soup_of(p).find(attrs={"data-pagefind-body": True})]
-    searchable = [r for r in notice_records() if r.kind not in UNSEARCHED]
+    searchable = [r for r in notice_records() if KIND[r.kind].searchable]
     assert entry["languages"]["zh"]["page_count"] == len(indexed) == len(searchable) < len(RECORD_IDS)
     filters = pagefind_filters(site_dir)
     assert {"类别", "年份", "地区"} <= set(filters)

@@ -1,9 +1,9 @@
-"""Open data: every kind as JSON, CSV and .xlsx, the schemas, and a field reference page.
+"""Open data: every kind as JSON, CSV and .xlsx, the schemas, and the data index page (the field
+reference page is generator.site.fields).
 
 JSON carries the records as they are (plus, for bases, a derived status). CSV and Excel are for
 people: one column per top-level field under its Chinese title, references shown as names,
-nested objects as columns or compact text. The field reference is generated from schema/, so it
-cannot drift from what the validator accepts. Every output is a function of the records and the
+nested objects as columns or compact text. Every output is a function of the records and the
 day alone: two builds give the same bytes.
 """
 
@@ -21,22 +21,22 @@ from typing import Any
 
 import xlsxwriter
 
-from generator.records import KIND_TITLES, KINDS, Record
+from generator.fields import field, names
+from generator.kinds import KIND
+from generator.records import KIND_TITLES, KINDS, NOTICE_KINDS, Record
 from generator.refdata import divisions
 from generator.site.context import Output, SiteContext, href
-from generator.site.feeds import FEEDS, SITE_NAME
+from generator.site.feeds import SITE_NAME
+from generator.site.fields import FIELDS, fields_page
 from generator.site.pages import meta
 from generator.site.render import page
-from generator.status import STATUSES
 
 INDEX = "data/index.md"
-FIELDS = "data/fields.md"
 SEP = "；"  # between list items in a CSV or Excel cell
 XLSX_CELL_LIMIT = 32767  # characters Excel keeps in one cell
 WIDTH_SAMPLE = 500  # rows looked at to size the .xlsx columns
 _XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in the sheet's XML
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a CSV cell starting so would run as a formula
-UNKNOWN_STATUS = "未生效"
 
 Cell = str | int | float | None
 
@@ -64,7 +64,7 @@ def plan(site: SiteContext) -> Iterator[Output]:
     for name, document in sorted(site.schemas.documents.items()):
         yield Output(f"data/schema/{name}", _json(document))
     yield _index(site, counts)
-    yield _fields(site)
+    yield fields_page(site)
 
 
 # -- JSON ------------------------------------------------------------------------------------
@@ -82,43 +82,35 @@ def _exported(site: SiteContext, record: Record) -> dict[str, Any]:
 
 def _status(site: SiteContext, base: Record) -> dict[str, Any]:
     """The derived status of the base `base` belongs to, as of the build day (not a record field)."""
-    step = site.life(site.records.identity(base.id)).status_on(site.as_of)
+    life = site.life(site.records.identity(base.id))
+    step = life.status_on(site.as_of)
+    status, note = life.state(site.as_of)
     return {
         "derived": True,
         "as_of": site.as_of.isoformat(),
-        "status": step.status if step else UNKNOWN_STATUS,
+        "status": status,
         "since": step.on.isoformat() if step else None,
         "cause": step.record.id if step else None,
-        "note": step.note if step else "尚未认定",
+        "note": note,
     }
 
 
 # -- tables (CSV and Excel share the columns) -------------------------------------------------
 
-def _field_names(site: SiteContext, kind: str, path: tuple[str | int, ...] = ()) -> list[str]:
-    """Field names at `path`, the record id first, then the kind's own, then the shared ones."""
-    names = list(site.schemas.fields(kind, path))
-    if "id" in names:
-        names.remove("id")
-        names.insert(0, "id")
-    return names
-
-
 def _columns(site: SiteContext, kind: str) -> list[Column]:
     columns: list[Column] = []
-    for name in _field_names(site, kind):
-        nodes = site.schemas.node(kind, (name,))
-        title = site.schemas.title(kind, (name,))
-        if _is_object(nodes):
+    for name in names(site.schemas, kind):
+        about = field(site.schemas, kind, (name,))
+        if about.is_object:
             columns.extend(_object_columns(site, kind, name))
-        elif _is_array(nodes):
-            columns.append(Column(title, _list_cell(site, kind, name), name))
-        elif _is_ref(nodes):
-            columns.append(Column(title, _field(name, lambda v: _ref_name(site, v)), name))
-        elif _is_def(nodes, "district"):
-            columns.append(Column(title, _field(name, _district), name))
+        elif about.is_array:
+            columns.append(Column(about.title, _list_cell(site, kind, name), name))
+        elif "ref" in about.defs:
+            columns.append(Column(about.title, _field(name, lambda v: _ref_name(site, v)), name))
+        elif "district" in about.defs:
+            columns.append(Column(about.title, _field(name, _district), name))
         else:
-            columns.append(Column(title, _field(name, _scalar), name))
+            columns.append(Column(about.title, _field(name, _scalar), name))
         if kind == "bases" and name == "name":
             columns.append(Column("状态", lambda r: _status(site, r)["status"]))
             columns.append(Column("状态日期", lambda r: _status(site, r)["since"]))
@@ -240,23 +232,6 @@ def _number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _is_object(nodes: list[dict[str, Any]]) -> bool:
-    return any(n.get("type") == "object" for n in nodes)
-
-
-def _is_array(nodes: list[dict[str, Any]]) -> bool:
-    return any(n.get("type") == "array" for n in nodes)
-
-
-def _is_ref(nodes: list[dict[str, Any]]) -> bool:
-    return _is_def(nodes, "ref")
-
-
-def _is_def(nodes: list[dict[str, Any]], name: str) -> bool:
-    """Whether the field uses the shared definition defs.schema.json#/$defs/<name>."""
-    return any(str(n.get("$ref", "")).endswith(f"/$defs/{name}") for n in nodes)
-
-
 # -- CSV -------------------------------------------------------------------------------------
 
 def _csv(header: list[str], rows: list[list[Cell]]) -> bytes:
@@ -347,7 +322,7 @@ def _index(site: SiteContext, counts: dict[str, int]) -> Output:
         "fields": href(INDEX, FIELDS) + f"#{kind}",
     } for kind, name in KINDS.items()]
     feeds = [{"title": "全部公告", "href": href(INDEX, "atom.xml")}]
-    feeds += [{"title": title, "href": href(INDEX, f"feeds/{kind}.xml")} for kind, (title, _) in FEEDS.items()]
+    feeds += [{"title": KIND[kind].feed_title, "href": href(INDEX, f"feeds/{kind}.xml")} for kind in NOTICE_KINDS]
     return Output(INDEX, page(
         "data_index.html", meta=meta(site, "开放数据", "开放数据"),
         as_of=site.as_of, kinds=kinds, total=sum(counts.values()),
@@ -355,128 +330,3 @@ def _index(site: SiteContext, counts: dict[str, int]) -> Output:
         defs=href(INDEX, "data/schema/defs.schema.json"),
         feeds=feeds, calendar=href(INDEX, "feeds/deadlines.ics"),
     ))
-
-
-# Added to the exported bases (JSON `status`, CSV/Excel 状态 and 状态日期): derived, not recorded.
-DERIVED_BASE_FIELDS = [
-    ("status", "状态（推算）", "对象",
-     "仅见于 JSON：按认定、评估验收和取消资格记录推算的基地状态；不是记录字段，不能在记录中填写。"),
-    ("status.derived", "推算标记", "是/否", "恒为 true，表示该对象由其他记录推算得出。"),
-    ("status.as_of", "推算日期", "日期（YYYY-MM-DD）", "状态所依据的日期，即本次生成网站的日期。"),
-    ("status.status", "状态", "文本",
-     f"{'、'.join(STATUSES)}，或尚未认定时的「{UNKNOWN_STATUS}」。CSV 和 Excel 的「状态」列。"),
-    ("status.since", "状态日期", "日期（YYYY-MM-DD）", "进入该状态之日。CSV 和 Excel 的「状态日期」列。"),
-    ("status.cause", "引起状态的记录", "记录编号", "导致该状态的记录（认定、评估验收或取消资格）的编号。"),
-    ("status.note", "状态说明", "文本", "如「评估验收：限期整改（期限 2026-09-30）」。"),
-]
-
-
-def _fields(site: SiteContext) -> Output:
-    kinds = []
-    for kind, name in KINDS.items():
-        document = site.schemas.documents[f"{name}.schema.json"]
-        kinds.append({
-            "kind": kind,
-            "title": KIND_TITLES[kind],
-            "description": document.get("description", ""),
-            "schema": href(FIELDS, f"data/schema/{name}.schema.json"),
-            "schema_name": f"{name}.schema.json",
-            "fields": list(_walk(site, kind)),
-            "derived": DERIVED_BASE_FIELDS if kind == "bases" else [],
-        })
-    return Output(FIELDS, page(
-        "fields.html", meta=meta(site, "字段说明", "开放数据"),
-        kinds=kinds, index=href(FIELDS, INDEX), defs=href(FIELDS, "data/schema/defs.schema.json"),
-    ))
-
-
-def _walk(site: SiteContext, kind: str, path: tuple[str | int, ...] = (), label: str = "") -> Iterator[dict[str, Any]]:
-    """Every field under `path`, depth first: publicity.start, subjects[].quota_cut, ..."""
-    required, conditional = _requirements(site.schemas.node(kind, path))
-    for name in _field_names(site, kind, path):
-        sub = (*path, name)
-        nodes = site.schemas.node(kind, sub)
-        shown = f"{label}.{name}" if label else name
-        items = site.schemas.node(kind, (*sub, 0)) if _is_array(nodes) else []
-        yield {
-            "path": shown,
-            "title": site.schemas.title(kind, sub),
-            "type": _type_label(nodes, items),
-            "required": "必填" if name in required else ("条件必填" if name in conditional else "选填"),
-            "description": _first(nodes, "description") or "",
-            "allowed": _allowed(nodes, items),
-        }
-        if _is_object(nodes):
-            yield from _walk(site, kind, sub, shown)
-        elif _is_object(items):
-            yield from _walk(site, kind, (*sub, 0), f"{shown}[]")
-
-
-def _requirements(nodes: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
-    """Names always required, and names required only in some cases (if/then, anyOf)."""
-    required: set[str] = set()
-    conditional: set[str] = set()
-    for node in nodes:
-        required.update(node.get("required", []))
-        for branch in ("then", "else"):
-            if isinstance(node.get(branch), dict):
-                conditional.update(node[branch].get("required", []))
-        for alternative in (*node.get("anyOf", []), *node.get("oneOf", [])):
-            conditional.update(alternative.get("required", []))
-    return required, conditional - required
-
-
-# shared definitions (defs.schema.json#/$defs/<name>) that tell more than their JSON type
-_DEF_TYPES = {"ref": "记录编号（引用）", "id": "记录编号", "district": "行政区划代码（6 位数字）",
-              "doc_number": "发文字号", "index_number": "索引号", "year": "年份（4 位整数）",
-              "body": "多段文本（空行分段）"}
-_TYPES = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否（true/false）", "object": "对象",
-          "array": "列表"}
-
-
-def _type_label(nodes: list[dict[str, Any]], items: list[dict[str, Any]]) -> str:
-    refs = {str(n["$ref"]).rsplit("/", 1)[-1] for n in nodes if "$ref" in n}
-    for name, label in _DEF_TYPES.items():
-        if name in refs:
-            return label
-    formats = {n.get("format") for n in nodes}
-    if "date" in formats:
-        return "日期（YYYY-MM-DD）"
-    if "uri" in formats:
-        return "网址"
-    if _first(nodes, "enum") is not None:
-        return "文本（限定取值）"
-    kind = _first(nodes, "type")
-    if kind == "array":
-        return f"列表，每项为{_type_label(items, []) if items else '任意值'}"
-    return _TYPES.get(str(kind), "任意值")
-
-
-def _allowed(nodes: list[dict[str, Any]], items: list[dict[str, Any]]) -> str:
-    """Allowed values (enums) or limits (lengths, ranges, list sizes) as Chinese text."""
-    enum = _first(nodes, "enum") or _first(items, "enum")
-    if enum is not None:
-        return "、".join(str(v) for v in enum)
-    limits = []
-    shortest, longest = _first(nodes, "minLength"), _first(nodes, "maxLength")
-    if longest is not None:
-        limits.append(f"{shortest}–{longest} 字" if shortest else f"最多 {longest} 字")
-    low, high = _first(nodes, "minimum"), _first(nodes, "maximum")
-    above, below = _first(nodes, "exclusiveMinimum"), _first(nodes, "exclusiveMaximum")
-    if low is not None and high is not None:
-        limits.append(f"{low}–{high}")
-    else:
-        limits += [f"大于 {above}"] if above is not None else []
-        limits += [f"不小于 {low}"] if low is not None else []
-        limits += [f"小于 {below}"] if below is not None else []
-        limits += [f"不大于 {high}"] if high is not None else []
-    if _first(nodes, "minItems"):
-        limits.append(f"至少 {_first(nodes, 'minItems')} 项")
-    if _first(nodes, "uniqueItems"):
-        limits.append("各项不得重复")
-    return "，".join(limits)
-
-
-def _first(nodes: list[dict[str, Any]], keyword: str) -> Any:
-    """A keyword's value in the first node that has it (the field's own node before its $ref)."""
-    return next((n[keyword] for n in nodes if keyword in n), None)

@@ -16,6 +16,7 @@ from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event
 
 from generator import dates
+from generator.kinds import KIND
 from generator.records import NOTICE_KINDS, Record
 from generator.site.context import Output, SiteContext
 
@@ -27,17 +28,6 @@ CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving sinc
 ID_NAMESPACE = uuid.UUID("6f0c7d1e-5a3b-5c6e-9d2f-0b8a4e1c7a55")
 UID_DOMAIN = "jxjy-registry"
 
-# kind -> (feed title, list page the feed stands for)
-FEEDS = {
-    "bases": ("培训基地认定", "bases/index.md"),
-    "evaluations": ("评估验收结果", "evaluations/index.md"),
-    "revocations": ("取消资格公告", "revocations/index.md"),
-    "circulars": ("考核通报", "circulars/index.md"),
-    "commendations": ("表彰奖励", "commendations/index.md"),
-    "plans": ("年度培训计划备案", "plans/index.md"),
-    "policies": ("政策文件", "policies/index.md"),
-}
-assert set(FEEDS) == set(NOTICE_KINDS), "every notice kind needs a feed"
 # A feed is polled again and again: it carries the newest notices, the open data carries them all.
 FEED_ENTRIES = 100
 # The calendar keeps two years of past dates (for the record) and everything to come.
@@ -52,8 +42,9 @@ def plan(site: SiteContext) -> Iterator[Output]:
     (a feed in feeds/ made every page request a missing feeds/sitemap.xml).
     """
     yield Output("atom.xml", _atom(site, "all", "全部公告", "index.md", site.notices()))
-    for kind, (title, listing) in FEEDS.items():
-        yield Output(f"feeds/{kind}.xml", _atom(site, kind, title, listing, site.notices(kind)))
+    for kind in NOTICE_KINDS:  # the feed stands for the kind's list page
+        yield Output(f"feeds/{kind}.xml",
+                     _atom(site, kind, KIND[kind].feed_title, f"{kind}/index.md", site.notices(kind)))
     yield Output("feeds/deadlines.ics", _calendar(site))
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.dates import cn_date
+from generator.kinds import KIND, Listing
 from generator.records import Record
 from generator.refdata import divisions
 from generator.site.charts import bars
@@ -15,21 +16,6 @@ from generator.site.context import Output, SiteContext, href
 from generator.site.render import fragment, page
 from generator.status import REVOKED, STATUSES
 
-# Lists by year: kind -> (page title, column type, intro)
-LISTS = {
-    "revocations": ("取消资格公告", "信息公开目录",
-                    "依第二十五条，逾期不整改或经整改仍不符合要求的培训基地，取消其资格并在媒体上公告。"),
-    "evaluations": ("评估验收结果", "信息公开目录", "培训基地评估验收和整改复查的结果通知。"),
-    "circulars": ("考核通报", "信息公开目录",
-                  "对行业主管部门的考核检查（第十七至十九条）和对企事业单位的抽查考核（第二十二、二十三条）结果通报。"),
-    "commendations": ("表彰奖励", "信息公开目录",
-                      "对继续教育工作成绩显著的部门、单位和个人的表彰奖励（第二十、二十四条）。"),
-    "policies": ("政策文件", "政策文件", "本平台依据的政策文件及其有效性。"),
-}
-# Kinds whose pages stay out of the search index: an evaluation is found through its base, whose
-# page lists it (date, result, 发文字号). Each indexed page costs the index memory to build and
-# every reader a few bytes per search, and evaluations are half of all pages.
-UNSEARCHED = frozenset({"evaluations"})
 DIRECTORY = "bases/index.md"
 DIRECTORY_DATA = "bases/directory.json"
 DIRECTORY_PAGE = 50  # rows on the page as built; the script shows the rest, 50 at a time
@@ -44,8 +30,9 @@ def plan(site: SiteContext) -> Iterator[Output]:
     for notice in site.notices():
         if notice.kind != "bases":
             yield _notice(site, notice)
-    for kind in LISTS:
-        yield _list(site, kind)
+    for kind in KIND.values():
+        if kind.listing is not None:
+            yield _list(site, kind.folder, kind.listing)
     yield _plans(site)
     yield _stats(site)
     yield Output("search.md", page("search.html", meta=meta(site, "搜索", "搜索"),
@@ -69,8 +56,11 @@ def meta(site: SiteContext, title: str, column: str, column_type: str = "信息�
     return meta
 
 
-def _tools(site: SiteContext, source: str) -> dict[str, Any]:
-    """Template helpers bound to the page `source` (for relative links)."""
+def _tools(site: SiteContext, source: str, kind: str) -> dict[str, Any]:
+    """Template helpers bound to the page `source` (for relative links) of a record of `kind`."""
+
+    def label(*path: str | int) -> str:
+        return site.schemas.title(kind, path)  # a field's Chinese title, from the schema
 
     def link(record_id: str) -> str:
         record = site.records.get(record_id)
@@ -82,7 +72,7 @@ def _tools(site: SiteContext, source: str) -> dict[str, Any]:
             return record_id
         return str(record.data.get("name") or record.data.get("title") or record_id)
 
-    return {"name": site.name, "link": link, "title_of": title_of}
+    return {"name": site.name, "link": link, "title_of": title_of, "label": label}
 
 
 def _row(site: SiteContext, source: str, record: Record) -> dict[str, Any]:
@@ -100,8 +90,7 @@ def _row(site: SiteContext, source: str, record: Record) -> dict[str, Any]:
 
 
 def _status(site: SiteContext, base: Record) -> str:
-    step = site.life(base.id).status_on(site.as_of)
-    return step.status if step else "未生效"
+    return site.life(base.id).state(site.as_of)[0]
 
 
 def _district(code: str) -> str:
@@ -186,13 +175,13 @@ def _base(site: SiteContext, base: Record) -> Output:
         "doc": s.record.data.get("doc_number") if s.record is not current else current.data.get("doc_number"),
     } for s in life.steps]
     status = {"status": _status(site, base), "on": step.on if step else current.data["written_on"],
-              "note": step.note if step else "尚未认定",
+              "note": life.state(site.as_of)[1],
               "href": href(source, site.page_of(step.record if step else base))}
     return Output(source, fragment(
         "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=current),
         r=current, d=current.data, status=status, steps=steps, publicity=site.in_publicity(current),
         district=_district(current.data["district"]), changes=site.history.get(current.path, []),
-        validity=current.data["validity"], **_tools(site, source),
+        validity=current.data["validity"], **_tools(site, source, "bases"),
     ))
 
 
@@ -210,18 +199,20 @@ def _notice(site: SiteContext, record: Record) -> Output:
     validity = record.data["validity"]
     if corrections and validity == "现行有效":
         validity = f"{validity}（已被{corrections[0]['verb']}）"
-    column, column_type = LISTS.get(record.kind, (site.kind_title(record.kind), "信息公开目录", ""))[:2]
+    kind = KIND[record.kind]
+    listing = kind.listing or Listing(kind.title, "信息公开目录", "")
+    column, column_type = listing.title, listing.column_type
     return Output(source, fragment(
         "notice.html", meta=meta(site, record.data["title"], column, column_type, record=record),
         r=record, kind_title=site.kind_title(record.kind), publicity=site.in_publicity(record),
-        corrections=corrections, target=target, validity=validity, searchable=record.kind not in UNSEARCHED,
-        changes=site.history.get(record.path, []), **_tools(site, source),
+        corrections=corrections, target=target, validity=validity, searchable=kind.searchable,
+        changes=site.history.get(record.path, []), **_tools(site, source, record.kind),
     ))
 
 
-def _list(site: SiteContext, kind: str) -> Output:
+def _list(site: SiteContext, kind: str, listing: Listing) -> Output:
     source = f"{kind}/index.md"
-    title, column_type, intro = LISTS[kind]
+    title, column_type, intro = listing.title, listing.column_type, listing.intro
     groups: dict[int, list[dict[str, Any]]] = {}
     for record in site.notices(kind):
         groups.setdefault(int(record.data["written_on"][:4]), []).append(_row(site, source, record))

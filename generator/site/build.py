@@ -240,7 +240,7 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
         (fresh / SITE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         _swap(fresh, site_dir)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        _remove_marked(work)
     return Built(report, count, site_dir)
 
 
@@ -311,4 +311,19 @@ def _clear_stale(site_dir: Path) -> None:
     .site-* folders that carry SITE_MARKER (a folder of the user's named .site-notes stays)."""
     for stale in site_dir.parent.glob(".site-*"):
         if stale.is_dir() and not stale.is_symlink() and (stale / SITE_MARKER).is_file():
-            shutil.rmtree(stale, ignore_errors=True)
+            _remove_marked(stale)
+
+
+def _remove_marked(folder: Path) -> None:
+    """Remove a folder jxjy made, its SITE_MARKER last: a removal cut short by a kill leaves a
+    folder that is still marked, so the next build still knows it may clear it."""
+    for child in folder.iterdir():
+        if child.name != SITE_MARKER:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+    if any(child.name != SITE_MARKER for child in folder.iterdir()):
+        return  # something could not be removed: the folder stays marked for the next build
+    (folder / SITE_MARKER).unlink(missing_ok=True)
+    folder.rmdir()

@@ -5,7 +5,6 @@ breaks or @mentions reach the page.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections import Counter
@@ -23,34 +22,14 @@ from generator.changes import (
 from generator.comparison import MISSING, RecordRef
 from generator.diagnostics import Diagnostic
 from generator.kinds import KIND
+from generator.output import md_inline
 from generator.records import KIND_TITLES, NOTICE_KINDS
 
 MAX_VALUE = 200  # characters of a value shown in the Markdown report
 MAX_CORRECTED = 10  # corrected fields listed under one correction
-_MENTION = re.compile(r"@[A-Za-z0-9][\w./-]*")
-_MARKDOWN = re.compile(r"([\\`*_\[\]~|#!])")
-
-
 def md_text(value: Any, limit: int | None = MAX_VALUE) -> str:
-    """A value as inline Markdown that shows as written on GitHub: no HTML, links, emphasis,
-    table breaks or @mentions (an organization's submitters must not be pinged by a report)."""
-    text = _plain(value)
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1] + "…"
-    out = []
-    last = 0
-    for match in _MENTION.finditer(text):
-        out.append(_escape(text[last: match.start()]))
-        out.append(f"`{match.group()}`")  # code spans are never mentions
-        last = match.end()
-    out.append(_escape(text[last:]))
-    return "".join(out)
-
-
-def _escape(text: str) -> str:
-    text = html.escape(text, quote=False)
-    text = _MARKDOWN.sub(r"\\\1", text)
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+    """A record value as inline Markdown that shows as written (generator.output.md_inline)."""
+    return md_inline(_plain(value), limit)
 
 
 def _plain(value: Any) -> str:

@@ -4,13 +4,13 @@ chosen from FORMATS."""
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
-from generator.change_report import md_text
 from generator.diagnostics import Diagnostic
 
 
@@ -44,13 +44,38 @@ def render_github(diags: Sequence[Diagnostic]) -> str:
     return "".join(lines)
 
 
+_MENTION = re.compile(r"@[A-Za-z0-9][\w./-]*")
+_MARKDOWN = re.compile(r"([\\`*_\[\]~|#!])")
+
+
+def md_inline(text: str, limit: int | None = None) -> str:
+    """Text as inline Markdown that shows as written on GitHub and GitLab: no HTML, links,
+    emphasis, table breaks or @mentions (an organization's submitters must not be pinged)."""
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    out = []
+    last = 0
+    for match in _MENTION.finditer(text):
+        out.append(_md_escape(text[last: match.start()]))
+        out.append(f"`{match.group()}`")  # code spans are never mentions
+        last = match.end()
+    out.append(_md_escape(text[last:]))
+    return "".join(out)
+
+
+def _md_escape(text: str) -> str:
+    text = html.escape(text, quote=False)
+    text = _MARKDOWN.sub(r"\\\1", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
 def render_summary(diags: Sequence[Diagnostic], files: int) -> str:
     """Every problem as a Markdown table, for a CI job summary (nothing is cut)."""
     lines = ["### 记录校验", "", summary(diags, files).strip(), ""]
     if diags:
         lines += ["| 位置 | 级别 | 问题 | 规则 |", "|---|---|---|---|"]
-        lines += [f"| {md_text(f'{d.location.path}:{d.location.line}:{d.location.col}', None)} | "
-                  f"{'错误' if d.severity == 'error' else '警告'} | {md_text(d.text, None)} | {md_text(d.rule, None)} |"
+        lines += [f"| {md_inline(f'{d.location.path}:{d.location.line}:{d.location.col}')} | "
+                  f"{'错误' if d.severity == 'error' else '警告'} | {md_inline(d.text)} | {md_inline(d.rule)} |"
                   for d in diags]
         lines.append("")
     return "\n".join(lines) + "\n"

@@ -41,6 +41,7 @@ RULES: dict[str, Rule] = {
         "yaml-anchor": "error",
         "yaml-tag": "error",
         "yaml-key": "error",
+        "yaml-flow-ambiguous": "error",
         "yaml-duplicate-key": "error",
         "yaml-depth": "error",
         "yaml-number": "error",

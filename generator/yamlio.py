@@ -8,6 +8,11 @@ limit and check-jsonschema expands them past 4 GB), tags, directives (a `%YAML 1
 typed by ruamel's YAML 1.2 resolver; timestamps stay strings so that `format: date` judges them
 (ruamel raises a bare ValueError for 2024-02-30). Every failure is a LoadError carrying a
 located Chinese message, never a traceback.
+
+The parser is libyaml's, and tests/test_yaml_suite.py holds the loader to the YAML test suite: what
+libyaml accepts against YAML 1.2 (lines indented too little, a `#` glued to a closing quote) is
+refused here, and what it cannot read or misreads in flow collections is refused by a rule of its
+own, yaml-flow-ambiguous, rather than read wrong or reported in libyaml's English.
 """
 
 from __future__ import annotations
@@ -49,7 +54,10 @@ _FOREIGN_ENCODINGS = (
     (re.compile(rb"\x00[^\x00]|[^\x00]\x00"), "开头的字符间夹着 NUL 字节，看起来是 UTF-16"),
 )
 
+# A file with no node: blank lines, comments and document markers (libyaml fails on a lone `...`).
+_NOTHING = re.compile(r"(?:[ \t]*(?:#.*)?(?:\r?\n|$)|(?:---|\.\.\.)(?:[ \t]+(?:#.*)?)?(?:\r?\n|$))*")
 _TAB = re.compile("\t")
+_BLOCK_HEADER = re.compile(r"[|>]([1-9][+-]?|[+-][1-9]?)?")
 # Control characters, and a carriage return that does not end a CRLF line: git and GitHub see no
 # line break there, so a lone-CR file is one line in review and every reported line is off.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
@@ -126,6 +134,7 @@ _IMPLICIT = {
     for first, pairs in _YAML.resolver.versioned_resolver.items()
 }
 
+# libyaml's messages, by how they start, in the words a clerk reads. The position says where.
 _YAML_PROBLEMS = {
     "mapping values are not allowed": "此处不能出现「键: 值」（冒号后需空格，或值需加引号）",
     "could not find expected ':'": "缺少冒号「:」",
@@ -137,9 +146,18 @@ _YAML_PROBLEMS = {
     "did not find expected ',' or '}'": "花括号映射未闭合",
     "found unknown escape character": "双引号字符串中有无效的转义字符",
     "block sequence entries are not allowed in this context": "此处不能出现列表项「- 」",
-    "found a tab character that violates indentation": "缩进中使用了制表符（Tab）",
+    "found a tab character": "缩进中使用了制表符（Tab），请改用空格",
     "found invalid Unicode character escape code": "双引号字符串中的 \\u 转义不是有效字符",
+    "did not find expected node content": "此处缺少取值",
+    "did not find expected <document start>": "上一段内容已在此前结束，这一行无法归属（请检查缩进）",
+    "found unexpected document indicator": "「---」或「...」出现在取值中间（请检查引号是否闭合，或把这一行缩进）",
+    "did not find expected comment or line break": "此处只能是注释或换行，不能再有内容",
+    "did not find expected whitespace or line break": "此处应为空格或换行",
+    "found unexpected ':'": "此处不能出现冒号「:」（如是文字请加引号）",
+    "found an indentation indicator equal to 0": "块标量「|」「>」的缩进指示符须为 1–9，不能为 0",
+    "did not find expected hexdecimal number": "双引号字符串中的 \\x、\\u 或 \\U 转义后须是十六进制数字",
 }
+_UNEXPLAINED = "无法解析此处的内容（请检查这一行及上一行的缩进、冒号、引号和括号）"
 
 
 class LoadError(Exception):
@@ -184,13 +202,12 @@ def load_document(raw: bytes) -> Document:
     """
     text = _decode(raw)
     _screen(text)
+    if not text.endswith("\n"):
+        # libyaml drops the last line break of a `|` or `>` scalar that ends the file without one
+        # (YAML keeps it: `foo: |` then `  x` at the end reads "x\n"); a final newline changes nothing else.
+        text += "\n"
     try:
-        return _build(_YAML.parse(text))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "").strip()
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise LoadError(line, col, "yaml-syntax", f"YAML 语法错误：{_explain(problem)}") from None
+        return _build(_YAML.parse(text), text)
     except YAMLError:  # unmarked: a reader error, for a character the screens already refuse
         raise LoadError(1, 1, "yaml-syntax", "YAML 语法错误：文件含有 YAML 不接受的字符") from None
 
@@ -222,7 +239,7 @@ def _decode(raw: bytes) -> str:
 
 
 def _screen(text: str) -> None:
-    if not text.strip():
+    if _NOTHING.fullmatch(text):
         raise LoadError(1, 1, "yaml-empty", "文件为空，应为一条记录（键值映射）")
     for pattern, rule in ((_TAB, "yaml-tab"), (_CONTROL, "yaml-control-char"), (_INVISIBLE, "yaml-invisible-char")):
         match = pattern.search(text)
@@ -264,22 +281,141 @@ def _explain(problem: str) -> str:
     for english, chinese in _YAML_PROBLEMS.items():
         if problem.startswith(english):
             return chinese
-    return problem
+    return _UNEXPLAINED
+
+
+_FLOW_TEXT = ("方括号「[]」或花括号「{}」中，含冒号「:」或以问号「?」开头的文字须加引号"
+              "（这种写法各种 YAML 工具读法不一，或读不出来）")
+_FLOW_KEY = ("花括号「{}」中的键须和它的冒号写在同一行（这种写法各种 YAML 工具读法不一，或读不出来）；"
+             "如果映射本应在上一行结束，请补上「}」")
+
+
+class _Lines:
+    """The text by lines, to read around the parser's marks (0-based line and column)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def offset(self, mark: Any) -> int:
+        return self.starts[mark.line] + mark.column
+
+    def line(self, number: int) -> str:
+        end = self.starts[number + 1] if number + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[number]:end].rstrip("\r\n")
+
+    def starts_line(self, mark: Any) -> bool:
+        return not self.text[self.starts[mark.line]:self.offset(mark)].strip(" ")
 
 
 @dataclass
 class _Frame:
     container: dict[str, Any] | list[Any]
     path: Path
+    flow: bool  # written in [ ] or { }
+    column: int  # 0-based, where a block collection's lines start
     key: str | None = None  # a mapping's key awaiting its value
 
 
-def _build(events: Any) -> Document:
+def _guarded(events: Any, stack: list[_Frame], lines: _Lines) -> Any:
+    """The parser's events; its errors as located LoadErrors, with the rule a record breaks."""
+    try:
+        yield from events
+    except MarkedYAMLError as exc:
+        raise _syntax_error(exc, any(frame.flow for frame in stack), lines) from None
+
+
+def _syntax_error(exc: MarkedYAMLError, in_flow: bool, lines: _Lines) -> LoadError:
+    mark = exc.problem_mark or exc.context_mark
+    problem, context = (exc.problem or "").strip(), (exc.context or "").strip()
+    if mark is None:
+        return LoadError(1, 1, "yaml-syntax", f"YAML 语法错误：{_explain(problem or context)}")
+    line, col = mark.line + 1, mark.column + 1
+    at = lines.text[lines.offset(mark):lines.offset(mark) + 2]
+    if context in ("while scanning an anchor", "while scanning an alias"):
+        return LoadError(line, col, "yaml-anchor", "不允许使用锚点「&」或别名「*」，请直接写出取值")
+    if "directive" in context or "directive" in problem or "incompatible YAML document" in problem:
+        return LoadError(line, col, "yaml-directive", "不允许使用以「%」开头的指令行（会改变取值含义），请删除该行")
+    if "tag" in context or "tag" in problem:
+        return LoadError(line, col, "yaml-tag", "不允许使用标签（以「!」开头），请删除")
+    # Valid YAML that libyaml cannot read. Its scanner may run ahead of the events (a whole first
+    # line), so a message that only a flow collection produces says "in flow" too.
+    in_flow = in_flow or problem.startswith(("found unexpected ':'", "did not find expected ','"))
+    glued = at[:1] == "?" or at[:1] == ":" and problem.startswith(("found unexpected", "did not find expected node"))
+    if in_flow and glued:
+        return LoadError(line, col, "yaml-flow-ambiguous", _FLOW_TEXT)
+    if problem.startswith("did not find expected ',' or '}'") and at[:1] == ":":  # a key on more than one line
+        return LoadError(line, col, "yaml-flow-ambiguous", _FLOW_KEY)
+    if problem.startswith("did not find expected key") and at[:1] == ":" and at[1:2] in (" ", "\r", "\n"):
+        return LoadError(line, col, "yaml-key", "缺少键：冒号「:」前没有字段名")
+    return LoadError(line, col, "yaml-syntax", f"YAML 语法错误：{_explain(problem or context)}")
+
+
+def _check_layout(event: Any, stack: list[_Frame], in_flow: bool, lines: _Lines) -> LoadError | None:
+    """What YAML refuses and libyaml lets through: comments without a space (raised), and lines
+    indented too little (returned: the caller raises it unless the parser, reading on, fails first
+    with the likelier cause, such as an unclosed bracket). `in_flow`: the event is inside [ ] or { },
+    or closes them."""
+    indent = next((frame.column for frame in reversed(stack) if not frame.flow), -1)
+    line, col = event.start_mark.line + 1, event.start_mark.column + 1
+    if in_flow and lines.starts_line(event.start_mark) and event.start_mark.column <= indent:
+        return LoadError(line, col, "yaml-syntax", "YAML 语法错误：方括号或花括号换行后的内容须比所属的键缩进更多")
+    end = lines.offset(event.end_mark)
+    quoted = isinstance(event, ScalarEvent) and event.style in ("'", '"')
+    closed = quoted or isinstance(event, (MappingEndEvent, SequenceEndEvent))
+    if closed and lines.text[end:end + 1] == "#":  # after a closing quote or bracket: not a comment
+        raise LoadError(event.end_mark.line + 1, event.end_mark.column + 1, "yaml-syntax",
+                        "YAML 语法错误：注释的「#」前须有空格")
+    if not isinstance(event, ScalarEvent):
+        return None
+    if event.style in ("|", ">"):
+        _check_block_scalar(event, indent, lines)
+        return None
+    start = lines.offset(event.start_mark)
+    if not event.style and in_flow and lines.text[start - 1:start] == "?":
+        raise LoadError(line, col - 1, "yaml-flow-ambiguous", _FLOW_TEXT)  # libyaml dropped it
+    for number in range(event.start_mark.line + 1, event.end_mark.line + 1):  # a scalar's later lines
+        text = lines.line(number)
+        spaces = len(text) - len(text.lstrip(" "))
+        if text.strip(" ") and spaces <= indent:
+            return LoadError(number + 1, spaces + 1, "yaml-syntax",
+                             "YAML 语法错误：跨行取值的后续行须比所属的键缩进更多")
+    return None
+
+
+def _check_block_scalar(event: Any, indent: int, lines: _Lines) -> None:
+    header = _BLOCK_HEADER.match(lines.text, lines.offset(event.start_mark))
+    assert header is not None  # the event starts at its | or >
+    if lines.text[header.end():header.end() + 1] == "#":
+        raise LoadError(event.start_mark.line + 1, event.start_mark.column + 1 + len(header.group()), "yaml-syntax",
+                        "YAML 语法错误：注释的「#」前须有空格")
+    if any(c.isdigit() for c in header.group()):  # an explicit indentation: no guessing
+        return
+    # The content's indentation is that of its first non-empty line: an empty line before it may not
+    # have more spaces (YAML 1.2 §8.1.1.1); libyaml takes the widest of them instead.
+    widest: tuple[int, int] | None = None
+    for number in range(event.start_mark.line + 1, len(lines.starts)):
+        text = lines.line(number)
+        spaces = len(text) - len(text.lstrip(" "))
+        if text.strip(" "):
+            if spaces > indent and widest is not None and widest[0] > spaces:
+                raise LoadError(widest[1] + 1, 1, "yaml-syntax",
+                                "YAML 语法错误：块标量「|」「>」开头的空行比第一行内容缩进更多，请删去空行中多余的空格")
+            return
+        if widest is None or spaces > widest[0]:
+            widest = (spaces, number)
+
+
+def _build(events: Any, text: str) -> Document:
     doc = Document(data={})
     stack: list[_Frame] = []
+    lines = _Lines(text)
     documents = nodes = 0
     root: Any = None
-    for event in events:
+    late: LoadError | None = None
+    for event in _guarded(events, stack, lines):
+        if late is not None:
+            raise late
         line, col = event.start_mark.line + 1, event.start_mark.column + 1
         if isinstance(event, DocumentStartEvent):
             documents += 1
@@ -295,7 +431,8 @@ def _build(events: Any) -> Document:
         if not isinstance(event, (ScalarEvent, CollectionStartEvent, MappingEndEvent, SequenceEndEvent)):
             continue
         if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-            stack.pop()
+            if stack.pop().flow:
+                late = _check_layout(event, stack, True, lines)
             continue
         nodes += 1
         if nodes > MAX_NODES:
@@ -305,7 +442,10 @@ def _build(events: Any) -> Document:
         if event.tag is not None:
             tag = event.tag.replace("tag:yaml.org,2002:", "!!")
             raise LoadError(line, col, "yaml-tag", f"不允许使用标签「{clip(tag)}」，请删除")
+        if not stack and not isinstance(event, MappingStartEvent):  # before the parser reads on
+            raise LoadError(1, 1, "yaml-not-mapping", "记录须为键值映射（「字段: 值」），而不是单个值或列表")
         frame = stack[-1] if stack else None
+        late = _check_layout(event, stack, frame is not None and frame.flow, lines)
         if frame is not None and isinstance(frame.container, dict) and frame.key is None:
             frame.key = _key(event, frame, doc, line, col)
             continue
@@ -321,14 +461,10 @@ def _build(events: Any) -> Document:
             path = (*frame.path, len(frame.container))
             frame.container.append(value)
         doc.values[path] = (line, col)
-        if isinstance(value, (dict, list)):
+        if isinstance(event, CollectionStartEvent):
             if len(stack) >= MAX_DEPTH:
                 raise LoadError(line, col, "yaml-depth", f"嵌套层级过深（上限 {MAX_DEPTH} 层）")
-            stack.append(_Frame(value, path))
-    if not doc.values:  # only comments
-        raise LoadError(1, 1, "yaml-empty", "文件为空，应为一条记录（键值映射）")
-    if not isinstance(root, dict):
-        raise LoadError(1, 1, "yaml-not-mapping", "记录须为键值映射（「字段: 值」），而不是单个值或列表")
+            stack.append(_Frame(value, path, bool(event.flow_style), event.start_mark.column))
     doc.data = root
     return doc
 

@@ -24,10 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
-from generator import append_only, dates, git
+from generator import append_only, config, dates, git
 from generator.comparison import (
     Collision,
     FieldPath,
@@ -64,7 +61,7 @@ SITE_FILES: tuple[tuple[str, str], ...] = (
     ("requirements/", "program"),
     ("pyproject.toml", "program"),
 )
-SITE_CONFIG = "mkdocs.yml"  # its settings are compared one by one
+SITE_CONFIG = config.FILE  # its settings are compared one by one
 SITE_EFFECTS = {"site": "改变公开网站", "program": "可能改变生成的网站", None: "不发布到网站"}
 FILE_STATUS = {"A": "新增", "M": "修改", "D": "删除"}
 
@@ -242,17 +239,13 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
 def _settings(repo: Path, base: str, head: str | None) -> list[FieldChange]:
     """The settings of SITE_CONFIG that differ, such as extra.registry.host_unit (the footer's
     主办单位); none when a version does not parse as YAML (the build then fails on it)."""
-    def load(ref: str | None) -> Any:
-        if ref is None:
-            path = repo / SITE_CONFIG
-            text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-        else:
-            text = (git.show(repo, ref, SITE_CONFIG) or b"").decode("utf-8", errors="replace")
-        return YAML(typ="safe").load(text) or {}
+    def load(ref: str | None) -> dict[str, Any]:
+        text = (git.show(repo, ref, SITE_CONFIG) or b"").decode("utf-8", errors="replace")
+        return config.parse(text, f"{ref or '工作区'}:{SITE_CONFIG}")
 
     try:
         old, new = load(base), load(head)
-    except YAMLError:
+    except config.ConfigError:
         return []
     return [FieldChange(p, code(p), a, b) for p, a, b in compare(old, new)]
 

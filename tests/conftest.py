@@ -124,6 +124,19 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(root, as_of=AS_OF).site
 
 
+@pytest.fixture(scope="session")
+def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample built for publishing under /jxjy/: mkdocs.yml's site_url names the subpath."""
+    from generator.site.build import build
+
+    from site_fixtures import SUBPATH_SITE_URL, copy_build_inputs, set_config
+
+    root = tmp_path_factory.mktemp("subpath")
+    copy_build_inputs(root)
+    set_config(root, "site_url", SUBPATH_SITE_URL)
+    return build(root, as_of=AS_OF).site
+
+
 @pytest.fixture(autouse=True, scope="session")
 def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """`jxjy` runs started by the tests remember verdicts in a folder of this run, not ~/.cache."""

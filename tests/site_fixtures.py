@@ -5,13 +5,21 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
 from ruamel.yaml import YAML
 
@@ -55,8 +63,9 @@ def cn_date(value: str) -> str:
 
 
 def registry_settings() -> dict[str, Any]:
+    """`extra.registry` of mkdocs.yml, and its `site_url` (read here, not through the generator)."""
     config = YAML(typ="safe").load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    return dict(config["extra"]["registry"])
+    return {**config["extra"]["registry"], "site_url": config["site_url"]}
 
 
 def record_urls() -> set[str]:
@@ -234,3 +243,84 @@ def write_hostile_records(root: Path) -> None:
     _set(root, "records/revocations/rev-2025-001.yaml", "  medium:", PAYLOADS["breakout"] + PAYLOADS["svg"])
     _set(root, "records/circulars/circ-2025-002.yaml", "    note:", PAYLOADS["md-link"] + PAYLOADS["entities"])
     _set(root, "records/commendations/comm-2026-001.yaml", "award:", PAYLOADS["svg"])
+
+
+# -- publishing under a subpath ----------------------------------------------------------------------
+
+SUBPATH = "/jxjy/"
+SUBPATH_SITE_URL = "https://www.example.gov.cn/jxjy/"  # site_url of the subpath build, as docs/deploy.md says
+DEPLOY_DOC = REPO / "docs" / "deploy.md"
+
+
+def set_config(root: Path, key: str, value: Any) -> None:
+    """Set (or, with None, remove) the one line `key: ...` of `root`/mkdocs.yml, keeping its indent."""
+    path = root / "mkdocs.yml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if re.match(rf"\s*{re.escape(key)}:", line))
+    indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+    if value is None:
+        del lines[index]
+    else:
+        lines[index] = f"{indent}{key}: {json.dumps(value, ensure_ascii=False)}"  # JSON quoting is valid YAML
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def nginx_server_block() -> str:
+    """The `server { ... }` of docs/deploy.md, as the bureau's IT staff copy it."""
+    blocks = re.findall(r"```nginx\n(.*?)```", DEPLOY_DOC.read_text(encoding="utf-8"), re.DOTALL)
+    assert len(blocks) == 1, "docs/deploy.md should have one nginx block"
+    return blocks[0]
+
+
+def nginx_config(site: Path, port: int, scratch: Path, mime_types: Path) -> str:
+    """A whole nginx.conf around the documented server block, serving `site` on 127.0.0.1:`port`."""
+    server = nginx_server_block()
+    assert "listen 80;" in server and "alias /srv/jxjy-registry/site/;" in server
+    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    server = server.replace("alias /srv/jxjy-registry/site/;", f"alias {site}/;")
+    temp = "\n".join(f"    {kind}_temp_path {scratch / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    # Workers run as root only when the test does: the site sits in a private temporary folder.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    return (f"{user}daemon off;\nworker_processes 1;\npid {scratch / 'nginx.pid'};\nerror_log {scratch / 'error.log'};\n"
+            f"events {{}}\nhttp {{\n    include {mime_types};\n    default_type application/octet-stream;\n"
+            f"    access_log off;\n{temp}\n{server}}}\n")
+
+
+@contextmanager
+def nginx_serving(site: Path, scratch: Path) -> Iterator[str]:
+    """`site` served by nginx with docs/deploy.md's config; yields http://127.0.0.1:<port>/jxjy/.
+
+    Skips when nginx is not installed.
+    """
+    nginx = shutil.which("nginx")
+    if nginx is None:
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    built = subprocess.run([nginx, "-V"], capture_output=True, text=True).stderr
+    conf_path = re.search(r"--conf-path=(\S+)", built)
+    mime_types = Path(conf_path[1]).parent / "mime.types" if conf_path else None
+    if mime_types is None or not mime_types.is_file():
+        pytest.skip("nginx's mime.types is missing")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    scratch.mkdir(parents=True, exist_ok=True)
+    conf = scratch / "nginx.conf"
+    conf.write_text(nginx_config(site, port, scratch, mime_types), encoding="utf-8")
+    checked = subprocess.run([nginx, "-t", "-p", str(scratch), "-c", str(conf)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    process = subprocess.Popen([nginx, "-p", str(scratch), "-c", str(conf)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # it logs to scratch/error.log
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, (scratch / "error.log").read_text(encoding="utf-8")
+                assert time.monotonic() < deadline, "nginx did not start listening"
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}{SUBPATH}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

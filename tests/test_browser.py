@@ -20,7 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from conftest import AS_OF, copy_from_repo
-from site_fixtures import BUILD_INPUTS, SITE_NAME, page_path
+from site_fixtures import BUILD_INPUTS, SITE_NAME, SUBPATH, nginx_serving, page_path
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +51,40 @@ def serving(folder: Path) -> Iterator[str]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+class _SubpathHandler(_QuietHandler):
+    """The site under SUBPATH only, with its 404.html for anything missing (as nginx's error_page)."""
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(SUBPATH):
+            return str(Path(self.directory) / "missing" / "\0")  # no such file: 404
+        return super().translate_path("/" + path[len(SUBPATH):])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404:
+            super().send_error(code, message, explain)
+            return
+        page = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
+
+
+@contextmanager
+def serving_under_subpath(folder: Path) -> Iterator[str]:
+    """`folder` at http://127.0.0.1:<port>/jxjy/ by a threaded http.server."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubpathHandler, directory=str(folder)))
+    thread = threading.Thread(target=httpd.serve_forever, name=f"subpath-{folder.name}", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}{SUBPATH}"
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -310,6 +344,79 @@ def test_directory_shows_fifty_rows_at_a_time(browser: Browser, large_server: st
         revoked = visible_rows(page)
         assert revoked and {r["status"] for r in revoked} == {"已取消"} and len(revoked) < 50
         assert count.inner_text() == f"显示 {len(revoked)} / {total} 个基地" and not more.is_visible()
+        tab.assert_no_errors()
+    finally:
+        context.close()
+
+
+# -- published under a subpath ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module", params=["http.server", "nginx"])
+def subpath_server(request: pytest.FixtureRequest, subpath_site: Path,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site built with site_url under /jxjy/, served there by Python, and by docs/deploy.md's nginx."""
+    if request.param == "nginx":
+        with nginx_serving(subpath_site, tmp_path_factory.mktemp("nginx")) as url:
+            yield url
+    else:
+        with serving_under_subpath(subpath_site) as url:
+            yield url
+
+
+# The page that must not be found, and the pages that must.
+SUBPATH_PAGES = {"home": ("", 200), "record": ("bases/base-2021-001/", 200), "search": ("search/", 200),
+                 "missing": ("bases/no-such-base/", 404)}
+
+
+@pytest.mark.parametrize("path, status", list(SUBPATH_PAGES.values()), ids=list(SUBPATH_PAGES))
+def test_pages_under_a_subpath_load_with_their_styles(browser: Browser, subpath_server: str, path: str,
+                                                      status: int) -> None:
+    context = browser.new_context(locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    assets: list[str] = []  # every response but the page's own
+    page.on("response", lambda r: assets.append(f"HTTP {r.status} {r.url}") if r.url != subpath_server + path else None)
+    try:
+        response = page.goto(subpath_server + path, wait_until="load")
+        assert response is not None and response.status == status
+        if path == "search/":
+            page.locator("input.pagefind-ui__search-input").wait_for()
+        page.wait_for_load_state("networkidle")
+        assert assets and all(a.startswith("HTTP 200 ") and SUBPATH in a for a in assets), assets
+        # Material's stylesheet laid the header out, and every stylesheet (site.css too) was applied.
+        assert page.eval_on_selector(".md-header", "e => getComputedStyle(e).position") == "sticky"
+        sheets = page.evaluate("""[...document.querySelectorAll('link[rel=stylesheet]')]
+            .map(l => [l.getAttribute('href'), l.sheet ? l.sheet.cssRules.length : 0])""")
+        assert any(href.endswith("assets/site.css") for href, _ in sheets)
+        assert all(rules > 0 for _, rules in sheets), sheets
+        # The site's own links stay under the subpath: the home link, and 404.html's root-absolute ones.
+        home = page.eval_on_selector("a.md-logo", "a => a.href")
+        assert home.rstrip(".") == subpath_server, home
+        assert SITE_NAME in page.title()
+        if status == 404:  # the site's own page, in Chinese, leading back into the site
+            assert page.locator("article h1").inner_text() == "404 - 找不到页面"
+            with page.expect_navigation(wait_until="load"):
+                page.locator("article a", has_text="搜索").click()
+            assert page.url == subpath_server + "search/"
+    finally:
+        context.close()
+
+
+def test_search_under_a_subpath_opens_the_result(browser: Browser, subpath_server: str) -> None:
+    context = browser.new_context(locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = Tab(context.new_page(), subpath_server)
+    tab.watch()
+    try:
+        page = tab.open("search/")
+        page.locator("input.pagefind-ui__search-input").fill("常人社发〔2025〕23号")
+        found = page.locator('.pagefind-ui__result-link[href$="revocations/rev-2025-001/"]')
+        found.first.wait_for()
+        assert found.first.get_attribute("href").startswith(SUBPATH)
+        with page.expect_navigation(wait_until="load"):
+            found.first.click()
+        assert page.url == subpath_server + "revocations/rev-2025-001/"
+        assert "常人社发〔2025〕23号" in page.locator("article.md-content__inner").inner_text()
         tab.assert_no_errors()
     finally:
         context.close()

@@ -10,10 +10,12 @@ import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from click.testing import CliRunner
 
 from generator import cli as cli_module
@@ -21,7 +23,7 @@ from generator.cli import cli
 from generator.new import fresh_id, ids_elsewhere
 from generator.site.build import SITE_MARKER
 
-from conftest import AS_OF, GitRepo, Repo
+from conftest import AS_OF, REPO, GitRepo, Repo
 
 LATE_PLAN = "records/plans/plan-2026-cz-zjj.yaml:14:11"
 
@@ -364,3 +366,52 @@ def test_build_is_thin() -> None:
         code, _, err = run("build", "--as-of", "2026-01-02", "--engine", "properdocs")
     assert code == 0 and "已生成 3 个页面" in err
     assert core.call_args.kwargs["engine"] == "properdocs"
+
+
+# -- every command, through the CLI as a user meets it ---------------------------------------------
+
+@dataclass(frozen=True)
+class Command:
+    """One run of a command (its arguments given the sample copy's root), and what the user sees."""
+
+    args: Callable[[Path], list[str]]
+    code: int
+    says: str
+    stream: str = "stdout"
+
+
+COMMANDS: dict[str, list[Command]] = {
+    "validate": [Command(lambda r: ["validate", "--root", str(r)], 0, "已检查", "stderr")],
+    "new": [Command(lambda r: ["new", "bases", "--root", str(r), "--id", "base-2026-777"], 0,
+                    "records/bases/base-2026-777.yaml"),
+            Command(lambda r: ["new", "bases", "--root", str(r / "records" / "bases")], 2, "找不到记录目录", "stderr")],
+    "build": [Command(lambda r: ["build", "--root", str(r)], 2, "找不到网站配置文件", "stderr")],
+    # serve must fail before it starts the engine: a folder without records/
+    "serve": [Command(lambda r: ["serve", "--root", str(r / "records")], 2, "找不到记录目录", "stderr")],
+    "diff": [Command(lambda r: ["diff", "--root", str(r), "main"], 2, "不是 git 仓库", "stderr"),
+             Command(lambda r: ["diff", "--root", str(r), "main", "--format", "github"], 2, "只有 markdown 或 json",
+                     "stderr"),
+             Command(lambda r: ["diff", "--root", str(r), "--check", "main", "--format", "json"], 2,
+                     "只有 text 或 github", "stderr")],
+    "codeowners": [Command(lambda r: ["codeowners", "--root", str(r), "--check"], 1, "已过期", "stderr")],
+    "check-authz": [Command(lambda r: ["check-authz", "--root", str(r), "--author", "x", "--base", "main",
+                                       "--teams", str(r / "teams.yaml")], 2, "无法读取团队成员文件", "stderr")],
+    "forms": [Command(lambda r: ["forms", "--root", str(r), "--check"], 1, "与 schema/ 不一致", "stderr")],
+}
+
+
+@pytest.mark.parametrize("name, case", [(n, c) for n, cases in COMMANDS.items() for c in cases],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_through_the_cli(name: str, case: Command, repo: Repo) -> None:
+    result = CliRunner().invoke(cli, case.args(repo.root), catch_exceptions=False)
+    assert result.exit_code == case.code, result.output
+    assert case.says in getattr(result, case.stream)
+    assert "Traceback" not in result.output
+
+
+def test_every_command_has_a_readme_section_and_a_cli_case() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    headings = [line for line in readme.splitlines() if line.startswith("### ")]
+    for name in cli.commands:
+        assert any(f"`jxjy {name}" in heading for heading in headings), name
+    assert set(COMMANDS) == set(cli.commands)

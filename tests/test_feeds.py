@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -83,6 +84,22 @@ def test_ids_depend_on_the_record_id_only(site) -> None:
     assert [e.id for e in before.entries] == [e.id for e in after.entries]
     assert before.feed.id == after.feed.id
     assert after.entries[0].link.startswith("https://new.example/x/")
+
+
+def test_the_site_name_is_mkdocs_ymls(site) -> None:
+    """Renaming the site in mkdocs.yml renames the feeds, the calendar and the workbooks too."""
+    from openpyxl import load_workbook
+
+    from generator.site import exports
+
+    renamed = SiteContext(site.records, site.as_of, site.schemas, {**site.settings, "site_name": "某某市继续教育公示"})
+    outputs = {o.path: o.content for o in [*feeds.plan(renamed), *exports.plan(renamed)]}
+    assert parse(outputs["feeds/bases.xml"]).feed.title == "某某市继续教育公示 · 培训基地认定"
+    calendar = Calendar.from_ical(outputs["feeds/deadlines.ics"])
+    assert str(calendar["x-wr-calname"]) == "某某市继续教育公示 · 整改期限与公示截止"
+    book = load_workbook(io.BytesIO(outputs["data/bases.xlsx"]))
+    assert book.properties.title == "某某市继续教育公示 · 培训基地"
+    assert "常州市专业技术人员继续教育公示平台" not in str(outputs["atom.xml"])
 
 
 def test_corrected_notice_says_so(out) -> None:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from ruamel.yaml import YAML
@@ -19,6 +20,7 @@ from generator.refdata import divisions
 from generator.schemas import SchemaSet
 
 from conftest import REPO
+from site_fixtures import soup
 
 GITHUB = REPO / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
@@ -227,14 +229,14 @@ def _ids(name: str) -> dict[str, dict[str, Any]]:
     return {element["id"]: element for element in _load(TEMPLATES / name)["body"] if "id" in element}
 
 
-def test_report_error_form_is_prefilled_by_the_sites_link() -> None:
+def test_report_error_form_is_prefilled_by_the_sites_link(site_dir: Path) -> None:
     ids = _ids("report-error.yml")
     assert {"page", "record"} <= set(ids)
     assert ids["page"]["type"] == ids["record"]["type"] == "input"
-    mkdocs = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "?template=report-error.yml" in mkdocs
-    theme = (REPO / "generator" / "site" / "theme" / "main.html").read_text(encoding="utf-8")
-    assert "&amp;page=" in theme and "&amp;record=" in theme
+    link = soup(site_dir, "bases/base-2021-001/").select_one(".jxjy-report").find("a", string="GitHub 纠错表单")
+    query = parse_qs(urlsplit(link["href"]).query)
+    assert query == {"template": ["report-error.yml"], "page": ["bases/base-2021-001/"],
+                     "record": ["records/bases/base-2021-001.yaml"]}
 
 
 @pytest.mark.parametrize("name", ["apply-for-accreditation.yml", "file-plan.yml", "report-error.yml"])

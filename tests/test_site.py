@@ -215,13 +215,24 @@ def test_record_page_has_disclosure_meta_banner_footer_and_report_link(site_dir:
     footer = text(page.find("footer"))
     assert f"网站标识码：{settings['site_id_code']}" in footer and "ICP" in footer
 
-    report = [a for a in page.find_all("a", href=True) if text(a) == "纠错"]
-    assert len(report) == 1, "one 纠错 link per record page"
-    href = report[0]["href"]
-    assert href.startswith(settings["error_report"])
-    query = parse_qs(urlsplit(href).query)
-    assert query["page"] == [url]
-    assert query["record"] == [record.path] and (REPO / record.path).is_file()
+    # 纠错 without a GitHub account: the bureau's form, e-mail and phone, and the GitHub form besides.
+    report = page.select_one(".jxjy-report")
+    assert report is not None and text(report).startswith("发现本页有误？")
+    links = {text(a): a["href"] for a in report.find_all("a", href=True)}
+    assert set(links) == {"在线纠错表单", settings["correction_email"], settings["correction_phone"], "GitHub 纠错表单"}
+    for form in (links["在线纠错表单"], links["GitHub 纠错表单"]):
+        query = parse_qs(urlsplit(form).query)
+        assert query["page"] == [url]
+        assert query["record"] == [record.path] and (REPO / record.path).is_file()
+    assert links["在线纠错表单"].startswith(settings["correction_url"] + "?page=")
+    assert links["GitHub 纠错表单"].startswith(settings["error_report"] + "&page=")
+    mail = urlsplit(links[settings["correction_email"]])
+    assert (mail.scheme, mail.path) == ("mailto", settings["correction_email"])
+    prefilled = parse_qs(mail.query)
+    assert prefilled["subject"] == [f"纠错：{record.path}"]
+    assert f"页面：{settings['site_url']}{url}" in prefilled["body"][0]
+    assert links[settings["correction_phone"]] == f"tel:{settings['correction_phone']}"
+    assert f"电子邮件 {settings['correction_email']}" in text(report) and f"电话 {settings['correction_phone']}" in text(report)
 
 
 def test_dates_read_as_chinese_dates(site_dir: Path) -> None:
@@ -278,7 +289,9 @@ def test_atom_feed_parses(site_dir: Path) -> None:
 
 def test_no_page_loads_or_links_another_host_except_record_links(site_dir: Path) -> None:
     allowed = record_urls()
-    report = registry_settings()["error_report"]
+    settings = registry_settings()
+    # The 纠错 forms of mkdocs.yml, and the site's own public address (canonical links, not loaded).
+    reader_links = (settings["error_report"], settings["correction_url"])
     problems = []
     for path in html_files(site_dir):
         page, rel = soup_of(path), path.relative_to(site_dir).as_posix()
@@ -287,8 +300,10 @@ def test_no_page_loads_or_links_another_host_except_record_links(site_dir: Path)
                 value = tag.get(attr)
                 if not isinstance(value, str) or not OTHER_HOST.search(value.strip()):
                     continue
-                # Outside links a reader may follow: a record's own URL, and the 纠错 form from mkdocs.yml.
-                if tag.name == "a" and attr == "href" and (value in allowed or value.startswith(report)):
+                # Outside links a reader may follow: a record's own URL, and the 纠错 forms from mkdocs.yml.
+                if tag.name == "a" and attr == "href" and (value in allowed or value.startswith(reader_links)):
+                    continue
+                if tag.name == "link" and tag.get("rel") == ["canonical"] and value.startswith(settings["site_url"]):
                     continue
                 problems.append(f"{rel}: <{tag.name} {attr}={value!r}>")
         styles = [s.get_text() for s in page.find_all("style")] + [t["style"] for t in page.find_all(style=True)]

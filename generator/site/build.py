@@ -27,8 +27,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from generator.diagnostics import Report
 from generator.errors import JxjyError
 from generator.records import RepositoryError, require_records
@@ -37,6 +35,7 @@ from generator.site import stream as stream_module
 from generator.site.context import SiteContext
 from generator.site.history import history
 from generator.site.render import Fragment, front_matter
+from generator.site.settings import settings
 from generator.validate import check_repository
 from generator.writing import WriteRefused
 
@@ -66,12 +65,6 @@ class Built:
     report: Report  # the validation report (warnings only: errors stop the build)
     pages: int
     site: Path
-
-
-def settings(root: Path) -> dict[str, Any]:
-    """`extra.registry` of mkdocs.yml: site identity for meta tags and the footer."""
-    config = YAML(typ="safe").load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    return dict(config.get("extra", {}).get("registry", {}))
 
 
 def engine_config(root: Path) -> Path:
@@ -105,13 +98,15 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
 
     Raises:
         BuildError: the records have errors; nothing is written.
+        SettingsError: mkdocs.yml's settings are missing or unusable; nothing is written.
     """
     result = check_repository(root, as_of=as_of, cache_dir=cache_dir)
     require_records(result.files, root)
     if result.report.errors:
         raise BuildError(f"记录有 {len(result.report.errors)} 个错误，未生成网站", result.report)
+    registry = settings(root)
     _clear_links(root / "build")
-    site = SiteContext(result.records, as_of, result.schemas, settings(root), history(root))
+    site = SiteContext(result.records, as_of, result.schemas, registry, history(root))
     docs, records = _Tree(root / GENERATED), _Tree(root / stream_module.STREAM)
     sample = front_matter({"sample": True}).encode() if site.is_sample() else b""
     for rel, content in _hand_written(root / "docs"):

@@ -33,7 +33,7 @@ class SiteContext:
     records: RecordSet
     as_of: date
     schemas: SchemaSet
-    settings: dict[str, Any]  # `extra.registry` of mkdocs.yml
+    settings: dict[str, Any]  # `extra.registry` and `site_url` of mkdocs.yml, checked
     history: dict[str, list[Change]] = field(default_factory=dict)  # record path -> changes, newest first
     _lives: dict[str, Lifecycle] = field(default_factory=dict)
 
@@ -83,15 +83,8 @@ class SiteContext:
         return f"{record.kind}/{record.id}.md"
 
     def site_url(self) -> str:
-        """The public root of the site, ending with a slash: settings site_url, else https://site_domain/."""
-        url = self.settings.get("site_url")
-        if not url:
-            domain = self.settings.get("site_domain")
-            if not domain:
-                raise ValueError("mkdocs.yml 的 extra.registry 缺少 site_url 或 site_domain，"
-                                 "无法生成订阅源和数据中的网址")
-            url = f"https://{domain}/"
-        return str(url).rstrip("/") + "/"
+        """The public root of the site, ending with a slash: mkdocs.yml's site_url (generator.site.settings)."""
+        return str(self.settings["site_url"])
 
     def absolute(self, path: str) -> str:
         """The public URL of a generated file (docs-tree path, e.g. revocations/rev-2025-001.md)."""

@@ -26,7 +26,6 @@ from generator.kinds import KIND
 from generator.records import KIND_TITLES, KINDS, NOTICE_KINDS, Record
 from generator.refdata import divisions
 from generator.site.context import Output, SiteContext, href
-from generator.site.feeds import SITE_NAME
 from generator.site.fields import FIELDS, fields_page
 from generator.site.pages import meta
 from generator.site.render import page
@@ -262,7 +261,8 @@ def _xlsx(site: SiteContext, title: str, header: list[str], rows: list[list[Cell
     # Text stays text: no formulas, numbers or links are read into a string, whatever it starts with.
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True, "strings_to_formulas": False,
                                       "strings_to_numbers": False, "strings_to_urls": False})
-    wb.set_properties({"title": f"{SITE_NAME} · {title}", "author": str(site.settings.get("host_unit") or SITE_NAME),
+    site_name = site.settings["site_name"]
+    wb.set_properties({"title": f"{site_name} · {title}", "author": str(site.settings.get("host_unit") or site_name),
                        "created": stamp})
     ws = wb.add_worksheet(title)
     widths = [_width(h) for h in header]

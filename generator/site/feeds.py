@@ -20,8 +20,6 @@ from generator.kinds import KIND
 from generator.records import NOTICE_KINDS, Record
 from generator.site.context import Output, SiteContext
 
-SITE_NAME = "常州市专业技术人员继续教育公示平台"
-PRODID = f"-//jxjy-registry//{SITE_NAME}//ZH"
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
 # Namespace of the entry and feed ids (urn:uuid, RFC 9562 version 5): fixed forever, so an id
 # depends on the record id alone.
@@ -87,10 +85,11 @@ def _atom(site: SiteContext, name: str, title: str, listing: str, notices: list[
     entries = [_entry(site, record) for record in notices[:FEED_ENTRIES]]
     fg = FeedGenerator()
     fg.id(_urn(f"feed/{name}"))
-    fg.title(f"{SITE_NAME} · {title}")
-    fg.subtitle(f"{SITE_NAME}发布的{title}，最新的 {FEED_ENTRIES} 条在前；全部公告见开放数据。")
+    site_name = site.settings["site_name"]
+    fg.title(f"{site_name} · {title}")
+    fg.subtitle(f"{site_name}发布的{title}，最新的 {FEED_ENTRIES} 条在前；全部公告见开放数据。")
     fg.language("zh-CN")
-    fg.author({"name": str(site.settings.get("host_unit") or SITE_NAME)})
+    fg.author({"name": str(site.settings.get("host_unit") or site_name)})
     fg.link(href=site.absolute(listing), rel="alternate", type="text/html")
     fg.link(href=site.absolute(f"feeds/{name}.xml"), rel="self", type="application/atom+xml")
     fg.generator("jxjy-registry")  # not the library's name and version: bytes must not change with it
@@ -141,11 +140,11 @@ class _Day:
 
 def _calendar(site: SiteContext) -> bytes:
     cal = Calendar()
-    cal.add("prodid", PRODID)
+    cal.add("prodid", f"-//jxjy-registry//{site.settings['site_name']}//ZH")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{SITE_NAME} · 整改期限与公示截止")
+    cal.add("x-wr-calname", f"{site.settings['site_name']} · 整改期限与公示截止")
     cal.add("x-wr-caldesc", "培训基地限期整改的截止日期和各类公示的截止日期（近两年及以后），每次更新网站时重新生成。")
     cal.add("x-published-ttl", "P1D")
     since = site.as_of - CALENDAR_PAST

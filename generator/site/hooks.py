@@ -6,6 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
+
+from generator.site.settings import SettingsError, check
 from generator.site.stream import SEARCH, STREAM, fill
 
 # Material's base.html gives its two checkbox toggles autocomplete="off", an attribute HTML allows
@@ -14,6 +17,18 @@ from generator.site.stream import SEARCH, STREAM, fill
 # Exact markup: should Material change it, the HTML check fails again rather than pass unseen.
 _TOGGLE = re.compile(r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox" '
                      r'id="__(?:drawer|search)") autocomplete="off">')
+
+
+def on_config(config: Any) -> None:
+    """Refuse settings the theme must not print (a `javascript:` link, a missing site_url), however the engine runs.
+
+    As a PluginError the engine logs the message alone, not a traceback: `build` stops with exit 1, and
+    `serve` holds the pages back until mkdocs.yml is good again.
+    """
+    try:
+        check(config["site_url"], config["extra"].get("registry"))
+    except SettingsError as exc:
+        raise PluginError(str(exc)) from None
 
 
 def on_post_page(output: str, **_: Any) -> str:

@@ -41,7 +41,7 @@ def _interrupt(signum: int, frame: object) -> None:
 def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None], cache_dir: Path | None = None) -> None:
     """Run `mkdocs serve` on build/docs and regenerate it whenever records/ or docs/ change.
 
-    A change that breaks validation is reported and the last good pages stay served.
+    A change that breaks validation or mkdocs.yml's settings is reported and the last good pages stay served.
     """
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl+C, taking the engine down too
     engine = subprocess.Popen([sys.executable, "-P", "-m", "mkdocs", "serve", "-f", str(engine_config(root)),

@@ -15,6 +15,7 @@ page byte for byte with what the engine renders itself.
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import os
@@ -60,6 +61,7 @@ def fill(site_dir: Path, stream_dir: Path, search_dir: Path) -> int:
     shutil.rmtree(search_dir, ignore_errors=True)
     if not stream_dir.is_dir():
         return written
+    pages: dict[str, list[str]] = {}
     for kind_dir in sorted(p for p in stream_dir.iterdir() if p.is_dir()):
         shell_dir = site_dir / kind_dir.name / SHELL
         shell_html = (shell_dir / "index.html").read_text(encoding="utf-8")
@@ -69,6 +71,7 @@ def fill(site_dir: Path, stream_dir: Path, search_dir: Path) -> int:
             if not entry.name.endswith(".json"):
                 continue
             page_id = entry.name[:-5]
+            pages.setdefault(kind_dir.name, []).append(page_id)
             with open(entry.path, encoding="utf-8") as source:
                 stored = json.load(source)
             _write(site_dir / kind_dir.name / page_id, _pour(template, page_id, stored))
@@ -78,7 +81,32 @@ def fill(site_dir: Path, stream_dir: Path, search_dir: Path) -> int:
                        f'<body>{stored["body"]}</body></html>')
             written += 1
         shutil.rmtree(shell_dir)
+    _sitemap(site_dir, pages)
     return written
+
+
+def _sitemap(site_dir: Path, pages: dict[str, list[str]]) -> None:
+    """List each kind's record pages in sitemap.xml(.gz) where the engine listed its shell.
+
+    In the engine's order (index first, then by file name) and with its gzip header time, so the
+    files are the bytes the engine writes when it renders every record page itself.
+    """
+    path = site_dir / "sitemap.xml"
+    if not path.is_file():
+        return
+    sitemap = path.read_text(encoding="utf-8")
+    for kind, ids in pages.items():
+        entry = re.search(rf"\n\s*<url>\s*<loc>[^<]*/{kind}/{SHELL}/</loc>.*?</url>", sitemap, re.DOTALL)
+        if entry is None:
+            continue
+        in_order = sorted(ids, key=lambda page_id: f"{page_id}.md")
+        listed = "".join(entry[0].replace(f"/{SHELL}/", f"/{page_id}/") for page_id in in_order)
+        sitemap = sitemap[:entry.start()] + listed + sitemap[entry.end():]
+    path.write_text(sitemap, encoding="utf-8")
+    packed = path.with_name(path.name + ".gz")
+    mtime = int.from_bytes(packed.read_bytes()[4:8], "little")  # the gzip header's MTIME field
+    with open(packed, "wb") as out, gzip.GzipFile(fileobj=out, filename=str(packed), mode="wb", mtime=mtime) as gz:
+        gz.write(sitemap.encode("utf-8"))
 
 
 def _write(folder: Path, page: str) -> None:

@@ -313,6 +313,18 @@ def test_a_notice_added_with_a_past_publication_day_is_back_dated(tmp_path: Path
     assert out.rstrip().endswith("[append-only-backdated]") and len(out.splitlines()) == 1
 
 
+def test_an_unpublished_notice_moved_into_the_past_is_back_dated(tmp_path: Path) -> None:
+    git_repo = GitRepo.with_sample(tmp_path / "repo")
+    _add_policy(git_repo, "2026-12-10")
+    git_repo.commit("A policy to be published on 2026-12-10")  # on main, not yet published on AS_OF
+    git_repo.edit(NEW_NOTICE, "published_on: 2026-12-10", "published_on: 2026-11-20")
+    code, out, _ = run("diff", "--check", "--root", str(git_repo.root), *DAY, "main")
+    assert code == 1
+    line = git_repo.line_of(NEW_NOTICE, "published_on:")
+    assert out.startswith(f"{NEW_NOTICE}:{line}:15: error: 尚未发布的公告的「发布日期」（2026年11月20日）早于今天")
+    assert out.rstrip().endswith("[append-only-backdated]") and len(out.splitlines()) == 1
+
+
 @pytest.mark.parametrize("day", ["2026-11-26", "2026-12-01"], ids=["today", "later"])
 def test_a_notice_added_for_today_or_later_passes(tmp_path: Path, day: str) -> None:
     git_repo = GitRepo.with_sample(tmp_path / "repo")

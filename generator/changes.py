@@ -40,7 +40,7 @@ from generator.diagnostics import Diagnostic
 from generator.fields import envelope
 from generator.records import NOTICE_KINDS, Record, RecordSet
 from generator.schemas import SchemaSet
-from generator.status import lifecycle
+from generator.validate import Result
 
 # Of the notice envelope, what a correction changes as such (left out of "what was corrected"):
 # all of it but the publicity period and the legal basis, which say something about the decision.
@@ -224,7 +224,7 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
             report.removed.append(ref_of(old[path]))
         else:  # unreadable, or outside records/<kind>/<id>.yaml: the validation section tells why
             report.other_files.append(path)
-    report.statuses = _statuses(before.records, after.records, as_of)
+    report.statuses = _statuses(before, after, as_of)
     report.corrections = _corrections(before.records, after.records, schemas)
     report.publicity = _publicity(before.records, after.records)
     diags = after.report.diagnostics
@@ -250,7 +250,7 @@ def _settings(repo: Path, base: str, head: str | None) -> list[FieldChange]:
     return [FieldChange(p, code(p), a, b) for p, a, b in compare(old, new)]
 
 
-def _statuses(before: RecordSet, after: RecordSet, as_of: date) -> list[StatusChange]:
+def _statuses(before: Result, after: Result, as_of: date) -> list[StatusChange]:
     old, new = _base_statuses(before, as_of), _base_statuses(after, as_of)
     found = []
     for base_id in sorted(old.keys() | new.keys()):
@@ -260,13 +260,10 @@ def _statuses(before: RecordSet, after: RecordSet, as_of: date) -> list[StatusCh
     return found
 
 
-def _base_statuses(records: RecordSet, as_of: date) -> dict[str, tuple[str, str | None]]:
+def _base_statuses(result: Result, as_of: date) -> dict[str, tuple[str, str | None]]:
     found: dict[str, tuple[str, str | None]] = {}
-    for base in records.valid("bases"):
-        if records.identity(base.id) != base.id:
-            continue
-        life = lifecycle(base.id, records, as_of)
-        found[base.id] = (str(life.base.data.get("name", base.id)), life.state(as_of)[0])
+    for base_id, life in result.lifecycles.items():  # the validation folded each base once
+        found[base_id] = (str(life.base.data.get("name", base_id)), life.state(as_of)[0])
     return found
 
 

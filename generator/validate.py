@@ -15,6 +15,7 @@ from generator.records import RecordSet, RepositoryError
 from generator.rules import run_all
 from generator.rules.context import Context
 from generator.schemas import SchemaSet
+from generator.status import Lifecycle
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Result:
     records: RecordSet
     files: int
     schemas: SchemaSet  # compiled for the run; pages reuse them for field titles
+    lifecycles: dict[str, Lifecycle]  # each base's fold as of the run's day: the site shows it as it is
 
 
 def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cache_dir: Path | None = None,
@@ -47,11 +49,12 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cach
     schemas = schemas or SchemaSet()
     loaded, diagnostics, files = examine(root, schemas, cache_dir)
     records = RecordSet(loaded)
-    diagnostics.extend(run_all(Context(records, as_of, schemas)))
+    context = Context(records, as_of, schemas)
+    diagnostics.extend(run_all(context))
     wanted = _relative(root, only)
     if wanted is not None:
         diagnostics = [d for d in diagnostics if d.location.path in wanted]
-    return Result(Report.of(diagnostics), records, files if wanted is None else len(wanted), schemas)
+    return Result(Report.of(diagnostics), records, files if wanted is None else len(wanted), schemas, context.lives)
 
 
 def records_at(repo: Path, ref: str, *, as_of: date, schemas: SchemaSet | None = None) -> Result:

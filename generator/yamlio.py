@@ -13,6 +13,11 @@ The parser is libyaml's, and tests/test_yaml_suite.py holds the loader to the YA
 libyaml accepts against YAML 1.2 (lines indented too little, a `#` glued to a closing quote) is
 refused here, and what it cannot read or misreads in flow collections is refused by a rule of its
 own, yaml-flow-ambiguous, rather than read wrong or reported in libyaml's English.
+
+Why one module of this size: every stage (bytes to text, the character screen, the event walk and
+its layout checks) decides what a record file may contain, and each refusal must be located the
+same way; about 150 lines are tables (foreign encodings, invisible characters with their reasons,
+libyaml's messages in Chinese), each with its reason.
 """
 
 from __future__ import annotations

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from generator.records import Record, RecordSet
 from generator.schemas import SchemaSet
+from generator.status import Lifecycle, lifecycle
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,13 @@ class Context:
     records: RecordSet
     as_of: date
     schemas: SchemaSet
+    lives: dict[str, Lifecycle] = field(default_factory=dict)  # each base folded once, kept for the site
+
+    def life(self, base_id: str) -> Lifecycle:
+        """The base's lifecycle as of the run's day (generator.status), folded once per run."""
+        if base_id not in self.lives:
+            self.lives[base_id] = lifecycle(base_id, self.records, self.as_of)
+        return self.lives[base_id]
 
     def title(self, record: Record, *path: str | int) -> str:
         """The Chinese title of a field of `record`, e.g. 成文日期."""

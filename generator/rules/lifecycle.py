@@ -6,12 +6,11 @@ from collections.abc import Iterator
 
 from generator.diagnostics import Diagnostic
 from generator.rules.context import Context
-from generator.status import lifecycle
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     for base in ctx.records.valid("bases"):
         if ctx.records.identity(base.id) != base.id:
             continue  # a correction of another base: folded with its original
-        for v in lifecycle(base.id, ctx.records, ctx.as_of).violations:
+        for v in ctx.life(base.id).violations:
             yield v.record.diag(v.path, v.rule, v.message)

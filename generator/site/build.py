@@ -106,7 +106,7 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
         raise BuildError(f"记录有 {len(result.report.errors)} 个错误，未生成网站", result.report)
     registry = settings(root)
     _clear_links(root / "build")
-    site = SiteContext(result.records, as_of, result.schemas, registry, history(root))
+    site = SiteContext(result.records, as_of, result.schemas, registry, history(root), result.lifecycles)
     docs, records = _Tree(root / GENERATED), _Tree(root / stream_module.STREAM)
     sample = front_matter({"sample": True}).encode() if site.is_sample() else b""
     for rel, content in _hand_written(root / "docs"):

@@ -35,7 +35,7 @@ class SiteContext:
     schemas: SchemaSet
     settings: dict[str, Any]  # `extra.registry` and `site_url` of mkdocs.yml, checked
     history: dict[str, list[Change]] = field(default_factory=dict)  # record path -> changes, newest first
-    _lives: dict[str, Lifecycle] = field(default_factory=dict)
+    lives: dict[str, Lifecycle] = field(default_factory=dict)  # the validation's folds (Result.lifecycles)
 
     # -- records --------------------------------------------------------------------------
 
@@ -51,9 +51,9 @@ class SiteContext:
                       key=lambda b: b.id)
 
     def life(self, base_id: str) -> Lifecycle:
-        if base_id not in self._lives:
-            self._lives[base_id] = lifecycle(base_id, self.records, self.as_of)
-        return self._lives[base_id]
+        if base_id not in self.lives:  # a SiteContext made without a validation's folds (tests)
+            self.lives[base_id] = lifecycle(base_id, self.records, self.as_of)
+        return self.lives[base_id]
 
     def name(self, org_id: str) -> str:
         """An organization's name, or its id when it is unknown."""

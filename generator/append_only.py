@@ -40,8 +40,11 @@ def check_append_only(repo: Path, base: str, head: str | None, *, as_of: date) -
     """Published notices at `base` stay as they are in `head`; ids are never reused.
 
     A notice is published when it is in `base` with 发布日期 on or before `as_of`. Its file may
-    not be modified (except IN_PLACE_FIELDS), deleted or renamed. A record added in `head` may
-    not take an id that `base` holds at another path or that was deleted in `base`'s history.
+    not be modified (except IN_PLACE_FIELDS), deleted or renamed. A notice added in `head` may not
+    be published before `as_of`, nor may a notice unpublished at `base` be moved there
+    (append-only-backdated): 发布日期 is the day it appears here.
+    A record added in `head` may not take an id that `base` holds at another path or that was
+    deleted in `base`'s history.
     An id that both sides added since they forked is an id-collision (the head's record is
     another one, to be renumbered), not an edit nor a reuse.
 
@@ -66,6 +69,7 @@ def verdict(repo: Path, base: str, pair: Versions, *, as_of: date, schemas: Sche
     old, new = by_path(pair.before.records), by_path(pair.after.records)
     old_ids = {r.id: r for r in pair.before.records.all}
     renamed = {gone.path: came for gone, came in pair.renames}
+    moved_here = {came.path for came in renamed.values()}
     found: list[Diagnostic] = []
     history: dict[str, str] | None = None
     for path, status in files.items():
@@ -85,6 +89,8 @@ def verdict(repo: Path, base: str, pair: Versions, *, as_of: date, schemas: Sche
             found.append(Diagnostic(Location(path, 1, 1), "append-only-deleted", message))
         elif status == "M" and record is not None and day is not None:
             found += _modified(record, new.get(path), path, day, schemas)
+        elif status == "M":  # not yet published at the base: its new day may not be in the past either
+            found += _backdated(new.get(path), as_of, "尚未发布的公告")
         elif status == "A":
             stem = PurePosixPath(path).stem
             earlier = old_ids.get(stem)
@@ -99,7 +105,24 @@ def verdict(repo: Path, base: str, pair: Versions, *, as_of: date, schemas: Sche
                 found.append(Diagnostic(
                     _id_location(new.get(path), path), "id-reused",
                     f"编号 {stem} 曾用于已删除的 {history[stem]}；编号一经使用不再重复使用，请另取新编号"))
+            if path not in moved_here:  # a moved notice keeps its day; append-only-deleted speaks for it
+                found += _backdated(new.get(path), as_of, "新增公告")
     return sorted(found)
+
+
+def _backdated(record: Record | None, as_of: date, what: str) -> list[Diagnostic]:
+    """A notice not yet published (added, or unpublished at the base) whose 发布日期 is before
+    `as_of`: the day it appears on this platform cannot be in the past, or the public record would
+    show a notice as public on days nobody could see it. `what` names it in the message."""
+    if record is None or record.kind not in NOTICE_KINDS:
+        return []
+    day = dates.parse(record.data.get("published_on"))
+    if day is None or day >= as_of:
+        return []
+    return [Diagnostic(
+        record.at("published_on"), "append-only-backdated",
+        f"{what}的「发布日期」（{dates.cn_date(day)}）早于今天（{dates.cn_date(as_of)}）：发布日期是公告在本平台公开之日，"
+        f"不能倒填；请改为 {as_of.isoformat()} 或之后的日期（文件成文的日子写在「成文日期」中）")]
 
 
 def _modified(record: Record, head: Record | None, path: str, day: date, schemas: SchemaSet) -> list[Diagnostic]:

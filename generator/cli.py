@@ -22,10 +22,11 @@ from generator.git import changed_files
 from generator.new import ids_elsewhere, new_record
 from generator.output import FORMATS, render_summary, summary
 from generator.owners import codeowners_pending, write_codeowners
-from generator.records import KINDS
+from generator.records import KINDS, require_records
 from generator.site.build import ENGINES, BuildError, build, generate
 from generator.site.serve import serve as serve_site
 from generator.validate import check_repository
+from generator.writing import write_output
 
 
 class InputError(click.ClickException):
@@ -107,13 +108,12 @@ def validate(root: Path, fmt: str, output: Path | None, strict: bool, changed_si
     """
     result = check_repository(root, as_of=_day(as_of), only=paths, cache_dir=default_cache_dir() if cache else None)
     changed = set(changed_files(root, changed_since, None)) if changed_since else set()
+    if not paths:
+        require_records(result.files, root)
     diags = sorted(result.report.diagnostics, key=lambda d: d.location.path not in changed)  # stable
     if output is not None:
-        try:
-            # surrogateescape: a file name that is not UTF-8 is written as its bytes, as stdout does under the C locale
-            output.write_text(FORMATS[fmt](diags), encoding="utf-8", errors="surrogateescape")
-        except OSError as exc:
-            raise InputError(f"无法写入 {output}：{exc.strerror}") from None
+        # surrogateescape: a file name that is not UTF-8 is written as its bytes, as stdout does under the C locale
+        _write_output(output, FORMATS[fmt](diags), root)
         fmt = "text"
     click.echo(FORMATS[fmt](diags), nl=False)
     if summary_file is not None:
@@ -205,8 +205,18 @@ def diff_command(root: Path, as_of: datetime | None, check: bool, fmt: str | Non
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write_output(output, text, root)
     sys.exit(code)
+
+
+def _write_output(output: Path, text: str, root: Path) -> None:
+    """Write a --output report atomically; say so when it replaces a file (see generator.writing)."""
+    try:
+        replaced = write_output(output, text, root)
+    except OSError as exc:
+        raise InputError(f"无法写入 {output}：{exc.strerror}") from None
+    if replaced:
+        click.echo(f"注意：已替换原有文件 {output}", err=True)
 
 
 @cli.command("codeowners")

@@ -18,6 +18,8 @@ from generator.fields import envelope, field, requirements
 from generator.kinds import KIND
 from generator.records import KINDS
 from generator.schemas import SchemaSet
+from generator.writing import WriteRefused, write_file
+from generator.yamlio import clip
 
 # Optional fields worth offering in a fresh record (the rest are in the schema and the docs).
 OFFERED = {"body", "findings", "evaluation", "url", "page", "approved_on", "uscc",
@@ -88,10 +90,14 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
 
     Raises:
         NewRecordError: there is no records/, or the file is already there.
+        WriteRefused: `record_id` does not match the schema's id (../x, an absolute path, capitals),
+            or records/ leads out of `root`; nothing is written.
     """
     if not (root / "records").is_dir():
         raise NewRecordError(f"找不到记录目录：{root / 'records'}")
     schemas = SchemaSet()
+    if record_id is not None:
+        _check_id(schemas, kind, record_id)
     record_id = record_id or fresh_id(kind, root, today, taken=taken)
     data = _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id})
     # The envelope's header block (公文要素, up to 效力状态) first, so a fresh notice reads like one.
@@ -100,7 +106,6 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
         if name in data:
             data.move_to_end(name, last=False)
     path = root / "records" / kind / f"{record_id}.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
     out = io.StringIO()
     out.write(f"# yaml-language-server: $schema=../../schema/{KINDS[kind]}.schema.json\n")
     out.write("# 填写标有「待填写」的字段；「选填」字段不用时删除整行。然后运行 jxjy validate\n")
@@ -109,11 +114,23 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
     yaml.width = 100
     yaml.dump(data, out)
     try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(out.getvalue())
+        write_file(path, out.getvalue(), inside=root, replace=False)
     except FileExistsError:
         raise NewRecordError(f"文件已存在：{path}") from None
     return path
+
+
+def _check_id(schemas: SchemaSet, kind: str, record_id: str) -> None:
+    """Refuse an id the schema of `kind` would refuse: the id is the file name, so ../x or /x would
+    write outside records/<kind>/."""
+    about = field(schemas, kind, ("id",))
+    patterns = [str(n["pattern"]) for n in about.nodes if "pattern" in n]
+    longest = about.first("maxLength")
+    if any(re.search(p, record_id) is None for p in patterns) or (longest is not None and len(record_id) > longest):
+        shown = clip(record_id.encode("unicode_escape").decode("ascii") if not record_id.isprintable() else record_id)
+        raise WriteRefused(f"编号「{shown}」无效：{about.title}只能由小写字母、数字和连字符组成"
+                           f"（{'、'.join(patterns)}，最多 {longest} 个字符），如 {KIND[kind].id_prefix}-2026-001；"
+                           "未写入任何文件")
 
 
 def _fill(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], today: date,

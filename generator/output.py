@@ -16,9 +16,10 @@ from generator.diagnostics import Diagnostic
 
 def render_text(diags: Sequence[Diagnostic]) -> str:
     # records/bases/b-001.yaml:12:3: error: 「所在地区」取值无效 [base-district]
+    # A file name may hold a line break or a terminal escape: both are shown, never obeyed.
     return "".join(
-        f"{d.location.path}:{d.location.line}:{d.location.col}: "
-        f"{d.severity}: {_one_line(d.text)} [{d.rule}]\n"
+        f"{_visible(d.location.path)}:{d.location.line}:{d.location.col}: "
+        f"{d.severity}: {_visible(_one_line(d.text))} [{d.rule}]\n"
         for d in diags
     )
 
@@ -145,6 +146,16 @@ def summary(diags: Sequence[Diagnostic], files: int) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.splitlines())
+
+
+# C0 and C1 control characters and Unicode's line and paragraph separators: in a line-based
+# report they would start a new line or drive the terminal.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _visible(text: str) -> str:
+    """`text` with every unprintable character written as an escape: a line break as \\x0a."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 def _data(text: str) -> str:

@@ -43,6 +43,7 @@ from typing import Any
 
 from generator.records import Record, RecordSet, RepositoryError
 from generator.validate import check_repository
+from generator.writing import write_file
 
 BUREAU = "org-czrsj"
 CODEOWNERS_PATH = ".github/CODEOWNERS"
@@ -206,9 +207,7 @@ def _line(pattern: str, owners: tuple[str, ...]) -> str:
 def write_codeowners(root: Path, *, as_of: date | None = None) -> Path:
     """Regenerate `root`/.github/CODEOWNERS; returns its path."""
     path = root / CODEOWNERS_PATH
-    text = codeowners(root, as_of=as_of)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    write_file(path, codeowners(root, as_of=as_of), inside=root)
     return path
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Location
 from generator.errors import JxjyError
 from generator.kinds import KIND
-from generator.yamlio import Document
+from generator.yamlio import MAX_BYTES, Document, size_problem
 
 # Views of the kind table (generator.kinds): folder -> schema name, folder -> title.
 KINDS = {kind.folder: kind.schema for kind in KIND.values()}
@@ -141,6 +142,8 @@ def find_records(root: Path) -> tuple[list[Found], list[Diagnostic], int]:
     """Every well-placed record file under `root`/records, a record-path error for each misplaced
     one, and the number of files seen (hidden files aside)."""
     records_dir = root / "records"
+    if records_dir.is_symlink():
+        raise RepositoryError(f"{records_dir} 是符号链接，不跟随：记录目录须是仓库中的真实目录")
     if not records_dir.is_dir():
         raise RepositoryError(f"找不到记录目录：{records_dir}")
     found: list[Found] = []
@@ -149,26 +152,46 @@ def find_records(root: Path) -> tuple[list[Found], list[Diagnostic], int]:
     for entry, rel in _walk(str(records_dir), "records"):
         files += 1
         problem = _path_problem(entry, rel)
+        too_large = None if problem else size_problem(entry.stat(follow_symlinks=False).st_size)
         if problem:
             diagnostics.append(Diagnostic(Location(rel, 1, 1), "record-path", problem))
+        elif too_large:
+            diagnostics.append(too_large.diagnostic(rel))
         else:
             found.append(Found(entry, rel))
     return found, diagnostics, files
 
 
+def require_records(files: int, root: Path) -> None:
+    """Raise RepositoryError when records/ holds no file at all: nothing to check, nothing to publish."""
+    if files == 0:
+        raise RepositoryError(f"{root / 'records'} 中没有任何记录文件，没有可检查的内容"
+                              "（子模块未初始化，或 --root 指错了目录？）")
+
+
 def read_record(path: Path, rel: str) -> bytes:
+    """The file's bytes, at most MAX_BYTES + 1 of them (the loader refuses more). Opened without
+    following a symlink and without blocking, and checked to be a regular file, in case it was
+    replaced by something else (a FIFO, a device) since it was listed."""
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise RepositoryError(f"{rel}:1:1: 不是普通文件，无法作为记录读取")
+            return handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise RepositoryError(f"无法读取 {rel}：{exc.strerror}") from None
 
 
 def _walk(directory: str, rel: str) -> Iterator[tuple[os.DirEntry[str], str]]:
-    """Every entry but real directories (those are entered, hidden ones too), hidden ones aside, by name."""
+    """Every entry but real directories (those are entered, hidden ones too), hidden ones aside, by name.
+
+    A directory named like a record file (x.yaml) is not entered but listed, to be reported.
+    """
     with os.scandir(directory) as listing:
         entries = sorted(listing, key=lambda e: e.name)
     for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
+        if entry.is_dir(follow_symlinks=False) and not (entry.name.endswith(".yaml") and entry.name[0] != "."):
             yield from _walk(entry.path, f"{rel}/{entry.name}")
         elif not entry.name.startswith("."):
             yield entry, f"{rel}/{entry.name}"
@@ -178,6 +201,9 @@ def _path_problem(entry: os.DirEntry[str], rel: str) -> str | None:
     parts = rel.split("/")[1:]
     if entry.is_symlink():
         return "records/ 中不允许使用符号链接，请提交真实文件"
+    mode = entry.stat(follow_symlinks=False).st_mode
+    if not stat.S_ISREG(mode):
+        return f"不是普通文件（{_FILE_TYPES.get(stat.S_IFMT(mode), '特殊文件')}），记录须是普通的 .yaml 文件"
     if len(parts) != 2:
         return "记录文件须放在 records/<类别>/<编号>.yaml，类别为：" + "、".join(KINDS)
     if parts[0] not in KINDS:
@@ -186,3 +212,12 @@ def _path_problem(entry: os.DirEntry[str], rel: str) -> str | None:
         suffix = PurePosixPath(entry.name).suffix
         return f"记录文件扩展名须为 .yaml（现为「{suffix or '无'}」）"
     return None
+
+
+_FILE_TYPES = {
+    stat.S_IFDIR: "目录",
+    stat.S_IFIFO: "命名管道",
+    stat.S_IFCHR: "字符设备",
+    stat.S_IFBLK: "块设备",
+    stat.S_IFSOCK: "套接字",
+}

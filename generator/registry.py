@@ -100,6 +100,7 @@ RULES: dict[str, Rule] = {
     **_family("versions", {
         "append-only-modified": "error",
         "append-only-deleted": "error",
+        "append-only-backdated": "error",
         "id-reused": "error",
         "id-collision": "error",
         "authz-denied": "error",

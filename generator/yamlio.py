@@ -220,10 +220,17 @@ def load_document(raw: bytes) -> Document:
         raise LoadError(1, 1, "yaml-syntax", "YAML 语法错误：文件含有 YAML 不接受的字符") from None
 
 
+def size_problem(size: int) -> LoadError | None:
+    """The error for a file of `size` bytes when that is over MAX_BYTES, else None."""
+    if size <= MAX_BYTES:
+        return None
+    return LoadError(1, 1, "yaml-too-large", f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）")
+
+
 def _decode(raw: bytes) -> str:
-    if len(raw) > MAX_BYTES:
-        raise LoadError(1, 1, "yaml-too-large",
-                        f"文件过大（{len(raw)} 字节，上限 {MAX_BYTES} 字节）")
+    too_large = size_problem(len(raw))
+    if too_large:
+        raise too_large
     for pattern, found in _FOREIGN_ENCODINGS:
         if pattern.match(raw):
             raise LoadError(1, 1, "yaml-encoding", f"文件须为 UTF-8 编码（{found}），请另存为 UTF-8")

@@ -24,6 +24,9 @@ from conftest import AS_OF, REPO, GitRepo
 REVOCATION = "records/revocations/rev-2026-001.yaml"
 CORRECTION = "records/circulars/circ-2026-002.yaml"
 
+# The day the revocation and the correction below are published, and their pull request judged:
+# judged on a later day (AS_OF), adding them is back-dating (append-only-backdated).
+PUBLISHED = date(2026, 11, 23)
 REVOCATION_TEXT = """\
 # yaml-language-server: $schema=../../schema/revocation.schema.json
 id: rev-2026-001
@@ -116,8 +119,11 @@ def test_report_of_a_revocation_and_a_correction(revoke_and_correct: GitRepo) ->
     assert report.errors == 0 and not report.diagnostics
     # no other base changed status
     assert [s.base_id for s in report.statuses] == ["base-2020-002"]
-    # nothing published is touched
-    assert check(revoke_and_correct, "pr") == []
+    # nothing published is touched, judged on the day the two notices are published
+    assert check(revoke_and_correct, "pr", as_of=PUBLISHED) == []
+    # judged three days later, their 发布日期 are in the past
+    assert [(d.rule, d.location.path) for d in check(revoke_and_correct, "pr")] == [
+        ("append-only-backdated", CORRECTION), ("append-only-backdated", REVOCATION)]
 
 
 def test_json_carries_the_same_facts(revoke_and_correct: GitRepo) -> None:
@@ -270,9 +276,10 @@ def test_deleted_id_is_never_reused(git_repo: GitRepo) -> None:
     git_repo.git("rm", "-q", rel)
     git_repo.commit("Delete the policy")  # on main: part of the base's history
     git_repo.write(rel, text.replace("常人社发〔2011〕11号", "常人社发〔2011〕12号"))
-    [diag] = check(git_repo)
+    diag, backdated = check(git_repo)
     assert (diag.rule, diag.location.path) == ("id-reused", rel)
     assert "编号 pol-2011-001 曾用于已删除的 records/policies/pol-2011-001.yaml" in diag.message
+    assert backdated.rule == "append-only-backdated"  # and it comes back published in 2011
 
 
 # -- refs and history ------------------------------------------------------------------------
@@ -321,7 +328,7 @@ def test_comment_only_change_of_a_published_notice(git_repo: GitRepo) -> None:
 
 
 def test_report_states_that_published_notices_were_only_added_to(revoke_and_correct: GitRepo) -> None:
-    report = diff(revoke_and_correct.root, "main", "pr", as_of=AS_OF)
+    report = diff(revoke_and_correct.root, "main", "pr", as_of=PUBLISHED)
     text = render_markdown(report)
     verdict = text.split("### 只增检查")[1].split("### 校验结果")[0]
     assert "通过：已发布的公告只有新增，没有被修改、删除或改名，也没有重复使用编号。" in verdict

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from generator import cli as cli_module
 from generator.cli import cli
 from generator.new import fresh_id, ids_elsewhere
+from generator.site.build import SITE_MARKER
 
 from conftest import AS_OF, REPO, GitRepo, Repo
 
@@ -255,7 +256,7 @@ def test_validate_is_thin() -> None:
     with mock.patch.object(cli_module, "check_repository", autospec=True) as core:
         core.return_value.report.diagnostics = []
         core.return_value.report.exit_code.return_value = 0
-        core.return_value.files = 0
+        core.return_value.files = 1
         code, out, _ = run("validate", "--as-of", "2026-01-02")
     assert code == 0 and out == ""
     assert core.call_args.kwargs["as_of"].isoformat() == "2026-01-02"
@@ -350,6 +351,7 @@ def test_build_refuses_records_with_errors_and_keeps_the_site(repo: Repo) -> Non
     site = repo.root / "site"
     site.mkdir()
     (site / "index.html").write_text("上一版", encoding="utf-8")
+    (site / SITE_MARKER).write_text("", encoding="utf-8")  # the last site jxjy built
     code, out, err = run("build", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
     assert code == 1
     assert "[schema-enum]" in out and "错误：记录有 2 个错误，未生成网站" in err

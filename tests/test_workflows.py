@@ -48,7 +48,9 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     _git(root, "commit", "-q", "-m", "main")
     base = _git(root, "rev-parse", "HEAD")
     _git(root, "switch", "-q", "-c", "pr")
-    (root / REVOCATION).write_text(REVOCATION_TEXT, encoding="utf-8")
+    # published on the day the jobs judge it (EPOCH): an added notice dated earlier is back-dated
+    (root / REVOCATION).write_text(REVOCATION_TEXT.replace("published_on: 2026-11-23", f"published_on: {AS_OF}"),
+                                   encoding="utf-8")
     text = (root / EDITED).read_text(encoding="utf-8")
     assert text.count("written_on: 2025-12-16") == 1
     (root / EDITED).write_text(text.replace("written_on: 2025-12-16", "written_on: 2025-12-15"), encoding="utf-8")

@@ -15,9 +15,11 @@ import json
 import multiprocessing
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -27,6 +29,7 @@ from typing import Any
 
 from generator.diagnostics import Report
 from generator.errors import JxjyError
+from generator.records import RepositoryError, require_records
 from generator.site import exports, feeds, pages
 from generator.site import stream as stream_module
 from generator.site.context import SiteContext
@@ -34,6 +37,7 @@ from generator.site.history import history
 from generator.site.render import Fragment, front_matter
 from generator.site.settings import settings
 from generator.validate import check_repository
+from generator.writing import WriteRefused
 
 GENERATED = Path("build") / "docs"
 # What the engine reads: the repository's mkdocs.yml, with the theme and hooks of this installation.
@@ -45,6 +49,9 @@ ENGINES = ("mkdocs", "properdocs")
 # the same records are byte-identical. JXJY_PAGEFIND names the binary for an installation outside
 # the checkout (see the README).
 PAGEFIND = Path("tools") / "pagefind" / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
+# Written into every site jxjy builds and every temporary folder it builds in: only a folder that
+# carries it is ever replaced or removed (a --site-dir that names a folder of the user's is refused).
+SITE_MARKER = ".jxjy-site"
 
 
 class BuildError(JxjyError):
@@ -100,17 +107,17 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
         SettingsError: mkdocs.yml's settings are missing or unusable; nothing is written.
     """
     result = check_repository(root, as_of=as_of, cache_dir=cache_dir)
+    require_records(result.files, root)
     if result.report.errors:
         raise BuildError(f"记录有 {len(result.report.errors)} 个错误，未生成网站", result.report)
     registry = settings(root)
+    _clear_links(root / "build")
     site = SiteContext(result.records, as_of, result.schemas, registry, history(root), result.lifecycles)
     docs, records = _Tree(root / GENERATED), _Tree(root / stream_module.STREAM)
     sample = front_matter({"sample": True}).encode() if site.is_sample() else b""
-    for path in sorted((root / "docs").rglob("*")):
-        if path.is_file():
-            rel = path.relative_to(root / "docs").as_posix()
-            # the sample banner on hand-written pages too
-            docs.put(rel, (sample if rel.endswith(".md") else b"") + path.read_bytes())
+    for rel, content in _hand_written(root / "docs"):
+        # the sample banner on hand-written pages too
+        docs.put(rel, (sample if rel.endswith(".md") else b"") + content)
     pages_written = 0
     for output in itertools.chain(pages.plan(site), exports.plan(site), feeds.plan(site)):  # one at a time
         pages_written += output.path.endswith(".md")
@@ -124,6 +131,48 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
     docs.finish()
     records.finish()
     return result.report, pages_written
+
+
+def _clear_links(scratch: Path) -> None:
+    """Make build/ safe to write into: jxjy never puts a symlink there, so one that is there (a
+    pull request can commit build/docs/index.md -> a file outside) is removed, never written through.
+
+    Raises:
+        WriteRefused: build/ itself is a symlink.
+    """
+    if scratch.is_symlink():
+        raise WriteRefused(f"{scratch} 是符号链接，不跟随：生成网站的中间文件只写在仓库中的 build/ 目录")
+    for top, dirs, names in os.walk(scratch):
+        for name in dirs + names:
+            if (Path(top) / name).is_symlink():
+                (Path(top) / name).unlink()
+
+
+def _hand_written(folder: Path) -> Iterator[tuple[str, bytes]]:
+    """Every file under docs/ with its bytes, by path relative to docs/.
+
+    Only real files and folders are published. A symlink is never followed (docs/assets/x pointing
+    to a file elsewhere on the machine would publish it), nor is a FIFO or a device read: either
+    is refused, located at docs/<path>:1:1.
+
+    Raises:
+        RepositoryError: docs/ holds something that is neither a file nor a folder.
+    """
+    found = []
+    for top, dirs, names in os.walk(folder):  # symlinked folders are listed in dirs, never entered
+        for name in dirs + names:
+            path = Path(top) / name
+            mode = path.lstat().st_mode
+            shown = path.relative_to(folder.parent).as_posix()
+            if stat.S_ISLNK(mode):
+                raise RepositoryError(f"{shown}:1:1: docs/ 中不允许使用符号链接（不跟随，也不发布它指向的文件），"
+                                      "请提交真实文件")
+            if stat.S_ISREG(mode):
+                found.append(path)
+            elif not stat.S_ISDIR(mode):
+                raise RepositoryError(f"{shown}:1:1: 不是普通文件（命名管道、设备等），不能发布到网站")
+    for path in sorted(found):
+        yield path.relative_to(folder).as_posix(), path.read_bytes()
 
 
 class _Tree:
@@ -168,6 +217,7 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
         BuildError: validation, the engine or the indexer failed; site_dir is untouched.
     """
     site_dir = (site_dir or root / "site").resolve()
+    _check_site_dir(site_dir)
     indexer = pagefind()
     # In a process of its own: the records and pages it held are gone before the engine and the
     # indexer start, so the build's peak memory is the largest step's, not their sum.
@@ -175,7 +225,9 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
         report, count = pool.submit(generate, root, as_of=as_of, cache_dir=cache_dir, stream=stream).result()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale(site_dir)
-    fresh = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    work = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    (work / SITE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+    fresh = work / "site"  # the engine empties the folder it builds into: the marker sits beside it
     try:
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
                "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or _epoch(as_of)}
@@ -187,10 +239,10 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
         searched = root / stream_module.SEARCH if stream else fresh
         _run([str(indexer), "--site", str(searched), "--output-path", str(fresh / "pagefind"),
               "--silent"], env, "搜索索引生成失败")
+        (fresh / SITE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         _swap(fresh, site_dir)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
+    finally:
+        _remove_marked(work)
     return Built(report, count, site_dir)
 
 
@@ -208,6 +260,23 @@ def pagefind() -> Path:
                          "（即 npm ci --prefix tools/pagefind --ignore-scripts），"
                          "在项目目录外安装时把 JXJY_PAGEFIND 设为该程序的路径")
     return binary
+_MARKER_TEXT = "此目录由 jxjy build 生成，再次构建时整体替换。\n"
+
+
+def _check_site_dir(site_dir: Path) -> None:
+    """Refuse a site folder that jxjy did not make: it exists, is not empty and has no SITE_MARKER
+    (`--site-dir records` would otherwise replace every record with the site).
+
+    Raises:
+        WriteRefused: the folder is refused; nothing has been touched.
+    """
+    if not site_dir.exists():
+        return
+    if not site_dir.is_dir():
+        raise WriteRefused(f"网站输出目录 {site_dir} 已存在且不是目录，拒绝覆盖")
+    if any(site_dir.iterdir()) and not (site_dir / SITE_MARKER).is_file():
+        raise WriteRefused(f"网站输出目录 {site_dir} 不是 jxjy 生成的网站（没有 {SITE_MARKER} 标记文件）且不为空，"
+                              "拒绝替换；请指定一个新的或空的目录（旧版 jxjy 生成的网站请先手工删除）")
 
 
 def _epoch(as_of: date) -> str:
@@ -224,20 +293,16 @@ def _swap(fresh: Path, site_dir: Path) -> None:
     """Put `fresh` in place of `site_dir` in one step, so that no moment lacks a whole site.
 
     On Linux renameat2(RENAME_EXCHANGE) swaps the two folders atomically; the old site then sits
-    at the temporary name and is removed (a kill before that leaves only a stale .site-* folder,
-    cleared by the next build). Elsewhere the swap falls back to two renames.
+    at the temporary name inside the marked .site-* folder, which the caller removes (a kill before
+    that leaves only a stale .site-* folder, cleared by the next build). Elsewhere the swap falls
+    back to two renames, the old site moved into the same marked folder first.
     """
     fresh.chmod(0o755)
     if not site_dir.exists():
         fresh.rename(site_dir)
-    elif _exchange(fresh, site_dir):
-        shutil.rmtree(fresh, ignore_errors=True)
-    else:
-        old = site_dir.with_name(site_dir.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        site_dir.rename(old)
+    elif not _exchange(fresh, site_dir):
+        site_dir.rename(fresh.with_name("old"))
         fresh.rename(site_dir)
-        shutil.rmtree(old, ignore_errors=True)
 
 
 _AT_FDCWD = -100
@@ -258,7 +323,23 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _clear_stale(site_dir: Path) -> None:
-    """Remove temporary folders left by builds that were killed before they could clean up."""
+    """Remove temporary folders left by builds that were killed before they could clean up: only
+    .site-* folders that carry SITE_MARKER (a folder of the user's named .site-notes stays)."""
     for stale in site_dir.parent.glob(".site-*"):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
+        if stale.is_dir() and not stale.is_symlink() and (stale / SITE_MARKER).is_file():
+            _remove_marked(stale)
+
+
+def _remove_marked(folder: Path) -> None:
+    """Remove a folder jxjy made, its SITE_MARKER last: a removal cut short by a kill leaves a
+    folder that is still marked, so the next build still knows it may clear it."""
+    for child in folder.iterdir():
+        if child.name != SITE_MARKER:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+    if any(child.name != SITE_MARKER for child in folder.iterdir()):
+        return  # something could not be removed: the folder stays marked for the next build
+    (folder / SITE_MARKER).unlink(missing_ok=True)
+    folder.rmdir()

@@ -14,6 +14,7 @@ from pathlib import Path
 from generator import git
 from generator.diagnostics import Diagnostic, Location
 from generator.errors import JxjyError
+from generator.files import ReadRefused, read_plain
 from generator.owners import CODEOWNERS_PATH, OWNER, Directory, Requirement, codeowners_of
 from generator.records import KINDS, Record
 from generator.schemas import SchemaSet
@@ -21,6 +22,7 @@ from generator.validate import check_repository, records_at
 from generator.yamlio import Document, LoadError, load_document
 
 _VERBS = {"A": "新增", "D": "删除"}
+MAX_TEAMS_BYTES = 1024 * 1024
 
 
 class TeamsError(JxjyError):
@@ -37,9 +39,13 @@ def load_teams(path: Path) -> dict[str, set[str]]:
         TeamsError: the file is unreadable or not of that shape.
     """
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise TeamsError(f"无法读取团队成员文件 {path}：{exc.strerror}") from None
+        raw = read_plain(path, MAX_TEAMS_BYTES)
+    except FileNotFoundError:
+        raise TeamsError(f"无法读取团队成员文件 {path}：文件不存在") from None
+    except ReadRefused as exc:
+        raise TeamsError(f"团队成员文件 {path} {exc}") from None
+    if len(raw) > MAX_TEAMS_BYTES:
+        raise TeamsError(f"团队成员文件 {path} 超过 {MAX_TEAMS_BYTES // 1024} KB")
     try:
         data = json.loads(raw) if path.suffix.lower() == ".json" else load_document(raw).data
     except (ValueError, LoadError) as exc:

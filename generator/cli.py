@@ -17,6 +17,7 @@ from generator.changes import diff
 from generator.dates import EARLIEST, LATEST, default_as_of
 from generator.errors import JxjyError
 from generator.examine import default_cache_dir
+from generator.files import append_file, write_output
 from generator.forms import TEMPLATE_DIR, write_forms
 from generator.git import changed_files
 from generator.new import ids_elsewhere, new_record
@@ -26,7 +27,6 @@ from generator.records import KINDS, require_records
 from generator.site.build import ENGINES, BuildError, build, generate
 from generator.site.serve import serve as serve_site
 from generator.validate import check_repository
-from generator.writing import write_output
 
 
 class InputError(click.ClickException):
@@ -117,8 +117,7 @@ def validate(root: Path, fmt: str, output: Path | None, strict: bool, changed_si
         fmt = "text"
     click.echo(FORMATS[fmt](diags), nl=False)
     if summary_file is not None:
-        with summary_file.open("a", encoding="utf-8") as out:
-            out.write(render_summary(diags, result.files))
+        append_file(summary_file, render_summary(diags, result.files))
     if fmt == "text":
         click.echo(summary(diags, result.files), nl=False, err=True)
     sys.exit(result.report.exit_code(strict=strict))
@@ -210,7 +209,7 @@ def diff_command(root: Path, as_of: datetime | None, check: bool, fmt: str | Non
 
 
 def _write_output(output: Path, text: str, root: Path) -> None:
-    """Write a --output report atomically; say so when it replaces a file (see generator.writing)."""
+    """Write a --output report atomically; say so when it replaces a file (see generator.files)."""
     try:
         replaced = write_output(output, text, root)
     except OSError as exc:

@@ -13,8 +13,10 @@ from typing import Any
 from ruamel.yaml import YAML, YAMLError
 
 from generator.errors import JxjyError
+from generator.files import ReadRefused, read_plain
 
 FILE = "mkdocs.yml"
+MAX_BYTES = 1024 * 1024
 
 
 class ConfigError(JxjyError):
@@ -29,11 +31,16 @@ def config(root: Path) -> dict[str, Any]:
     """
     path = root / FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_plain(path, MAX_BYTES)
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"找不到网站配置文件：{path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except ReadRefused as exc:
+        raise ConfigError(f"网站配置文件 {path} {exc}") from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"网站配置文件 {path} 无法读取：{exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise ConfigError(f"网站配置文件 {path} 超过 {MAX_BYTES // 1024} KB")
     return parse(text, str(path))
 
 

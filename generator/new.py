@@ -15,10 +15,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from generator import git
 from generator.errors import JxjyError
 from generator.fields import envelope, field, requirements
+from generator.files import WriteRefused, write_file
 from generator.kinds import KIND
 from generator.records import KINDS
 from generator.schemas import SchemaSet
-from generator.writing import WriteRefused, write_file
 from generator.yamlio import clip
 
 # Optional fields worth offering in a fresh record (the rest are in the schema and the docs).

@@ -41,9 +41,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from generator.files import write_file
 from generator.records import Record, RecordSet, RepositoryError
 from generator.validate import check_repository
-from generator.writing import write_file
 
 BUREAU = "org-czrsj"
 CODEOWNERS_PATH = ".github/CODEOWNERS"

@@ -12,6 +12,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Location
 from generator.errors import JxjyError
+from generator.files import ReadRefused, read_plain
 from generator.kinds import KIND
 from generator.yamlio import MAX_BYTES, Document, size_problem
 
@@ -170,17 +171,14 @@ def require_records(files: int, root: Path) -> None:
 
 
 def read_record(path: Path, rel: str) -> bytes:
-    """The file's bytes, at most MAX_BYTES + 1 of them (the loader refuses more). Opened without
-    following a symlink and without blocking, and checked to be a regular file, in case it was
-    replaced by something else (a FIFO, a device) since it was listed."""
+    """The file's bytes, at most MAX_BYTES + 1 of them (the loader refuses more), read as
+    files.read_plain does: a file replaced by a FIFO or a device since it was listed is refused."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise RepositoryError(f"{rel}:1:1: 不是普通文件，无法作为记录读取")
-            return handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise RepositoryError(f"无法读取 {rel}：{exc.strerror}") from None
+        return read_plain(path, MAX_BYTES)
+    except FileNotFoundError:
+        raise RepositoryError(f"{rel}:1:1: 文件在读取前消失了，请重新运行") from None
+    except ReadRefused as exc:
+        raise RepositoryError(f"{rel}:1:1: {exc}，无法作为记录读取") from None
 
 
 def _walk(directory: str, rel: str) -> Iterator[tuple[os.DirEntry[str], str]]:

@@ -95,7 +95,7 @@ def test_a_record_is_read_at_most_one_byte_past_the_limit_and_never_from_a_fifo(
     assert len(read_record(big, "records/bases/big.yaml")) == MAX_BYTES + 1
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)  # a file replaced by a FIFO after it was listed: refused, not waited on
-    with pytest.raises(RepositoryError, match="records/bases/fifo.yaml:1:1: 不是普通文件"):
+    with pytest.raises(RepositoryError, match="records/bases/fifo.yaml:1:1: 不是普通文件（命名管道、设备或目录），无法作为记录读取"):
         read_record(fifo, "records/bases/fifo.yaml")
 
 
@@ -277,6 +277,37 @@ def test_output_never_follows_a_symlink_nor_lands_in_the_data(repo: Repo, tmp_pa
     code, _, err = run(*base, "--output", str(victim))  # a plain file: replaced, and said so
     assert code == 0 and f"注意：已替换原有文件 {victim}" in err
     assert json.loads(victim.read_text(encoding="utf-8"))
+
+
+def test_the_job_summary_is_appended_to_a_plain_file_only(repo: Repo, tmp_path: Path) -> None:
+    base = ["validate", "--root", str(repo.root), "--no-cache", *DAY]
+    summary = tmp_path / "summary.md"
+    summary.write_text("前一步的摘要\n", encoding="utf-8")
+    code, _, _ = run(*base, "--summary", str(summary))
+    assert code == 0 and summary.read_text(encoding="utf-8").startswith("前一步的摘要\n### 记录校验")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("别人的文件", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(victim)
+    code, _, err = run(*base, "--summary", str(link))
+    assert code == 2 and "是符号链接，不跟随，拒绝写入" in err
+    assert victim.read_text(encoding="utf-8") == "别人的文件"
+    fifo = tmp_path / "fifo.md"
+    os.mkfifo(fifo)
+    code, _, err = run_process(*base, "--summary", str(fifo))  # would block forever if opened for writing
+    assert code == 2 and "拒绝写入" in err
+
+
+def test_a_fifo_as_mkdocs_yml_or_teams_file_is_refused_without_blocking(site_repo: Repo, tmp_path: Path) -> None:
+    (site_repo.root / "mkdocs.yml").unlink()
+    os.mkfifo(site_repo.root / "mkdocs.yml")
+    code, _, err = run_process("build", "--root", str(site_repo.root), *DAY)
+    assert code == 2 and "网站配置文件" in err and "不是普通文件" in err
+    teams = tmp_path / "teams.yaml"
+    os.mkfifo(teams)
+    code, _, err = run_process("check-authz", "--root", str(site_repo.root), "--author", "x", "--base", "HEAD",
+                               "--teams", str(teams))
+    assert code == 2 and "团队成员文件" in err and "不是普通文件" in err
 
 
 def test_diff_output_never_follows_a_symlink(tmp_path: Path) -> None:

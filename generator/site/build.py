@@ -29,6 +29,7 @@ from typing import Any
 
 from generator.diagnostics import Report
 from generator.errors import JxjyError
+from generator.files import WriteRefused
 from generator.records import RepositoryError, require_records
 from generator.site import exports, feeds, pages
 from generator.site import stream as stream_module
@@ -37,7 +38,6 @@ from generator.site.history import history
 from generator.site.render import Fragment, front_matter
 from generator.site.settings import settings
 from generator.validate import check_repository
-from generator.writing import WriteRefused
 
 GENERATED = Path("build") / "docs"
 # What the engine reads: the repository's mkdocs.yml, with the theme and hooks of this installation.

@@ -1,5 +1,11 @@
-"""Writing files for the commands that write: atomically, never through a symlink, never over
-something that is not a plain file, and inside the folder they are meant for."""
+"""Files the tool reads or writes that anyone may have put there: a record, mkdocs.yml, a teams
+list, a report named by --output, the CI job summary.
+
+Reads open without following a symlink and without blocking, check that what was opened is a
+regular file (not a FIFO or a device, which would hang or never end) and read at most a limit.
+Writes go through a temporary file in the same folder (atomic), never through a symlink, never
+over something that is not a plain file, and inside the folder they are meant for.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,50 @@ SOURCE_DIRS = ("records", "docs", "schema")
 
 class WriteRefused(JxjyError):
     """A write was refused before anything was touched (exit 2); the message is Chinese."""
+
+
+class ReadRefused(JxjyError):
+    """A file the command needs is not a regular file or cannot be read (exit 2); the message says
+    why, for the caller to name the file."""
+
+
+def read_plain(path: Path, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of the regular file `path`, so that the caller can tell a file over
+    its limit.
+
+    Raises:
+        FileNotFoundError: there is no such file.
+        ReadRefused: it is a symlink, not a regular file, or unreadable.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ReadRefused("是符号链接，不跟随" if os.path.islink(path) else f"无法读取（{exc.strerror}）") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise ReadRefused("不是普通文件（命名管道、设备或目录）")
+        return handle.read(limit + 1)
+
+
+def append_file(path: Path, text: str) -> None:
+    """Append `text` (UTF-8) to the regular file `path`, created if missing (a CI job summary):
+    never through a symlink, never to a FIFO or a device.
+
+    Raises:
+        WriteRefused: `path` is a symlink or not a regular file.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0),
+                     0o644)
+    except OSError as exc:
+        reason = "是符号链接，不跟随" if os.path.islink(path) else f"无法写入：{exc.strerror}"
+        raise WriteRefused(f"{path} {reason}，拒绝写入") from None
+    with os.fdopen(fd, "a", encoding="utf-8", errors="surrogateescape") as out:
+        if not stat.S_ISREG(os.fstat(out.fileno()).st_mode):
+            raise WriteRefused(f"{path} 不是普通文件，拒绝写入")
+        out.write(text)
 
 
 def write_file(path: Path, text: str, *, inside: Path | None = None, replace: bool = True) -> bool:

@@ -26,7 +26,7 @@ from ruamel.yaml import YAML
 from generator.records import NOTICE_KINDS
 from generator.validate import check_repository
 
-from conftest import AS_OF, REPO, copy_from_repo
+from helpers import AS_OF, REPO, copy_from_repo
 
 SITE_NAME = "常州市专业技术人员继续教育公示平台"
 # What `build` needs of a repository: the theme and hooks come with the installed generator.

@@ -19,7 +19,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from conftest import AS_OF, copy_from_repo
+from helpers import AS_OF, copy_from_repo
 from site_fixtures import BUILD_INPUTS, SITE_NAME, SUBPATH, nginx_serving, page_path
 
 pytestmark = pytest.mark.browser

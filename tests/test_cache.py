@@ -13,7 +13,7 @@ from generator import examine
 from generator.diagnostics import Report
 from generator.validate import check_repository
 
-from conftest import AS_OF, Repo
+from helpers import AS_OF, Repo
 
 BASE = "records/bases/base-2013-001.yaml"
 EVAL = "records/evaluations/eval-2024-001.yaml"

@@ -19,7 +19,7 @@ from generator.git import GitError
 from generator.rules import RULES
 from generator.validate import records_at
 
-from conftest import AS_OF, REPO, GitRepo
+from helpers import AS_OF, REPO, GitRepo
 
 REVOCATION = "records/revocations/rev-2026-001.yaml"
 CORRECTION = "records/circulars/circ-2026-002.yaml"

@@ -23,7 +23,7 @@ from generator.cli import cli
 from generator.new import fresh_id, ids_elsewhere
 from generator.site.build import SITE_MARKER
 
-from conftest import AS_OF, REPO, GitRepo, Repo
+from helpers import AS_OF, REPO, GitRepo, Repo
 
 LATE_PLAN = "records/plans/plan-2026-cz-zjj.yaml:14:11"
 

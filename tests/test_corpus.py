@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import REPO, Repo
+from helpers import REPO, Repo
 
 CORPUS = REPO / "tests" / "corpus"
 CASES = YAML(typ="safe").load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ from ruamel.yaml import YAML
 
 from generator.rules import RULES
 
-from conftest import REPO
+from helpers import REPO
 
 RULES_DOC = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
 

@@ -27,7 +27,7 @@ from generator.rules.dates import DATE_FIELDS
 from generator.schemas import SchemaSet
 from generator.site.build import BuildError, generate
 
-from conftest import AS_OF, REPO, Repo, copy_from_repo
+from helpers import AS_OF, REPO, Repo, copy_from_repo
 
 CJK = re.compile("[\u4e00-\u9fff]")
 SCHEMAS = SchemaSet()

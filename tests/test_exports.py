@@ -19,7 +19,7 @@ from generator.site.build import settings
 from generator.site.context import SiteContext
 from generator.validate import check_repository
 
-from conftest import AS_OF, REPO, Repo
+from helpers import AS_OF, REPO, Repo
 
 BOM = b"\xef\xbb\xbf"
 

@@ -17,7 +17,7 @@ from generator.site.build import settings
 from generator.site.context import SiteContext
 from generator.validate import check_repository
 
-from conftest import AS_OF, REPO
+from helpers import AS_OF, REPO
 
 CHINA = timezone(timedelta(hours=8))
 

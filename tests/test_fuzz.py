@@ -37,7 +37,7 @@ from generator.site.build import BuildError, generate
 from generator.validate import check_repository
 from generator.yamlio import Document, LoadError, load_document
 
-from conftest import AS_OF, REPO
+from helpers import AS_OF, REPO
 
 CJK = re.compile("[\u4e00-\u9fff]")
 TIME_LIMIT = 5.0  # seconds per call: a safety invariant against hangs, not a benchmark

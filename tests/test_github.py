@@ -19,7 +19,7 @@ from generator.forms import RESERVED_IDS, forms, write_forms
 from generator.refdata import divisions
 from generator.schemas import SchemaSet
 
-from conftest import REPO
+from helpers import REPO
 from site_fixtures import soup
 
 GITHUB = REPO / ".github"

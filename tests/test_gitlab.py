@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import REPO
+from helpers import REPO
 
 CI_FILE = REPO / ".gitlab-ci.yml"
 MARKER = "<!-- jxjy-change-report -->"

@@ -21,7 +21,7 @@ from generator.records import RepositoryError, read_record
 from generator.site.build import SITE_MARKER, generate
 from generator.yamlio import MAX_BYTES
 
-from conftest import AS_OF, GitRepo, Repo, copy_from_repo
+from helpers import AS_OF, GitRepo, Repo, copy_from_repo
 
 DAY = ["--as-of", AS_OF.isoformat()]
 

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 from site_fixtures import html_files
 
 VNU_DIR = REPO / "tools" / "vnu"

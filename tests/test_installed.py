@@ -18,7 +18,7 @@ import pytest
 
 from generator.site.build import PAGEFIND
 
-from conftest import _GIT_ENV, AS_OF, REPO, copy_from_repo
+from helpers import AS_OF, GIT_ENV, REPO, copy_from_repo
 
 
 def _interpreters() -> list[str]:
@@ -39,7 +39,7 @@ SAMPLE = ("records", "docs", "mkdocs.yml", ".github/CODEOWNERS")
 
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(a) for a in args], cwd=cwd, env=env or _GIT_ENV, capture_output=True, text=True,
+    return subprocess.run([str(a) for a in args], cwd=cwd, env=env or GIT_ENV, capture_output=True, text=True,
                           timeout=600)
 
 
@@ -78,7 +78,7 @@ def sample(tmp_path: Path) -> Path:
 
 
 def _env(bin_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in _GIT_ENV.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env = {k: v for k, v in GIT_ENV.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     epoch = int(datetime.combine(AS_OF, time(), tzinfo=UTC).timestamp())
     # Outside the checkout the build finds Pagefind where JXJY_PAGEFIND says (the README's way).
     return {**env, "PATH": f"{bin_dir}:{env['PATH']}", "SOURCE_DATE_EPOCH": str(epoch),

@@ -22,7 +22,7 @@ from generator.owners import (
 from generator.records import RepositoryError
 from generator.rules import RULES
 
-from conftest import AS_OF, REPO, GitRepo, Repo
+from helpers import AS_OF, REPO, GitRepo, Repo
 
 TEAMS = load_teams(REPO / "tests" / "owners_teams.yaml")
 BUREAU_MEMBER = "wangju"  # @czrsj/jxjy

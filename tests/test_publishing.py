@@ -13,7 +13,7 @@ import pytest
 
 from generator.site.build import BuildError, build
 
-from conftest import AS_OF
+from helpers import AS_OF
 from site_fixtures import copy_build_inputs, manifest
 
 BASE = "records/bases/base-2020-002.yaml"

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from conftest import Repo, found
+from helpers import Repo, found
 
 BASE = "records/bases/base-2020-002.yaml"
 ORG = "records/organizations/org-cz-wsjk.yaml"

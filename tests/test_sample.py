@@ -15,7 +15,7 @@ from generator.records import KINDS
 from generator.status import lifecycle
 from generator.validate import check_repository
 
-from conftest import AS_OF, REPO
+from helpers import AS_OF, REPO
 
 CHECK_JSONSCHEMA = [sys.executable, "-m", "check_jsonschema"]
 

@@ -12,7 +12,7 @@ from generator.records import Record
 from generator.schemas import SchemaSet, SchemaSetupError
 from generator.yamlio import load_document
 
-from conftest import REPO, Repo, found
+from helpers import REPO, Repo, found
 
 SCHEMA_DIR = REPO / "schema"
 

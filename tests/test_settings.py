@@ -15,7 +15,7 @@ import pytest
 
 from generator.site.build import build
 
-from conftest import AS_OF
+from helpers import AS_OF
 from site_fixtures import copy_build_inputs, set_config, soup, text
 
 BAD = {

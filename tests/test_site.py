@@ -16,7 +16,7 @@ from generator.kinds import KIND
 from generator.refdata import divisions
 from generator.site.build import BuildError, build
 
-from conftest import AS_OF, REPO
+from helpers import AS_OF, REPO
 from site_fixtures import (
     SITE_NAME,
     cn_date,

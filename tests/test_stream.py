@@ -9,7 +9,7 @@ import pytest
 from generator.site.build import build
 from generator.site.stream import SHELL
 
-from conftest import AS_OF
+from helpers import AS_OF
 from site_fixtures import copy_build_inputs, write_hostile_records
 
 

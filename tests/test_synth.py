@@ -9,7 +9,7 @@ import pytest
 
 from generator.validate import check_repository
 
-from conftest import AS_OF
+from helpers import AS_OF
 
 SIZE = 60
 

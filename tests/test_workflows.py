@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 from test_changes import REVOCATION, REVOCATION_TEXT
-from workflows import ANNOTATION_LIMIT, Job, Runner, evaluate, run_gitlab_job
 
-from conftest import _GIT_ENV, AS_OF, REPO
+from helpers import AS_OF, GIT_ENV, REPO
+from workflows import ANNOTATION_LIMIT, Job, Runner, evaluate, run_gitlab_job
 
 OWNER_REPO = "czrsj/jxjy-registry"
 EDITED = "records/circulars/circ-2025-002.yaml"
@@ -28,7 +28,7 @@ EPOCH = str(int(datetime.combine(AS_OF, time(), tzinfo=UTC).timestamp()))  # "to
 
 
 def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, env=_GIT_ENV, check=True, capture_output=True,
+    return subprocess.run(["git", *args], cwd=root, env=GIT_ENV, check=True, capture_output=True,
                           text=True).stdout.strip()
 
 

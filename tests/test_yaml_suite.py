@@ -19,7 +19,7 @@ import pytest
 from generator.rules import RULES
 from generator.yamlio import LoadError, load_document
 
-from conftest import REPO
+from helpers import REPO
 
 SUITE = REPO / "tests" / "yaml-test-suite"
 CASES = sorted(p.parent.relative_to(SUITE).as_posix() for p in SUITE.glob("**/in.yaml"))

@@ -25,7 +25,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from conftest import REPO
+from helpers import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
 # GitHub shows at most this many annotations of one level per step.

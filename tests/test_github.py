@@ -321,3 +321,13 @@ def test_jxjy_forms_check_reports_stale_forms(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "与 schema/ 不一致，请运行 jxjy forms" in result.stderr
     assert CliRunner().invoke(cli, ["forms", "--root", str(tmp_path)]).exit_code == 0
     assert CliRunner().invoke(cli, ["forms", "--root", str(tmp_path), "--check"]).exit_code == 0
+
+
+def test_the_judge_checks_before_it_installs_the_indexer() -> None:
+    """A registry that cannot be reached costs the preview only: every check runs before npm."""
+    names = [step.get("name", "") for job, step in _steps(_workflow("validate.yml")) if job == "judge"]
+    install = names.index("Install Pagefind from the base commit")
+    for check in ("Validate records (annotations on the changed lines)", "Published records are append-only",
+                  "The author may change these records", "CODEOWNERS is generated from the records", "Change report"):
+        assert names.index(check) < install, check
+    assert names.index("Build the site preview") == install + 1

@@ -9,7 +9,7 @@ fact from the first node that states it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from generator.schemas import SchemaSet
@@ -88,6 +88,21 @@ def requirements(schemas: SchemaSet, kind: str, path: FieldPath = ()) -> tuple[s
         for alternative in (*node.get("anyOf", []), *node.get("oneOf", [])):
             conditional.update(alternative.get("required", []))
     return required, conditional - required
+
+
+@cache  # asked for every record: a few kinds, one SchemaSet a run
+def date_fields(schemas: SchemaSet, kind: str, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:
+    """Every date field of `kind` (format: date), in nested mappings too: ("written_on",),
+    ("publicity", "end"), ("announcement", "published_on"), ..."""
+    found: list[tuple[str, ...]] = []
+    for name in names(schemas, kind, path):
+        sub = (*path, name)
+        about = field(schemas, kind, sub)
+        if about.is_object:
+            found += date_fields(schemas, kind, sub)
+        elif about.format == "date" or "date" in about.defs:
+            found.append(sub)
+    return tuple(found)
 
 
 def envelope(schemas: SchemaSet) -> tuple[str, ...]:

@@ -21,9 +21,9 @@ from ruamel.yaml import YAML
 
 from generator import dates
 from generator.cli import cli
+from generator.fields import date_fields
 from generator.records import KINDS
 from generator.rules import RULES
-from generator.rules.dates import DATE_FIELDS
 from generator.schemas import SchemaSet
 from generator.site.build import BuildError, generate
 
@@ -59,7 +59,7 @@ NUMBER_PATHS = [(kind, path) for kind in KINDS for path in _schema_paths(kind, "
 
 def test_the_date_rules_know_every_date_field_of_the_schemas() -> None:
     assert {(kind, path) for kind, path in DATE_PATHS} == {
-        (kind, path) for kind, paths in DATE_FIELDS.items() for path in paths}
+        (kind, path) for kind in KINDS for path in date_fields(SchemaSet(), kind)}
 
 
 def _sample_with(kind: str, path: tuple[Any, ...]) -> str:

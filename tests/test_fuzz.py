@@ -29,9 +29,9 @@ from ruamel.yaml import YAML
 
 from generator import dates
 from generator.diagnostics import Report
+from generator.fields import date_fields
 from generator.records import KINDS
 from generator.rules import RULES
-from generator.rules.dates import DATE_FIELDS
 from generator.schemas import SchemaSet, has_float
 from generator.site.build import BuildError, generate
 from generator.validate import check_repository
@@ -300,7 +300,7 @@ edge_values = st.one_of(
 )
 LOADED = {rel: load_document(raw).data for rel, raw in SAMPLES.items()}  # as validate reads them: dates as text
 FIELD_PATHS: dict[str, list[tuple[Any, ...]]] = {
-    rel: sorted({*_paths(data), *DATE_FIELDS[rel.split("/")[1]]}, key=repr) for rel, data in LOADED.items()
+    rel: sorted({*_paths(data), *date_fields(SchemaSet(), rel.split("/")[1])}, key=repr) for rel, data in LOADED.items()
 }
 
 

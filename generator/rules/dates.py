@@ -6,24 +6,13 @@ from collections.abc import Iterator
 
 from generator import dates
 from generator.diagnostics import Diagnostic
+from generator.fields import date_fields
 from generator.records import KINDS, NOTICE_KINDS, Record
 from generator.rules.context import Context, walk
 from generator.schemas import SchemaSet
 
-_ENVELOPE = (("written_on",), ("published_on",), ("publicity", "start"), ("publicity", "end"))
-DATE_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "organizations": (),
-    "bases": (*_ENVELOPE, ("valid_until",)),
-    "evaluations": (*_ENVELOPE, ("evaluated_on",), ("deadline",)),
-    "revocations": (*_ENVELOPE, ("announcement", "published_on")),
-    "circulars": _ENVELOPE,
-    "commendations": _ENVELOPE,
-    "plans": (*_ENVELOPE, ("filed_on",), ("approved_on",)),
-    "policies": (*_ENVELOPE, ("effective_from",)),
-}
-# An effective date may lie ahead: a rule is often published before it applies.
-
-# Dates that are meant to lie ahead: a deadline, the end of a 公示, the end of a validity period.
+# Dates that are meant to lie ahead: a deadline, the end of a 公示, the end of a validity period,
+# and an effective date (a rule is often published before it applies).
 FUTURE_ALLOWED = {("deadline",), ("publicity", "end"), ("valid_until",), ("effective_from",)}
 
 # (earlier, later, strictly): reported at the later field
@@ -58,7 +47,7 @@ def check_record(record: Record, schemas: SchemaSet) -> Iterator[Diagnostic]:
 
 
 def _future(ctx: Context, record: Record) -> Iterator[Diagnostic]:
-    for pattern in DATE_FIELDS[record.kind]:
+    for pattern in date_fields(ctx.schemas, record.kind):
         if pattern in FUTURE_ALLOWED:
             continue
         for path, value in walk(record.data, pattern):

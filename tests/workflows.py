@@ -227,6 +227,15 @@ def condition(text: Any, context: dict[str, Any], *, failed: bool) -> bool:
 
 # -- the runner -------------------------------------------------------------------------------
 
+def _machine_env() -> dict[str, str]:
+    """What a runner inherits from its machine: everything but this test run's own Python and CI
+    variables (the machine's certificates and package mirrors included: without them npm waits
+    minutes for each registry it cannot verify)."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("GITHUB_", "RUNNER_", "CI_", "GITLAB_", "PYTEST_"))
+            and k not in ("CI", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+
+
 @dataclass
 class Runner:
     """One job of one workflow, replayed in `home` against the git repository `upstream`."""
@@ -289,8 +298,7 @@ class Runner:
         (self.home / "gh-table.json").write_text(json.dumps(self.gh_table, ensure_ascii=False), encoding="utf-8")
 
     def _base_env(self, workspace: Path, temp: Path, tools: Path, github: dict[str, Any]) -> dict[str, str]:
-        keep = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "PIP_CACHE_DIR", "JXJY_CACHE_DIR",
-                                                            "TMPDIR")}
+        keep = _machine_env()
         return {**keep, **self.env, "PATH": f"{tools}:/usr/local/bin:/usr/bin:/bin", "CI": "true", "GITHUB_ACTIONS": "true",
                 "GITHUB_WORKSPACE": str(workspace), "RUNNER_TEMP": str(temp),
                 "GITHUB_EVENT_NAME": self.event_name, "GITHUB_REPOSITORY": github["repository"],
@@ -369,7 +377,7 @@ def run_gitlab_job(job: str, upstream: Path, home: Path, ref: str, variables: di
     tools.mkdir(exist_ok=True)
     (tools / "python").unlink(missing_ok=True)
     (tools / "python").symlink_to(Path(getattr(sys, "_base_executable", sys.executable)))
-    env = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "PIP_CACHE_DIR", "JXJY_CACHE_DIR", "TMPDIR")}
+    env = _machine_env()
     env.update(PATH=f"{tools}:/usr/local/bin:/usr/bin:/bin", CI="true", GITLAB_CI="true",
                GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", CI_PROJECT_DIR=str(workdir))
     env.update({k: str(v) for k, v in (document.get("variables") or {}).items()})

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
 
 from generator.diagnostics import Diagnostic, Report
 from generator.validate import check_repository
@@ -93,3 +97,12 @@ class GitRepo(Repo):
 
 def found(report: Report, rule: str) -> list[Diagnostic]:
     return [d for d in report.diagnostics if d.rule == rule]
+
+
+def dump_yaml(data: dict[str, Any]) -> bytes:
+    """`data` as a block-style YAML record file."""
+    dumper = YAML(typ="safe")
+    dumper.default_flow_style = False
+    stream = io.BytesIO()
+    dumper.dump(data, stream)
+    return stream.getvalue()

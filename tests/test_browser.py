@@ -6,6 +6,7 @@ chromium, and these tests fail (they do not skip) when it is missing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections.abc import Iterator
@@ -44,13 +45,13 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """`folder` on a free loopback port, served by a threaded http.server."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+def serving(folder: Path, handler: type[SimpleHTTPRequestHandler] = _QuietHandler, path: str = "/") -> Iterator[str]:
+    """`folder` on a free loopback port, served by a threaded http.server; the URL of `path`."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=httpd.serve_forever, name=f"server-{folder.name}", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+        yield f"http://127.0.0.1:{httpd.server_address[1]}{path}"
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -77,18 +78,9 @@ class _SubpathHandler(_QuietHandler):
         self.wfile.write(page)
 
 
-@contextmanager
-def serving_under_subpath(folder: Path) -> Iterator[str]:
+def serving_under_subpath(folder: Path) -> contextlib.AbstractContextManager[str]:
     """`folder` at http://127.0.0.1:<port>/jxjy/ by a threaded http.server."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubpathHandler, directory=str(folder)))
-    thread = threading.Thread(target=httpd.serve_forever, name=f"subpath-{folder.name}", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}{SUBPATH}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    return serving(folder, _SubpathHandler, SUBPATH)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ admits goes through every rule, the status fold, the pages, the exports and the 
 from __future__ import annotations
 
 import copy
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from generator.rules import RULES
 from generator.schemas import SchemaSet
 from generator.site.build import BuildError, generate
 
-from helpers import AS_OF, REPO, Repo, copy_from_repo
+from helpers import AS_OF, REPO, Repo, copy_from_repo, dump_yaml
 
 CJK = re.compile("[\u4e00-\u9fff]")
 SCHEMAS = SchemaSet()
@@ -84,19 +83,12 @@ def _put(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
     data[path[-1]] = value
 
 
-def _dump(data: dict[str, Any]) -> str:
-    dumper = YAML(typ="safe")
-    dumper.default_flow_style = False
-    stream = io.StringIO()
-    dumper.dump(data, stream)
-    return stream.getvalue()
-
 
 def _edited(repo: Repo, kind: str, path: tuple[Any, ...], value: Any) -> str:
     rel = _sample_with(kind, path)
     data = copy.deepcopy(SAMPLE[rel])
     _put(data, path, value)
-    repo.write(rel, _dump(data))
+    repo.write(rel, dump_yaml(data))
     return rel
 
 

@@ -11,7 +11,6 @@ falsifying example and a @reproduce_failure blob.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import os
 import re
@@ -37,7 +36,7 @@ from generator.site.build import BuildError, generate
 from generator.validate import check_repository
 from generator.yamlio import Document, LoadError, load_document
 
-from helpers import AS_OF, REPO
+from helpers import AS_OF, REPO, dump_yaml
 
 CJK = re.compile("[\u4e00-\u9fff]")
 TIME_LIMIT = 5.0  # seconds per call: a safety invariant against hangs, not a benchmark
@@ -125,15 +124,8 @@ def mutated_data(draw: st.DrawFn) -> tuple[str, bytes]:
     for step in path[:-1]:
         parent = parent[step]
     parent[path[-1]] = draw(json_values)
-    return rel, _dump(data)
+    return rel, dump_yaml(data)
 
-
-def _dump(data: dict[str, Any]) -> bytes:
-    dumper = YAML(typ="safe")
-    dumper.default_flow_style = False
-    stream = io.BytesIO()
-    dumper.dump(data, stream)
-    return stream.getvalue()
 
 
 def check_load(raw: bytes) -> Document | LoadError:
@@ -234,7 +226,7 @@ def formatted_data(draw: st.DrawFn) -> tuple[str, bytes]:
     paths = [p for p in _paths(data) if isinstance(_get(data, p), str | date)]
     path = draw(st.sampled_from(paths))
     _get(data, path[:-1])[path[-1]] = draw(formatted)
-    return rel, _dump(data)
+    return rel, dump_yaml(data)
 
 
 def _get(data: Any, path: tuple[Any, ...]) -> Any:
@@ -270,7 +262,7 @@ PLAN = "records/plans/plan-2025-cz-czj.yaml"
 def test_plans_rule_survives_rejected_plans(fuzz_root: Path, field: str, value: Any, rule: str) -> None:
     data = copy.deepcopy(SAMPLE_DATA[PLAN])
     data[field] = value
-    report = check_pipeline(fuzz_root, PLAN, _dump(data))
+    report = check_pipeline(fuzz_root, PLAN, dump_yaml(data))
     assert [d.rule for d in report.diagnostics if d.location.path == PLAN] == [rule]
     assert sum(d.rule == "plan-missing" for d in report.diagnostics) <= 1
 
@@ -466,7 +458,7 @@ def test_records_generated_from_the_schema_validate_and_build(site_root: Path, k
     record["id"] = f"{kind[:4]}-fuzz-001"
     rel = f"records/{kind}/{record['id']}.yaml"
     target = site_root / rel
-    target.write_bytes(_dump(record))
+    target.write_bytes(dump_yaml(record))
     try:
         start = time.monotonic()
         try:

@@ -38,13 +38,18 @@ def _wait(check: Callable[[], bool], seconds: float = 40) -> bool:
     return False
 
 
-def test_serve_regenerates_on_a_record_change(tmp_path: Path) -> None:
-    copy_build_inputs(tmp_path)
+def _serve(root: Path) -> tuple[subprocess.Popen[str], str]:
+    """`jxjy serve` on a copy of the build inputs in `root`, and the URL of one base's page."""
+    copy_build_inputs(root)
     port = _free_port()
-    url = f"http://127.0.0.1:{port}/bases/base-2020-002/"
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--root", str(tmp_path), "--port", str(port),
+        [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", str(port),
          "--as-of", "2026-11-26"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return server, f"http://127.0.0.1:{port}/bases/base-2020-002/"
+
+
+def test_serve_regenerates_on_a_record_change(tmp_path: Path) -> None:
+    server, url = _serve(tmp_path)
     try:
         assert _wait(lambda: "常州市中小学教师继续教育基地" in _fetch(url)), "the preview did not start"
         record = tmp_path / BASE
@@ -61,12 +66,7 @@ def test_serve_regenerates_on_a_record_change(tmp_path: Path) -> None:
 
 
 def test_serve_reports_a_setting_turned_bad_and_recovers_when_it_is_fixed(tmp_path: Path) -> None:
-    copy_build_inputs(tmp_path)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/bases/base-2020-002/"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--root", str(tmp_path), "--port", str(port),
-         "--as-of", "2026-11-26"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server, url = _serve(tmp_path)
     good = registry_settings()["correction_url"]
     try:
         assert _wait(lambda: "在线纠错表单" in _fetch(url)), "the preview did not start"

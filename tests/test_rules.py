@@ -18,6 +18,9 @@ REVOCATION = "records/revocations/rev-2025-001.yaml"
 CIRCULAR = "records/circulars/circ-2025-002.yaml"
 PLAN = "records/plans/plan-2025-cz-czj.yaml"
 CORRECTION = "records/evaluations/eval-2026-002.yaml"
+BATCH_BASE = "records/bases/base-2025-101.yaml"  # listed by the 公示 notice-2025-011
+PUBLICITY = "records/notices/notice-2025-011.yaml"  # 拟认定公示 of 32 bases
+DECISION = "records/notices/notice-2025-012.yaml"  # its decision: 31 accredited, one withdrawn
 
 
 @dataclass
@@ -37,7 +40,7 @@ FAILING = [
          [("result: 合格\n", "result: 合格\ndeadline: 2025-01-01\n")], "deadline:", "此处不应填写「整改期限」"),
     Case("unknown-field", BASE, [("address:", "adress:")], "adress:", "未知字段「adress」（是否应为「address」（办学地址）？）"),
     Case("schema-type", BASE, [("level: 市级\n", "level: 市级\nbatch: 第一批\n")], "batch:", "「认定批次」应为整数，实际为文本「第一批」"),
-    Case("schema-enum", BASE, [("level: 市级", "level: 省级")], "level:", "「基地级别」取值「省级」无效，可选：市级、辖市区级"),
+    Case("schema-enum", BASE, [("level: 市级", "level: 部级")], "level:", "「基地级别」取值「部级」无效，可选：国家级、省级、市级、辖市区级"),
     Case("schema-pattern", ORG, [('phone: "0519-85682310"', 'phone: "85682310"')], "phone:", "「办公电话」格式不正确"),
     Case("schema-format", BASE, [("written_on: 2020-11-24", "written_on: 2020-02-30")], "written_on:", "「成文日期」不是有效日期"),
     Case("date-range", "records/evaluations/eval-2024-002.yaml", [("deadline: 2025-02-28", "deadline: 9999-12-31")],
@@ -133,6 +136,50 @@ FAILING = [
          "疑似居民身份证号码 320********1123"),
     Case("privacy-id-card", REVOCATION, [("  page: 第 A04 版", "  url: https://www.example.com/gs?sfzh=320402199001011239")],
          "  url:", "「公告链接」含有疑似居民身份证号码 320***********1239"),
+    # 名单公告: batches, a 公示 and the decision that follows it, levels
+    Case("schema-forbidden", BATCH_BASE, [("notice: notice-2025-011\n", "notice: notice-2025-011\ndoc_number: 常人社发〔2025〕96号\n")],
+         "doc_number:", "此处不应填写「发文字号」：填了「所属公告」的记录是名单公告中的一项"),
+    Case("schema-forbidden", BASE, [("level: 市级\n", "level: 市级\npublicity:\n  start: 2020-11-10\n  end: 2020-11-20\n")],
+         "publicity:", "拟认定公示是一份单独的公告"),
+    Case("schema-forbidden", DECISION, [("batch: 2\n", "batch: 2\npublicity:\n  start: 2025-09-09\n  end: 2025-09-16\n")],
+         "publicity:", "公示期只属于「拟认定公示」"),
+    Case("schema-required", PUBLICITY, [("publicity:\n  start: 2025-09-09\n  end: 2025-09-16\n  contact: 市人社局专业技术人员管理处，电话 0519-85681136\n", "")],
+         "id: notice-2025-011",
+         "缺少必填字段「公示期」"),
+    Case("schema-required", DECISION, [("objection: 有异议\n", "")], "id: notice-2025-012", "缺少必填字段「公示结果」"),
+    Case("schema-required", DECISION, [("objection_detail: ", "# ")], "id: notice-2025-012", "缺少必填字段「异议处理情况」"),
+    Case("base-level", "records/bases/base-2024-101.yaml", [("level: 省级", "level: 市级")], "level:",
+         "「基地级别」为「市级」，但认定机关「江苏省人力资源和社会保障厅」是省级（notice-2024-021）"),
+    Case("notice-act", "records/evaluations/eval-2026-011.yaml", [("notice: notice-2026-031", "notice: notice-2025-012")],
+         "notice:", "「所属公告」「notice-2025-012」是「认定」公告，列的是培训基地；评估验收记录只能属于「评估结果」公告"),
+    Case("notice-empty", "records/notices/notice-2026-031.yaml",
+         [("id: notice-2026-031", "id: notice-2026-099"), ("常人社函〔2026〕117号", "常人社函〔2026〕199号"),
+          ("113204000141523630/2026-00181", "113204000141523630/2026-00999")],
+         "act:", "没有评估验收记录指向本公告", clone="records/notices/notice-2026-099.yaml"),
+    Case("notice-empty", DECISION, [("  - base-2025-108\n", "".join(f"  - base-2025-{n}\n" for n in range(101, 133)))],
+         "  - base-2025-101", "名单中的基地全部「未予认定」，本决定没有认定任何基地"),
+    Case("publicity-short", PUBLICITY, [("  end: 2025-09-16", "  end: 2025-09-11")], "  end:",
+         "公示期 2025-09-09 至 2025-09-11 只有 3 个工作日，拟认定名单的公示不得少于 5 个工作日"),
+    Case("publicity-follows", DECISION, [("follows: notice-2025-011", "follows: notice-2026-031")], "follows:",
+         "「依据公示」「notice-2026-031」是「评估结果」公告，不是拟认定公示"),
+    Case("publicity-follows", DECISION, [("  - base-2025-108", "  - base-2020-001")], "  - base-2020-001",
+         "「未予认定」中的「base-2020-001」不在公示「notice-2025-011」的名单中"),
+    Case("publicity-follows", DECISION,
+         [("id: notice-2025-012", "id: notice-2025-098"), ("常人社发〔2025〕96号", "常人社发〔2025〕98号"),
+          ("113204000141523630/2025-00142", "113204000141523630/2025-00998")],
+         "follows:", "公示「notice-2025-011」已有认定决定「notice-2025-012」；同一公示只能作出一次认定决定",
+         clone="records/notices/notice-2025-098.yaml"),
+    Case("publicity-decision-date", DECISION, [("written_on: 2025-09-26", "written_on: 2025-09-16")], "written_on:",
+         "「成文日期」2025-09-16 不晚于公示「notice-2025-011」的截止日期 2025-09-16：认定决定须在公示期满之后作出"),
+    Case("base-event-order", EVAL_OK,
+         [("id: eval-2025-004", "id: eval-2026-097"), ("常人社函〔2025〕131号", "常人社函〔2026〕197号"),
+          ("113204000141523630/2025-00187", "113204000141523630/2026-00997"), ("base: base-2023-001", "base: base-2026-001"),
+          ("written_on: 2025-10-28", "written_on: 2026-11-24"), ("published_on: 2025-10-31", "published_on: 2026-11-25"),
+          ("evaluated_on: 2025-10-21", "evaluated_on: 2026-11-23")],
+         "written_on:", "基地「常州市经济专业技术人员继续教育基地」尚在公示中（拟认定），认定决定作出前不能评估或取消",
+         clone="records/evaluations/eval-2026-097.yaml"),
+    Case("date-order", "records/evaluations/eval-2026-013.yaml", [("evaluated_on: 2026-10-09", "evaluated_on: 2026-10-21")],
+         "evaluated_on:", "「评估日期」2026-10-21 晚于所属公告「notice-2026-031」的成文日期 2026-10-20"),
     Case("privacy-mobile", EVAL, [("  请你公司", "  联系电话 139-1234-5678，请你公司")], "body:", "疑似手机号码"),
     Case("privacy-mobile", EVAL, [("  请你公司", "  联系电话139.1234.5678，请你公司")], "body:", "疑似手机号码 139******5678"),
     Case("privacy-mobile", EVAL, [("  请你公司", "  联系电话１３９１２３４５６７８，请你公司")], "body:", "疑似手机号码 139****5678"),
@@ -175,7 +222,7 @@ def test_plan_missing_is_reported_on_the_department(repo: Repo) -> None:
 
 @pytest.mark.parametrize("name, problem", [
     ("records/bases/base-2099-001.yml", "扩展名须为 .yaml"),
-    ("records/notices/n-1.yaml", "未知的记录类别目录「notices」"),
+    ("records/notes/n-1.yaml", "未知的记录类别目录「notes」"),
     ("records/loose.yaml", "records/<类别>/<编号>.yaml"),
     ("records/bases/deeper/b-1.yaml", "records/<类别>/<编号>.yaml"),
 ])
@@ -224,9 +271,11 @@ PASSING = [
     # the last day a record may hold, and the first (the day the People's Republic was founded)
     Case("date-range", "records/policies/pol-2011-001.yaml", [("effective_from: 2011-02-01", "effective_from: 2100-12-31")],
          "", ""),
-    Case("date-range", "records/policies/pol-2011-001.yaml", [("written_on: 2011-01-17", "written_on: 1949-10-01"),
-                                                             ("published_on: 2011-01-20", "published_on: 1949-10-08")],
+    Case("date-range", "records/policies/pol-2011-001.yaml", [("written_on: 2011-01-17", "written_on: 1949-10-01")],
          "", ""),
+    Case("publicity-short", PUBLICITY, [("  end: 2025-09-16", "  end: 2025-09-15")], "", ""),  # exactly 5 working days
+    Case("publicity-decision-date", DECISION, [("written_on: 2025-09-26", "written_on: 2025-09-17")], "", ""),
+    Case("base-level", "records/bases/base-2022-101.yaml", [], "", ""),  # 国家级, accredited by 人社部
     Case("docnumber-format", BASE, [("常人社发〔2020〕121号", "常人社发〔2020〕1号")], "", ""),
     Case("district-expired", BASE, [('district: "320404"', 'district: "320412"')], "", ""),
     Case("base-revocation-grounds", REVOCATION, [("evaluation: eval-2024-003\n", "")], "", ""),

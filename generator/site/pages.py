@@ -44,10 +44,12 @@ def plan(site: SiteContext) -> Iterator[Output]:
 # -- helpers ---------------------------------------------------------------------------------
 
 def meta(site: SiteContext, title: str, column: str, column_type: str = "信息公开目录",
-          record: Record | None = None) -> dict[str, Any]:
+          record: Record | None = None, document: Record | None = None) -> dict[str, Any]:
+    """The page's meta tags; for a record's page, from the envelope of `document` (default: the
+    record's own, or its notice's), the report link naming the record's file."""
     meta: dict[str, Any] = {"title": title, "column_name": column, "column_type": column_type}
     if record is not None:
-        envelope = site.records.envelope(record)
+        envelope = site.records.envelope(document or record)
         meta.update(
             article_title=envelope.get("title", title),
             pub_date=f"{published(envelope)} 00:00",
@@ -195,7 +197,7 @@ def _base(site: SiteContext, base: Record) -> Output:
     notices = [{"href": href(source, site.page_of(n)), "record": n}
                for n in (life.publicity, life.decision) if n is not None and n is not current]
     return Output(source, fragment(
-        "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=document),
+        "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=current, document=document),
         r=current, d=current.data, e=document.data, status=status, steps=steps, notices=notices,
         batch=current.data.get("batch") or (accredited.get("batch") if accredited else None),
         valid_until=current.data.get("valid_until") or (accredited.get("valid_until") if accredited else None),

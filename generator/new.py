@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator import git
 from generator.errors import JxjyError
-from generator.fields import envelope, field, requirements
+from generator.fields import envelope, field, requirements, standalone
 from generator.files import WriteRefused, write_file
 from generator.kinds import KIND
 from generator.records import KINDS
@@ -138,6 +138,8 @@ def _fill(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], today: dat
     about = field(schemas, kind, path)
     if about.is_object:
         required, _ = requirements(schemas, kind, path)
+        if not path and KIND[kind].is_notice:
+            required |= standalone(schemas, kind)  # listed in a 名单公告 later, if at all (`notice`)
         mapping = CommentedMap()
         for name in schemas.fields(kind, path):
             if name in required or name in OFFERED:

@@ -74,6 +74,8 @@ RULES: dict[str, Rule] = {
         "docnumber-year": "warning",
         "docnumber-issuer": "warning",
         "index-duplicate": "error",
+        "index-issuer": "error",
+        "index-year": "warning",
         "date-future": "error",
         "date-order": "error",
         "disclosure-deadline": "warning",

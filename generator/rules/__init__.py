@@ -7,7 +7,18 @@ from collections.abc import Callable, Iterator
 from generator.diagnostics import Diagnostic
 from generator.records import Record
 from generator.registry import RULES
-from generator.rules import circulars, dates, docnumbers, ids, lifecycle, organizations, plans, privacy, refs
+from generator.rules import (
+    circulars,
+    dates,
+    docnumbers,
+    ids,
+    lifecycle,
+    organizations,
+    plans,
+    privacy,
+    refs,
+    validity,
+)
 from generator.rules.context import Context
 from generator.schemas import SchemaSet
 
@@ -16,6 +27,7 @@ from generator.schemas import SchemaSet
 RECORD_CHECKS: tuple[Callable[[Record, SchemaSet], Iterator[Diagnostic]], ...] = (
     dates.check_record,
     privacy.check_record,
+    validity.check_record,
 )
 
 CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
@@ -27,6 +39,7 @@ CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
     organizations.check,
     circulars.check,
     plans.check,
+    validity.check,
 )
 
 __all__ = ["CHECKS", "RECORD_CHECKS", "RULES", "run_all"]

@@ -97,7 +97,7 @@ def _index_agrees(ctx: Context, record: Record) -> Iterator[Diagnostic]:
     if body is not None and isinstance(uscc, str) and prefix not in (uscc, uscc[8:17]):
         role = ctx.title(record, "publisher" if "publisher" in record.data else "issuer")
         yield record.diag(("index_number",), "index-issuer",
-                          f"「{ctx.title(record, 'index_number')}」前缀「{prefix}」既不是{role}「{body.data['name']}」"
+                          f"「{ctx.title(record, 'index_number')}」前缀「{prefix}」既不是「{role}」{body.data['name']}"
                           f"的统一社会信用代码「{uscc}」，也不是其组织机构代码「{uscc[8:17]}」")
     published = record.data.get("published_on")
     if isinstance(published, str) and rest[:4] != published[:4]:

@@ -29,6 +29,7 @@ REFERENCES: list[tuple[str, tuple[str, ...], str, Types]] = [
     ("plans", ("department",), "organizations", DEPARTMENT),
     *[(kind, ("issuer",), "organizations", BUREAU if kind != "plans" else SUPERVISOR)
       for kind in NOTICE_KINDS],
+    *[(kind, ("publisher",), "organizations", None) for kind in NOTICE_KINDS],
 ]
 
 

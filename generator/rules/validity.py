@@ -8,7 +8,7 @@ from datetime import date
 
 from generator import dates
 from generator.diagnostics import Diagnostic
-from generator.records import NOTICE_KINDS, Record
+from generator.records import Record
 from generator.rules.context import Context
 from generator.schemas import SchemaSet
 
@@ -22,7 +22,7 @@ TRIAL_YEARS = 5
 
 def check_record(record: Record, schemas: SchemaSet) -> Iterator[Diagnostic]:
     """废止日期 and 有效性 agree (independent of today)."""
-    if record.kind not in NOTICE_KINDS:
+    if not record.is_notice:  # an item of a notice takes the notice's 有效性
         return
     validity = record.data["validity"]
     validity_title = schemas.title(record.kind, ("validity",))

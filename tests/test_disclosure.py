@@ -15,9 +15,10 @@ from generator.validate import check_repository
 
 from helpers import AS_OF, REPO, Repo
 
-POLICY = "records/policies/pol-2011-001.yaml"
-HEADER = ("validity: 现行有效\n", "validity: 已失效\nrepealed_on: 2016-01-31\ngrouping: 规范性文件\n"
+POLICY = "records/policies/pol-2026-001.yaml"
+HEADER = ("validity: 现行有效\n", "validity: 已失效\nrepealed_on: 2026-06-30\ngrouping: 规范性文件\n"
           "disclosure: 主动公开\npublisher: org-cz-wsjk\n")
+INDEX = ("113204000141523630/2026-00041", "113204000141530838/2026-00041")  # the publisher's code
 
 
 def _site(repo: Repo) -> SiteContext:
@@ -36,25 +37,25 @@ def _disclosure(site: SiteContext, path: str) -> dict[str, str]:
 
 def test_the_table_shows_the_header_fields_a_record_has(repo: Repo) -> None:
     repo.edit(POLICY, *HEADER)
-    repo.edit(POLICY, "113204000141523630/2011-00011", "113204000141530838/2011-00011")  # the publisher's code
-    shown = _disclosure(_site(repo), "policies/pol-2011-001.md")
+    repo.edit(POLICY, *INDEX)
+    shown = _disclosure(_site(repo), "policies/pol-2026-001.md")
     assert (shown["组配分类"], shown["公开方式"], shown["发布机构"]) == ("规范性文件", "主动公开", "常州市卫生健康委员会")
-    assert (shown["有效性"], shown["废止日期"]) == ("已失效", "2016年1月31日")
+    assert (shown["有效性"], shown["废止日期"]) == ("已失效", "2026年6月30日")
 
 
 def test_the_table_leaves_out_what_a_record_does_not_have(repo: Repo) -> None:
     repo.edit(POLICY, "validity: 现行有效\n", "validity: 现行有效\npublisher: org-czrsj\n")  # the issuer itself
-    shown = _disclosure(_site(repo), "policies/pol-2011-001.md")
+    shown = _disclosure(_site(repo), "policies/pol-2026-001.md")
     assert not {"组配分类", "公开方式", "发布机构", "废止日期"} & set(shown)
 
 
 def test_the_open_data_carries_the_header_fields(repo: Repo) -> None:
     repo.edit(POLICY, *HEADER)
-    repo.edit(POLICY, "113204000141523630/2011-00011", "113204000141530838/2011-00011")
+    repo.edit(POLICY, *INDEX)
     out = {o.path: o.content for o in exports.plan(_site(repo))}
-    row = row_of(read_csv(out["data/policies.csv"]), "pol-2011-001")
+    row = row_of(read_csv(out["data/policies.csv"]), "pol-2026-001")
     assert (row["组配分类"], row["公开方式"], row["发布机构"], row["废止日期"]) == (
-        "规范性文件", "主动公开", "常州市卫生健康委员会", "2016-01-31")
+        "规范性文件", "主动公开", "常州市卫生健康委员会", "2026-06-30")
     assert b'"publisher": "org-cz-wsjk"' in out["data/policies.json"]
     fields = out["data/fields.md"]
     assert isinstance(fields, str)

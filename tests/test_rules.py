@@ -351,7 +351,7 @@ def test_index_prefix_is_not_checked_for_a_body_without_a_code(repo: Repo) -> No
 def test_a_record_without_an_index_number_is_not_checked(repo: Repo) -> None:
     """Documents this platform only cites may carry no 索引号 or 发布日期: the 索引号 rules skip them."""
     result = check_repository(repo.root, as_of=AS_OF)
-    policy = result.records.get("pol-2011-001")
+    policy = result.records.get("pol-2026-001")
     assert policy is not None
     policy.data["index_number"] = "000014349/2099-00001"
     ctx = Context(result.records, AS_OF, result.schemas)

@@ -22,7 +22,7 @@ from generator.schemas import SchemaSet
 from generator.yamlio import clip
 
 # Optional fields worth offering in a fresh record (the rest are in the schema and the docs).
-OFFERED = {"body", "findings", "evaluation", "url", "page", "approved_on", "uscc",
+OFFERED = {"doc_number", "body", "findings", "evaluation", "url", "page", "approved_on", "uscc",
            "submitters", "doc_prefixes", "address", "phone"}
 # Sensible values a clerk rarely changes.
 DEFAULTS = {"validity": "现行有效", "category": "劳动、人事、监察／人事工作"}

@@ -7,7 +7,12 @@ from datetime import date
 
 import pytest
 
-from helpers import Repo, found
+from generator.refdata import hours_for_year
+from generator.rules import docnumbers
+from generator.rules.context import Context
+from generator.validate import check_repository
+
+from helpers import AS_OF, Repo, found
 
 BASE = "records/bases/base-2020-002.yaml"
 ORG = "records/organizations/org-cz-wsjk.yaml"
@@ -21,6 +26,7 @@ CORRECTION = "records/evaluations/eval-2026-002.yaml"
 BATCH_BASE = "records/bases/base-2025-101.yaml"  # listed by the 公示 notice-2025-011
 PUBLICITY = "records/notices/notice-2025-011.yaml"  # 拟认定公示 of 32 bases
 DECISION = "records/notices/notice-2025-012.yaml"  # its decision: 31 accredited, one withdrawn
+POLICY = "records/policies/pol-2011-001.yaml"
 
 
 @dataclass
@@ -186,6 +192,26 @@ FAILING = [
     Case("privacy-address", EVAL, [("  请你公司", "  联系人家住天宁区某小区，请你公司")], "body:", "疑似个人住址"),
     Case("privacy-address", "records/commendations/comm-2026-002.yaml", [("name: 林知远", "name: 林知远5幢301室")], "name: 林知远",
          "疑似个人住址"),
+    Case("index-issuer", REVOCATION, [("113204000141523630/2025-00047", "113204000141530838/2025-00047")], "index_number:",
+         "「索引号」前缀「113204000141530838」既不是「发文机关」常州市人力资源和社会保障局的统一社会信用代码"
+         "「113204000141523630」，也不是其组织机构代码「014152363」"),
+    Case("index-issuer", REVOCATION, [("validity: 现行有效\n", "validity: 现行有效\npublisher: org-cz-wsjk\n")],
+         "index_number:", "既不是「发布机构」常州市卫生健康委员会的统一社会信用代码「113204000141530838」"),
+    Case("index-year", REVOCATION, [("113204000141523630/2025-00047", "113204000141523630/2024-00047")], "index_number:",
+         "「索引号」中的年份 2024 与「发布日期」2025-03-21 的年份不一致"),
+    Case("plan-hours", PLAN, [("hours: 36", "hours: 24")], "  - title:",
+         "「培训科目」合计 48 学时，少于 2025 年度专业科目要求的 60 学时（《专业技术人员继续教育规定》第八条"
+         "（人力资源社会保障部令第25号）：每年不少于 90 学时，其中专业科目不少于 60 学时（总学时的 2/3））"),
+    Case("repealed-in-force", POLICY, [("validity: 现行有效\n", "validity: 现行有效\nrepealed_on: 2020-01-01\n")],
+         "repealed_on:", "「有效性」为「现行有效」，不应填写「废止日期」2020-01-01"),
+    Case("repealed-missing", POLICY, [("validity: 现行有效", "validity: 已失效")], "validity:",
+         "「有效性」为「已失效」，但未填写「废止日期」"),
+    Case("policy-trial-lapsed", POLICY, [], "validity:",
+         "试行文件自「施行日期」2011-02-01 起已满 5 年（2016-02-01），「有效性」仍为「现行有效」"),
+    Case("policy-trial-lapsed", POLICY, [("effective_from: 2011-02-01\n", "")], "validity:",
+         "试行文件自「成文日期」2011-01-17 起已满 5 年（2016-01-17）"),
+    Case("policy-trial-lapsed", POLICY, [("effective_from: 2011-02-01", "effective_from: 2021-11-26")], "validity:",
+         "起已满 5 年（2026-11-26）"),
 ]
 
 
@@ -279,6 +305,17 @@ PASSING = [
     Case("docnumber-format", BASE, [("常人社发〔2020〕121号", "常人社发〔2020〕1号")], "", ""),
     Case("district-expired", BASE, [('district: "320404"', 'district: "320412"')], "", ""),
     Case("base-revocation-grounds", REVOCATION, [("evaluation: eval-2024-003\n", "")], "", ""),
+    # the 组织机构代码 (characters 9-17 of the 统一社会信用代码) is the other accepted prefix
+    Case("index-issuer", REVOCATION, [("113204000141523630/2025-00047", "014152363/2025-00047")], "", ""),
+    # published by another body: its code, not the issuer's
+    Case("index-issuer", REVOCATION, [("113204000141523630/2025-00047", "113204000141530838/2025-00047"),
+                                      ("validity: 现行有效\n", "validity: 现行有效\npublisher: org-cz-wsjk\n")], "", ""),
+    Case("plan-hours", PLAN, [], "", ""),  # exactly the 60 professional hours of 2025
+    Case("repealed-missing", POLICY, [("validity: 现行有效", "validity: 已失效\nrepealed_on: 2020-01-01")], "", ""),
+    Case("repealed-in-force", POLICY, [("validity: 现行有效", "validity: 已废止\nrepealed_on: 2020-01-01")], "", ""),
+    Case("policy-trial-lapsed", POLICY, [("effective_from: 2011-02-01", "effective_from: 2021-11-27")], "", ""),
+    Case("policy-trial-lapsed", POLICY, [("trial: true", "trial: false")], "", ""),
+    Case("policy-trial-lapsed", POLICY, [("validity: 现行有效", "validity: 已失效\nrepealed_on: 2020-01-01")], "", ""),
 ]
 
 
@@ -352,6 +389,31 @@ def test_an_expired_base_is_not_revoked(repo: Repo) -> None:
     repo.edit("records/bases/base-2024-003.yaml", "valid_until: 2027-07-08", "valid_until: 2025-01-31")
     hits = found(repo.validate(as_of=date(2027, 8, 1)), "base-after-revocation")
     assert [d.message for d in hits] == ["基地已于 2025-02-01 有效期届满，资格已终止，无需取消"]
+
+
+def test_index_prefix_is_not_checked_for_a_body_without_a_code(repo: Repo) -> None:
+    repo.edit("records/organizations/org-czrsj.yaml", 'uscc: "113204000141523630"\n', "")
+    repo.edit(REVOCATION, "113204000141523630/2025-00047", "000014349/2025-00047")
+    assert found(repo.validate(), "index-issuer") == []
+
+
+def test_a_record_without_an_index_number_is_not_checked(repo: Repo) -> None:
+    """Documents this platform only cites may carry no 索引号 or 发布日期: the 索引号 rules skip them."""
+    result = check_repository(repo.root, as_of=AS_OF)
+    policy = result.records.get("pol-2026-001")
+    assert policy is not None
+    policy.data["index_number"] = "000014349/2099-00001"
+    ctx = Context(result.records, AS_OF, result.schemas)
+    assert {d.rule for d in docnumbers.check(ctx)} == {"index-issuer", "index-year"}
+    del policy.data["index_number"], policy.data["published_on"]
+    assert [d.rule for d in docnumbers.check(Context(result.records, AS_OF, result.schemas))] == []
+
+
+@pytest.mark.parametrize("year, expected", [(2010, None), (2011, (72, 48)), (2015, (90, 60)), (2026, (90, 60))])
+def test_hour_requirements_are_the_ones_in_force_at_the_end_of_the_year(year: int,
+                                                                         expected: tuple[int, int] | None) -> None:
+    requirement = hours_for_year(year)
+    assert (requirement and (requirement.total, requirement.professional_minimum)) == expected
 
 
 # Rules whose failing case needs more than an edit of one sample file (read by tests/test_docs.py).

@@ -44,7 +44,7 @@ from pathlib import Path
 import chinese_calendar
 
 from generator.dates import cn_date
-from generator.refdata import divisions
+from generator.refdata import divisions, hours_for_year
 from generator.uscc import ALPHABET, check_char
 
 UNTIL = date(2026, 11, 20)  # the last day a past date may take; tests validate as of 2026-11-26
@@ -355,6 +355,7 @@ class Notice:
     id: str = ""
     index: str = ""
     validity: str = "现行有效"
+    repealed: date | None = None  # 废止日期, for a notice that has lost force
     corrects: Notice | None = None
     supersedes: Notice | None = None
     data: dict = field(default_factory=dict)
@@ -695,6 +696,11 @@ class Model:
         assert sector is not None
         approved = _add_working(filed, rng.randint(2, 6))
         courses = rng.sample(sector.courses, min(len(sector.courses), rng.randint(2, 4)))
+        requirement = hours_for_year(year)
+        short = requirement.professional_minimum - sum(h for _, h, _ in courses) if requirement else 0
+        if short > 0:  # enough professional hours for the year (plan-hours): the last course runs longer
+            title, last, audience = courses[-1]
+            courses[-1] = (title, last + short, audience)
         if corrects is not None:
             courses = [(t, h + 4 if i == 0 else h, a) for i, (t, h, a) in enumerate(corrects.data["courses"])]
         record = self.notice("plans", dept, filed, department=dept, year=year, filed_on=filed, approved_on=approved,
@@ -837,11 +843,11 @@ class Model:
                     "commendations": "comm", "plans": "plan"}
         for record in order:
             year = record.written.year
-            key = (record.issuer.uscc, year)
+            key = (record.issuer.uscc, record.published.year)  # a 索引号 is numbered by year of publication
             indexes[key] = indexes.get(key, 0) + rng.randint(1, 3)
             if indexes[key] > 99999:
-                raise ValueError(f"{record.issuer.name} {year} 年的索引号超过 99999：规模过大")
-            record.index = f"{record.issuer.uscc}/{year}-{indexes[key]:05d}"
+                raise ValueError(f"{record.issuer.name} {key[1]} 年的索引号超过 99999：规模过大")
+            record.index = f"{record.issuer.uscc}/{key[1]}-{indexes[key]:05d}"
             if record.kind == "plans":
                 dept = record.data["department"]
                 suffix = "-2" if record.corrects is not None else ""
@@ -909,6 +915,7 @@ def header(record: Notice) -> list[str]:
         f"category: {CATEGORY}",
         f"index_number: {record.index}",
         f"validity: {record.validity}",
+        *([f"repealed_on: {record.repealed}"] if record.repealed else []),
     ]
     return lines
 
@@ -1214,7 +1221,6 @@ def render_policy(bureau: Org) -> str:
         f"index_number: {bureau.uscc}/2011-00011",
         "validity: 现行有效",
         "effective_from: 2011-02-01",
-        "trial: true",
     ]) + "\n" + block([
         "各辖市、区人力资源和社会保障局，市各部委办局人事（组织人事）处，市各直属单位人事处：",
         "为进一步加强专业技术人员继续教育工作，切实抓好专业技术人员继续教育考核，不断提高我市专业技术人员队伍素质，"

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.status import lifecycle
 from generator.validate import check_repository
+
 from helpers import AS_OF, Repo
 
 OLD = "records/bases/base-2026-009.yaml"

@@ -327,9 +327,9 @@ NEW_NOTICE = "records/policies/pol-2026-900.yaml"
 
 
 def _add_policy(git_repo: GitRepo, published_on: str) -> None:
-    text = git_repo.text("records/policies/pol-2011-001.yaml")
-    git_repo.write(NEW_NOTICE, text.replace("id: pol-2011-001", "id: pol-2026-900")
-                   .replace("常人社发〔2011〕11号", "常人社发〔2026〕900号")
+    text = git_repo.text("records/policies/pol-2026-001.yaml")
+    git_repo.write(NEW_NOTICE, text.replace("id: pol-2026-001", "id: pol-2026-900")
+                   .replace("常人社发〔2026〕38号", "常人社发〔2026〕900号").replace("/2026-00041", "/2026-00900")
                    .replace("published_on: ", f"published_on: {published_on}  # ", 1))
 
 

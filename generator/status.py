@@ -174,7 +174,9 @@ def _current_version(base_id: str, records: RecordSet) -> Record:
 
 
 def _events(base_id: str, records: RecordSet) -> list[Record]:
-    return sorted(records.events(base_id), key=lambda r: (_written(records, r), r.kind, r.id))
+    # An item whose notice is missing or invalid has no date: ref-missing or the schema says why.
+    found = [r for r in records.events(base_id) if not r.is_member or records.notice_of(r) is not None]
+    return sorted(found, key=lambda r: (_written(records, r), r.kind, r.id))
 
 
 def _advance(life: Lifecycle, *, through: date) -> None:

@@ -346,7 +346,8 @@ for _rel in sorted(LOADED):
 # The kind each reference field names (the rules in generator.rules.refs check the same).
 REF_KINDS = {"issuer": "organizations", "host": "organizations", "supervisor": "organizations",
              "parent": "organizations", "organization": "organizations", "department": "organizations",
-             "recipient": "organizations", "base": "bases", "evaluation": "evaluations"}
+             "recipient": "organizations", "base": "bases", "evaluation": "evaluations", "notice": "notices",
+             "follows": "notices", "withdrawn": "bases", "co_issuers": "organizations", "publisher": "organizations"}
 
 
 def _mostly(valid: st.SearchStrategy[Any], past_edge: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -415,6 +416,34 @@ def _from_schema(kind: str, path: tuple[Any, ...] = ()) -> st.SearchStrategy[Any
 REF_PATTERN = SCHEMAS.documents["defs.schema.json"]["$defs"]["ref"]["pattern"]
 
 
+def _holds(condition: dict[str, Any], out: dict[str, Any]) -> bool:
+    """Whether a draw meets an `if` of our schemas: a field's const, required fields, or their negation."""
+    if "not" in condition:
+        return not _holds(condition["not"], out)
+    consts = all(out.get(name) == spec["const"] for name, spec in condition.get("properties", {}).items())
+    return consts and all(name in out for name in condition.get("required", []))
+
+
+def _branch(node: dict[str, Any], out: dict[str, Any], value: Any) -> None:
+    """Fill in what the taken branch of `node`'s if requires, and drop what it forbids."""
+    taken = node.get("then" if _holds(node["if"], out) else "else")
+    if taken is not None:
+        _apply(taken, out, value)
+
+
+def _apply(branch: dict[str, Any], out: dict[str, Any], value: Any) -> None:
+    if "$ref" in branch:  # into defs.schema.json: the envelope a notice of its own requires
+        _apply(SCHEMAS.documents["defs.schema.json"]["$defs"][branch["$ref"].rsplit("/", 1)[-1]], out, value)
+    for name in branch.get("required", []):
+        out.setdefault(name, value(name))
+    for banned in branch.get("not", {}).get("required", []):
+        out.pop(banned, None)
+    for sub in branch.get("allOf", []):
+        _apply(sub, out, value)
+    if "if" in branch:
+        _branch(branch, out, value)
+
+
 def _object(kind: str, path: tuple[Any, ...], names: list[str], required: set[str],
             node: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
     @st.composite
@@ -425,13 +454,9 @@ def _object(kind: str, path: tuple[Any, ...], names: list[str], required: set[st
         out = {name: value(name) for name in names if name in required or draw(st.booleans())}
         for name in node.get("anyOf", [{}])[0].get("required", []):  # the first alternative's field
             out.setdefault(name, value(name))
-        if "if" in node:  # our conditions test one field's const
-            (name, spec), = node["if"]["properties"].items()
-            branch = node.get("then" if out.get(name) == spec["const"] else "else", {})
-            for extra in branch.get("required", []):
-                out.setdefault(extra, value(extra))
-            for banned in branch.get("not", {}).get("required", []):
-                out.pop(banned, None)
+        for sub in SCHEMAS.node(kind, path):  # node() has expanded $ref and allOf: each if of the object
+            if "if" in sub:
+                _branch(sub, out, value)
         return out
 
     return draw_object()

@@ -21,7 +21,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from helpers import AS_OF, copy_from_repo
-from site_fixtures import BUILD_INPUTS, SITE_NAME, SUBPATH, nginx_serving, page_path
+from site_fixtures import BUILD_INPUTS, SITE_NAME, SUBPATH, nginx_serving, page_path, records
 
 pytestmark = pytest.mark.browser
 
@@ -179,14 +179,16 @@ def test_directory_filters_by_district_and_status(tab: Tab) -> None:
     page.wait_for_selector("#base-table[data-loaded]", state="attached")  # bases/directory.json is in
     count = page.locator("#filter-count")
     total = page.locator("#base-table tbody tr").count()
-    assert total == 12
+    bases = [r for r in records().values() if r.kind == "bases"]
+    assert total == len(bases)
     assert count.inner_text() == f"显示 {total} / {total} 个基地"
     assert len(visible_rows(page)) == total
 
     page.select_option("#filter-district", "武进区")
     rows = visible_rows(page)
     assert rows and {r["district"] for r in rows} == {"武进区"}
-    assert len(rows) == page.locator('#base-table tbody tr[data-district="武进区"]').count() == 2
+    wujin = sum(b.data["district"] == "320412" for b in bases)
+    assert len(rows) == page.locator('#base-table tbody tr[data-district="武进区"]').count() == wujin
     assert count.inner_text() == f"显示 {len(rows)} / {total} 个基地"
 
     page.select_option("#filter-district", "")
@@ -199,6 +201,21 @@ def test_directory_filters_by_district_and_status(tab: Tab) -> None:
     page.select_option("#filter-district", "武进区")
     assert [r["name"] for r in visible_rows(page)] == ["常州市建设工程专业技术人员继续教育基地"]
     assert count.inner_text() == f"显示 1 / {total} 个基地"
+
+    # The bases in Changzhou at every level: the province's and the nation's are listed too.
+    page.select_option("#filter-district", index=0)
+    page.select_option("#filter-status", index=0)
+    page.select_option("#filter-level", "省级")
+    assert {r["name"] for r in visible_rows(page)} == {b.data["name"] for b in bases if b.data["level"] == "省级"} == {
+        "江苏省卫生专业技术人员继续教育基地（常州市龙城卫生进修学校）", "江苏省工程技术人员继续教育基地（常州龙城理工学院）"}
+    tab.assert_no_errors()
+
+
+def test_directory_level_comes_from_the_address(tab: Tab) -> None:
+    page = tab.open("bases/?level=国家级")
+    page.wait_for_selector("#base-table[data-loaded]", state="attached")
+    assert [r["name"] for r in visible_rows(page)] == ["国家级专业技术人员继续教育基地（常州龙城理工学院）"]
+    assert page.locator("#filter-level").input_value() == "国家级"
     tab.assert_no_errors()
 
 
@@ -332,9 +349,11 @@ def test_directory_shows_fifty_rows_at_a_time(browser: Browser, large_server: st
         dates = page.eval_on_selector_all("#base-table tbody tr", "rows => rows.map(r => r.dataset.date)")
         assert len(dates) == 50 and dates == sorted(dates, reverse=True)
 
-        page.select_option("#filter-status", "已取消")
+        options = page.eval_on_selector_all("#filter-status option", "options => options.map(o => o.value)")
+        rare = next(o for o in options if o not in ("", "有效"))  # 整改中, 已取消 …: a few of 130
+        page.select_option("#filter-status", rare)
         revoked = visible_rows(page)
-        assert revoked and {r["status"] for r in revoked} == {"已取消"} and len(revoked) < 50
+        assert revoked and {r["status"] for r in revoked} == {rare} and len(revoked) < 50
         assert count.inner_text() == f"显示 {len(revoked)} / {total} 个基地" and not more.is_visible()
         tab.assert_no_errors()
     finally:

@@ -138,6 +138,57 @@ def test_directory_lists_every_base_including_revoked_ones(site_dir: Path) -> No
     assert rows["常州市中小学教师继续教育基地"][1][1] == "逾期未整改"
 
 
+# -- 名单公告: batches, a 公示 and its decision ----------------------------------------------------
+
+def test_a_batch_notice_lists_its_bases_with_their_status(site_dir: Path) -> None:
+    page = soup(site_dir, "notices/notice-2025-012/")
+    facts = text(page.select_one(".jxjy-facts"))
+    assert "依据公示" in facts and "有异议" in facts and "未予认定" in facts
+    rows = page.select(".jxjy-listed tbody tr")
+    assert len(rows) == 31  # the 公示's 32 less the one withdrawn after an objection
+    cells = {text(r.find_all("td")[1]): [text(c) for c in r.find_all("td")] for r in rows}
+    assert cells["常州市数字技术工程技术人员继续教育基地（常州天一信息技术有限公司）"][-1] == "整改中"
+    assert "常州市建设工程专业技术人员继续教育基地（常州长青建设集团有限公司）" not in cells
+    link = rows[0].find("a")
+    assert follow(site_dir, "notices/notice-2025-012/", link) == page_path(site_dir, "bases/base-2025-101/")
+    publicity = soup(site_dir, "notices/notice-2025-011/")
+    assert len(publicity.select(".jxjy-listed tbody tr")) == 32
+    assert "认定决定" in text(publicity.select_one(".jxjy-facts"))  # the 公示 links the decision that followed
+
+
+def test_a_base_timeline_shows_its_publicity_then_its_decision(site_dir: Path) -> None:
+    page = soup(site_dir, "bases/base-2025-101/")
+    steps = [text(li) for li in page.select(".jxjy-timeline li")]
+    assert steps[0].startswith("2025年9月9日 公示中 拟认定公示（公示期 2025年9月9日至2025年9月16日）")
+    assert steps[1].startswith("2025年9月26日 有效 认定为培训基地（第 2 批）") and "常人社发〔2025〕96号" in steps[1]
+    links = [follow(site_dir, "bases/base-2025-101/", li.find("a")) for li in page.select(".jxjy-timeline li")[:2]]
+    assert links == [page_path(site_dir, "notices/notice-2025-011/"), page_path(site_dir, "notices/notice-2025-012/")]
+    withdrawn = soup(site_dir, "bases/base-2025-108/")
+    assert text(withdrawn.select_one(".jxjy-status")) == "未予认定"
+    waiting = soup(site_dir, "bases/base-2026-001/")  # still in its 公示: not a base yet
+    assert text(waiting.select_one(".jxjy-status")) == "公示中" and "认定前不是培训基地" in text(waiting)
+
+
+def test_the_directory_lists_provincial_and_national_bases_in_changzhou(site_dir: Path) -> None:
+    page = soup(site_dir, "bases/")
+    levels = {text(r.find_all("td")[0]): r["data-level"] for r in page.select("#base-table tbody tr")}
+    assert levels["江苏省卫生专业技术人员继续教育基地（常州市龙城卫生进修学校）"] == "省级"
+    assert levels["国家级专业技术人员继续教育基地（常州龙城理工学院）"] == "国家级"
+    assert [text(o) for o in page.select("#filter-level option")] == ["全部", "国家级", "省级", "市级", "辖市区级"]
+    base = soup(site_dir, "bases/base-2024-101/")
+    assert disclosure(base)["发文机关"] == "江苏省人力资源和社会保障厅"
+
+
+def test_a_cited_joint_document_names_every_issuer_and_links_its_source(site_dir: Path) -> None:
+    page = soup(site_dir, "policies/pol-2021-001/")
+    values = disclosure(page)
+    assert values["发文机关"] == ("中华人民共和国人力资源和社会保障部、中华人民共和国财政部、中华人民共和国工业和信息化部、"
+                              "中华人民共和国科学技术部、中华人民共和国教育部、中国科学院（联合发文）")
+    assert values["索引号"] == "—" and values["发布日期"] == "—"
+    assert values["原文链接"].startswith("本平台引用的文件") and page.select_one(".jxjy-disclosure a")["href"].startswith(
+        "https://www.gov.cn/")
+
+
 # -- plans, corrections --------------------------------------------------------------------------
 
 def plans_table(page, year: int) -> dict[str, list[str]]:

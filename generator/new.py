@@ -99,22 +99,44 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
     if record_id is not None:
         _check_id(schemas, kind, record_id)
     record_id = record_id or fresh_id(kind, root, today, taken=taken)
-    data = _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id})
-    # The envelope's header block (公文要素, up to 效力状态) first, so a fresh notice reads like one.
+    data = header_first(schemas, _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id}))
+    text = render_record(kind, data, note="填写标有「待填写」的字段；「选填」字段不用时删除整行。然后运行 jxjy validate")
+    return write_record(root, kind, record_id, text)
+
+
+def header_first(schemas: SchemaSet, data: CommentedMap) -> CommentedMap:
+    """`data` with the envelope's header block (公文要素, up to 效力状态) moved first, so a notice
+    reads like one; the rest keeps its order."""
     header = envelope(schemas)
     for name in reversed(header[: header.index("validity") + 1]):
         if name in data:
             data.move_to_end(name, last=False)
-    path = root / "records" / kind / f"{record_id}.yaml"
+    return data
+
+
+def render_record(kind: str, data: CommentedMap, *, note: str) -> str:
+    """A record file's text: the editor's schema line, a `# note`, then `data` in block style."""
     out = io.StringIO()
     out.write(f"# yaml-language-server: $schema=../../schema/{KINDS[kind]}.schema.json\n")
-    out.write("# 填写标有「待填写」的字段；「选填」字段不用时删除整行。然后运行 jxjy validate\n")
+    out.write(f"# {note}\n")
     yaml = YAML()
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100
     yaml.dump(data, out)
+    return out.getvalue()
+
+
+def write_record(root: Path, kind: str, record_id: str, text: str) -> Path:
+    """Write records/<kind>/<record_id>.yaml, never over an existing file; return its path.
+
+    Raises:
+        NewRecordError: the file exists.
+        WriteRefused: the path leaves `root` or is not a plain file.
+        OSError: the folder cannot be written.
+    """
+    path = root / "records" / kind / f"{record_id}.yaml"
     try:
-        write_file(path, out.getvalue(), inside=root, replace=False)
+        write_file(path, text, inside=root, replace=False)
     except FileExistsError:
         raise NewRecordError(f"文件已存在：{path}") from None
     return path

@@ -126,6 +126,10 @@ def render_record(kind: str, data: CommentedMap, *, note: str) -> str:
     return out.getvalue()
 
 
+def record_path(root: Path, kind: str, record_id: str) -> Path:
+    return root / "records" / kind / f"{record_id}.yaml"
+
+
 def write_record(root: Path, kind: str, record_id: str, text: str) -> Path:
     """Write records/<kind>/<record_id>.yaml, never over an existing file; return its path.
 
@@ -134,7 +138,7 @@ def write_record(root: Path, kind: str, record_id: str, text: str) -> Path:
         WriteRefused: the path leaves `root` or is not a plain file.
         OSError: the folder cannot be written.
     """
-    path = root / "records" / kind / f"{record_id}.yaml"
+    path = record_path(root, kind, record_id)
     try:
         write_file(path, text, inside=root, replace=False)
     except FileExistsError:

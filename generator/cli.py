@@ -274,7 +274,7 @@ def forms_command(root: Path, check: bool) -> None:
               help="每一行都取这个值（字段名或中文列名），如 --set level=市级；可多次使用。")
 @click.option("--dry-run", is_flag=True, help="只校验并列出将写入的文件，不写入。")
 @_cache
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))  # what it is, the reader says (in Chinese)
 def import_command(root: Path, as_of: datetime | None, kind: str, sheet: str | None, preset: tuple[str, ...],
                    dry_run: bool, cache: bool, file: Path) -> None:
     """把 Excel 名单（.xlsx，如批量认定通知的附件）的每一行导入为一条 KIND 类记录。

@@ -162,7 +162,8 @@ def _header_row(table: Sheet, known: dict[str, Column], kind: str) -> int:
         fields = sum(text in known for text in texts)
         if fields and 2 * (fields + sum(text in EXTRA for text in texts)) > len(texts):
             return row
-    titles = "、".join(f"「{c.about.title}」" for c in list(known.values())[:6])
+    named = list({c.label: c for c in known.values()}.values())[1:6]  # after the id, as the schema lists them
+    titles = "".join(f"「{c.about.title}」" for c in named)
     raise ListError(f"工作表「{table.name}」的前 {HEADER_ROWS} 行中找不到表头：表头行应以{KIND_TITLES[kind]}的字段名"
                     f"作列名，如{titles}")
 
@@ -180,8 +181,9 @@ def _map_header(table: Sheet, header: int, known: dict[str, Column], fixed: dict
         column = known.get(text)
         if column is None and text not in EXTRA:
             close = difflib.get_close_matches(text, list(known), n=1, cutoff=0.5)
-            problems.append(Diagnostic(at, "sheet-column", f"列名「{clip(str(cell.value))}」不是字段名，无法导入",
-                                       "是否应为「" + close[0] + "」？" if close else "不需要导入的列请删除，或改名为「备注」"))
+            hint = f"是否应为「{close[0]}」？" if close else "不需要导入的列请删除，或改名为「备注」"
+            message = f"列名「{clip(str(cell.value))}」不是字段名，无法导入"
+            problems.append(Diagnostic(at, "sheet-column", message, hint))
         elif column is not None and column.path in seen:
             problems.append(Diagnostic(at, "sheet-column", f"「{column.about.title}」列重复（已见于 "
                                                            f"{cell_name(seen[column.path], header)}）"))
@@ -213,8 +215,7 @@ def _read_rows(table: Sheet, header: int, mapped: dict[int, Column], fixed: dict
         row = Row(number)
         for col in range(1, table.columns + 1):
             cell = table.get(number, col)
-            value = cell.value.strip() if cell is not None and isinstance(cell.value, str) else getattr(cell, "value", "")
-            if cell is None or value == "":
+            if cell is None or (value := cell.value.strip() if isinstance(cell.value, str) else cell.value) == "":
                 continue
             column = mapped.get(col)
             at = Location(where, number, col)
@@ -226,8 +227,8 @@ def _read_rows(table: Sheet, header: int, mapped: dict[int, Column], fixed: dict
             row.sources[column.path] = col
             try:
                 if cell.problem:
-                    raise CellProblem("sheet-cell", f"「{column.about.title}」{cell.problem}：{clip(str(value))}",
-                                      "请在 Excel 中重新计算并保存，或改填数值" if cell.problem.startswith("公式") else None)
+                    raise CellProblem("sheet-cell", f"「{column.about.title}」单元格{cell.problem}：{clip(str(value))}",
+                                      cell.hint)
                 _put(row.data, column.path, convert(value, column, lookup))
             except CellProblem as exc:
                 problems.append(Diagnostic(at, exc.rule, exc.message, exc.hint))
@@ -288,7 +289,8 @@ def _duplicates(rows: list[Row], loaded: list[Record], kind: str, where: str) ->
 def _build(row: Row, schemas: SchemaSet, kind: str, where: str) -> list[Diagnostic]:
     """The row's record file, as `jxjy new` writes one, and the record the loader reads from it."""
     mapping = header_first(schemas, _ordered(schemas, kind, (), row.data))
-    row.text = render_record(kind, mapping, note=f"由 jxjy import 从名单第 {row.number} 行导入；改动后运行 jxjy validate")
+    note = f"由 jxjy import 从名单第 {row.number} 行导入；改动后请运行 jxjy validate"
+    row.text = render_record(kind, mapping, note=note)
     try:
         doc = load_document(row.text.encode("utf-8"))
     except LoadError as exc:  # a character no record may hold (a zero-width space pasted in a name)

@@ -100,8 +100,8 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
         _check_id(schemas, kind, record_id)
     record_id = record_id or fresh_id(kind, root, today, taken=taken)
     data = header_first(schemas, _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id}))
-    text = render_record(kind, data, note="填写标有「待填写」的字段；「选填」字段不用时删除整行。然后运行 jxjy validate")
-    return write_record(root, kind, record_id, text)
+    note = "填写标有「待填写」的字段；「选填」字段不用时删除整行。然后运行 jxjy validate"
+    return write_record(root, kind, record_id, render_record(kind, data, note=note))
 
 
 def header_first(schemas: SchemaSet, data: CommentedMap) -> CommentedMap:

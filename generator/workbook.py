@@ -33,6 +33,9 @@ _CFB = bytes.fromhex("d0cf11e0a1b11ae1")  # the OLE2 container: an old .xls, or 
 _ENCRYPTED = "EncryptionInfo".encode("utf-16-le")  # the stream an encrypted OOXML file keeps in it
 
 Value = str | int | float | bool | datetime | date | time | timedelta
+_UNCOMPUTED = ("是公式，但文件中没有保存它的计算结果",
+               "在 Excel 中打开、重新计算并保存后再导入（别的程序生成的文件常不带计算结果），或改填数值")
+_ERROR = ("是错误值", "请改正公式，或改填数值")
 
 
 class WorkbookError(JxjyError):
@@ -43,6 +46,7 @@ class WorkbookError(JxjyError):
 class Cell:
     value: Value
     problem: str | None = None  # why the value cannot be taken as read: a formula never computed, #N/A
+    hint: str | None = None  # how to fix that
 
 
 @dataclass
@@ -78,8 +82,8 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
             if (cell.row, cell.column) in formulas.cells:
                 found.cells[cell.row, cell.column] = formulas.cells[cell.row, cell.column]
             elif cell.value is not None and cell.value != "":
-                problem = f"单元格是错误值 {cell.value}" if cell.data_type == "e" else None
-                found.cells[cell.row, cell.column] = Cell(cell.value, problem)
+                error = _ERROR if cell.data_type == "e" else (None, None)
+                found.cells[cell.row, cell.column] = Cell(cell.value, *error)
     _merge(found, list(ws.merged_cells.ranges), path)
     found.rows = max((r for r, _ in found.cells), default=0)
     found.columns = max((c for _, c in found.cells), default=0)
@@ -140,7 +144,7 @@ def _formulas(path: Path, raw: bytes, wanted: str | None) -> Sheet:
                     if cell.column > MAX_COLUMNS:
                         raise WorkbookError(f"{path} 的工作表「{found.name}」超过 {MAX_COLUMNS} 列，不像一份名单")
                     if cell.data_type == "f":
-                        found.cells[cell.row, cell.column] = Cell(str(cell.value), "公式没有保存计算结果")
+                        found.cells[cell.row, cell.column] = Cell(str(cell.value), *_UNCOMPUTED)
         except WorkbookError:
             raise
         except Exception:  # as in read_sheet

@@ -14,6 +14,7 @@ import contextlib
 import difflib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from generator.errors import JxjyError
 from generator.examine import check_alone, examine
 from generator.fields import field as field_of
 from generator.fields import requirements
-from generator.new import fresh_id, header_first, ids_elsewhere, record_path, render_record, write_record
+from generator.new import fresh_ids, header_first, ids_elsewhere, record_path, render_record, write_record
 from generator.output import cell_name
 from generator.records import KIND_TITLES, Record
 from generator.schemas import SchemaSet
@@ -248,15 +249,13 @@ def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
 
 def _name_ids(rows: list[Row], kind: str, root: Path, as_of: date) -> None:
     """Give each row without a 记录编号 an id as `jxjy new` does, of the year of its 成文日期."""
-    given = {row.data["id"] for row in rows if isinstance(row.data.get("id"), str)}
-    if all(isinstance(row.data.get("id"), str) for row in rows):
+    unnamed = [row for row in rows if not isinstance(row.data.get("id"), str)]
+    if not unnamed:
         return
-    taken = ids_elsewhere(root) | given
-    for row in rows:
-        if not isinstance(row.data.get("id"), str):
-            day = dates.parse(row.data.get("written_on")) or as_of
-            row.data["id"] = fresh_id(kind, root, day, taken=taken)
-            taken.add(row.data["id"])
+    taken = ids_elsewhere(root) | {row.data["id"] for row in rows if isinstance(row.data.get("id"), str)}
+    days = [dates.parse(row.data.get("written_on")) or as_of for row in unnamed]
+    for row, record_id in zip(unnamed, fresh_ids(kind, root, days, taken=taken), strict=True):
+        row.data["id"] = record_id
 
 
 def _duplicates(rows: list[Row], loaded: list[Record], kind: str, where: str) -> list[Diagnostic]:
@@ -303,17 +302,26 @@ def _ordered(schemas: SchemaSet, kind: str, path: tuple[str, ...], data: dict[st
     """`data` in the schema's order, dates as dates (written unquoted) and any text YAML would read
     as something else in double quotes ("320412")."""
     out = CommentedMap()
-    for name in [*schemas.fields(kind, path), *(n for n in data if n not in schemas.fields(kind, path))]:
+    for name, is_date in _order(schemas, kind, path):
         if name not in data:
             continue
-        value, about = data[name], field_of(schemas, kind, (*path, name))
+        value = data[name]
         if isinstance(value, dict):
             out[name] = _ordered(schemas, kind, (*path, name), value)
         elif isinstance(value, list):
-            out[name] = [_scalar(v, about.format == "date" or "date" in about.defs) for v in value]
+            out[name] = [_scalar(v, is_date) for v in value]
         else:
-            out[name] = _scalar(value, about.format == "date" or "date" in about.defs)
+            out[name] = _scalar(value, is_date)
     return out
+
+
+@cache  # asked for every row: one SchemaSet a run
+def _order(schemas: SchemaSet, kind: str, path: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    """The field names of the mapping at `path` in the schema's order, each with whether it (or its
+    items) is a date."""
+    facts = [(name, field_of(schemas, kind, (*path, name))) for name in schemas.fields(kind, path)]
+    return tuple((name, about.format == "date" or "date" in about.defs or (
+        about.is_array and "date" in field_of(schemas, kind, (*path, name, 0)).defs)) for name, about in facts)
 
 
 def _scalar(value: Any, is_date: bool) -> Any:

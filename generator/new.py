@@ -73,12 +73,27 @@ def fresh_id(kind: str, root: Path, today: date, *, taken: set[str] | None = Non
         taken: ids used elsewhere than in `root`'s records/ (other branches, deleted files).
         rng: where the number is drawn from; default the system's randomness.
     """
-    series = f"{KIND[kind].id_prefix}-{today.year}-"
+    return fresh_ids(kind, root, [today], taken=taken, rng=rng)[0]
+
+
+def fresh_ids(kind: str, root: Path, days: list[date], *, taken: set[str] | None = None,
+              rng: random.Random | None = None) -> list[str]:
+    """fresh_id for several new records at once (jxjy import), one for each day of `days` (whose
+    year names its series), no two alike; `root`'s records/ is listed once."""
     used = {p.stem for p in (root / "records").glob("*/*.yaml")} | (taken or set())
-    free = sorted(set(range(1, 1000)) - _numbers(series, used))
-    if not free:
-        return next_id(series, used)
-    return f"{series}{(rng or random.SystemRandom()).choice(free):03d}"
+    draw = rng or random.SystemRandom()
+    free: dict[str, list[int]] = {}
+    highest: dict[str, int] = {}
+    found = []
+    for day in days:
+        series = f"{KIND[kind].id_prefix}-{day.year}-"
+        if series not in free:
+            numbers = _numbers(series, used)
+            free[series], highest[series] = sorted(set(range(1, 1000)) - numbers), max(numbers, default=0)
+        number = free[series].pop(draw.randrange(len(free[series]))) if free[series] else highest[series] + 1
+        highest[series] = max(highest[series], number)
+        found.append(f"{series}{number:03d}")
+    return found
 
 
 def new_record(kind: str, root: Path, today: date, *, record_id: str | None = None,

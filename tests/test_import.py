@@ -382,6 +382,43 @@ def test_a_header_marked_required_and_columns_by_field_name(here: Repo) -> None:
     assert code == 0 and len(out.splitlines()) == BASES
 
 
+def test_any_kind_imports_by_its_schema(here: Repo) -> None:
+    """The columns come from the kind's schema: organizations, ids from a 记录编号 column, a list
+    of submitters split on 、, a reference by short name."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "机构"
+    ws.append(["记录编号", "机构名称", "简称", "机构类型", "所在地区", "上级主管部门", "办公电话", "可提交人"])
+    ws.append(["org-test-a", "常州市某某培训学校", "某某学校", "施教机构", "天宁区", "市教育局", "0519-88881234",
+               "@czrsj/jxjy、@zhangsan"])
+    book.save(here.root / "机构.xlsx")
+    code, out, _ = run(here, "机构.xlsx", "--kind", "organizations")
+    assert (code, out) == (0, f"已写入 {here.root.as_posix()}/records/organizations/org-test-a.yaml（第 2 行：常州市某某培训学校）\n")
+    assert here.text("records/organizations/org-test-a.yaml") == """\
+# yaml-language-server: $schema=../../schema/organization.schema.json
+# 由 jxjy import 从名单第 2 行导入；改动后请运行 jxjy validate
+id: org-test-a
+name: 常州市某某培训学校
+short_name: 某某学校
+type: 施教机构
+district: "320402"
+parent: org-cz-jyj
+phone: 0519-88881234
+submitters:
+  - '@czrsj/jxjy'
+  - '@zhangsan'
+"""
+
+
+def test_a_field_inside_a_mapping_is_set_by_its_dotted_name(here: Repo) -> None:
+    write_list(here.root / "名单.xlsx")
+    code, _, _ = run(here, "名单.xlsx", *preset(**{"publicity.start": "2025-02-20", "公示截止日期": "2025-02-26"}))
+    assert code == 0
+    text = next(here.text(rel) for rel in files(here.root) if "jxjy import" in here.text(rel))
+    assert "publicity:\n  start: 2025-02-20\n  end: 2025-02-26\n" in text
+
+
 # The failing case of each sheet rule (read by tests/test_docs.py).
 RULE_TESTS = {
     "sheet-column": test_a_broken_list_is_reported_at_its_cells_and_nothing_is_written,

@@ -20,9 +20,9 @@ from generator.examine import default_cache_dir
 from generator.files import append_file, write_output
 from generator.forms import TEMPLATE_DIR, write_forms
 from generator.git import changed_files
-from generator.importer import plan_import, write_plan
+from generator.importer import Row, plan_import, write_plan
 from generator.new import ids_elsewhere, new_record
-from generator.output import FORMATS, render_cells, render_summary, summary
+from generator.output import FORMATS, render_cells, render_summary, summary, visible
 from generator.owners import codeowners_pending, write_codeowners
 from generator.records import KIND_TITLES, KINDS, require_records
 from generator.site.build import ENGINES, BuildError, build, generate
@@ -299,15 +299,20 @@ def import_command(root: Path, as_of: datetime | None, kind: str, sheet: str | N
         sys.exit(1)
     if not plan.rows:
         raise InputError(f"工作表「{plan.sheet}」的表头下没有任何数据行，没有可导入的内容")
-    span = f"工作表「{plan.sheet}」第 {plan.rows[0].number}–{plan.rows[-1].number} 行"
+    span = f"工作表「{visible(plan.sheet)}」第 {plan.rows[0].number}–{plan.rows[-1].number} 行"
     if dry_run:
         for row, path in zip(plan.rows, plan.targets(root), strict=True):
-            click.echo(f"将写入 {path.as_posix()}（第 {row.number} 行：{row.name}）")
+            click.echo(f"将写入 {path.as_posix()}（{_row_label(row)}）")
         click.echo(f"试运行：{len(plan.rows)} 条{title}记录均通过校验（{span}），未写入任何文件。", err=True)
         return
     for row, path in zip(plan.rows, write_plan(plan, root), strict=True):
-        click.echo(f"已写入 {path.as_posix()}（第 {row.number} 行：{row.name}）")
+        click.echo(f"已写入 {path.as_posix()}（{_row_label(row)}）")
     click.echo(f"已导入 {len(plan.rows)} 条{title}记录（{span}）；请运行 jxjy validate 后提交。", err=True)
+
+
+def _row_label(row: Row) -> str:
+    """第 7 行：常州市…基地 (a name, from a hostile cell, shown and never obeyed)."""
+    return f"第 {row.number} 行" + (f"：{visible(row.name)}" if row.name else "")
 
 
 def main() -> None:

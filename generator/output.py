@@ -36,7 +36,7 @@ def cell_name(column: int, row: int) -> str:
 
 def _line(where: str, d: Diagnostic) -> str:
     # A file name may hold a line break or a terminal escape: both are shown, never obeyed.
-    return f"{_visible(where)}: {d.severity}: {_visible(_one_line(d.text))} [{d.rule}]\n"
+    return f"{visible(where)}: {d.severity}: {visible(_one_line(d.text))} [{d.rule}]\n"
 
 
 # GitHub shows at most 10 error and 10 warning annotations of one step and drops the rest unseen.
@@ -168,7 +168,7 @@ def _one_line(text: str) -> str:
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def _visible(text: str) -> str:
+def visible(text: str) -> str:
     """`text` with every unprintable character written as an escape: a line break as \\x0a."""
     return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 

@@ -79,7 +79,7 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
     ws = book[formulas.name]
     for row in ws.iter_rows():
         for cell in row:
-            if (cell.row, cell.column) in formulas.cells:
+            if cell.value is None and (cell.row, cell.column) in formulas.cells:
                 found.cells[cell.row, cell.column] = formulas.cells[cell.row, cell.column]
             elif cell.value is not None and cell.value != "":
                 error = _ERROR if cell.data_type == "e" else (None, None)
@@ -116,8 +116,9 @@ def _read(path: Path) -> bytes:
 
 
 def _formulas(path: Path, raw: bytes, wanted: str | None) -> Sheet:
-    """The chosen sheet's formulas without a cached value, as problem cells; checks the sheet's
-    size while streaming it, before the values pass holds it all in memory."""
+    """The chosen sheet's formulas, as problem cells (the values pass keeps those whose result
+    the file holds); checks the sheet's size while streaming it, before the values pass holds it
+    all in memory."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlsxwriter
 from click.testing import CliRunner
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -409,6 +410,18 @@ submitters:
   - '@czrsj/jxjy'
   - '@zhangsan'
 """
+
+
+def test_a_formula_is_read_as_the_result_excel_saved(here: Repo) -> None:
+    book = xlsxwriter.Workbook(str(here.root / "名单.xlsx"))
+    ws = book.add_worksheet("附件")
+    ws.write_row(0, 0, HEADER[1:9])
+    ws.write_row(1, 0, _rows()[0][1:9], None)
+    ws.write_formula(1, 0, '="常州市"&"公式基地"', None, "常州市公式基地")
+    ws.write_datetime(1, 7, datetime(2029, 12, 31), book.add_format({"num_format": "yyyy-mm-dd"}))
+    book.close()
+    code, out, _ = run(here, "名单.xlsx", "--dry-run", *preset())
+    assert code == 0 and out.endswith("（第 2 行：常州市公式基地）\n"), out
 
 
 def test_a_field_inside_a_mapping_is_set_by_its_dotted_name(here: Repo) -> None:

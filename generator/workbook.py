@@ -140,7 +140,7 @@ def _formulas(path: Path, raw: bytes, wanted: str | None) -> Sheet:
                 for cell in row:
                     if not hasattr(cell, "row") or cell.value is None:
                         continue
-                    if cell.row > MAX_ROWS + 1:  # the header may sit below a title row
+                    if cell.row > MAX_ROWS:
                         raise WorkbookError(f"{path} 的工作表「{found.name}」超过 {MAX_ROWS} 行，请分成几份导入")
                     if cell.column > MAX_COLUMNS:
                         raise WorkbookError(f"{path} 的工作表「{found.name}」超过 {MAX_COLUMNS} 列，不像一份名单")

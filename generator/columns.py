@@ -33,6 +33,7 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日
 _REF = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _NAMES = ("name", "short_name")  # what a record may be called by in a cell, besides its id
 _PROVINCE = ("江苏省", "常州市")  # a division may be written with the names above it: 常州市武进区
+_SHOWN = 12  # divisions a hint lists
 
 
 class CellProblem(Exception):
@@ -139,9 +140,10 @@ class Lookup:
                 codes = self._divisions.get(name, set())
         if len(codes) == 1:
             return next(iter(codes))
-        current = "、".join(f"{d.name}（{d.code}）" for d in divisions().values() if d.valid_to is None)
+        current = [f"{d.name}（{d.code}）" for d in divisions().values() if d.valid_to is None]
+        more = f" 等 {len(current)} 个" if len(current) > _SHOWN else ""
         raise CellProblem("sheet-name", f"「{title}」「{clip(text)}」不是行政区划名称或六位代码",
-                          hint=f"可用：{current}")
+                          hint=f"可用：{'、'.join(current[:_SHOWN])}{more}")
 
 
 def convert(value: Value, column: Column, lookup: Lookup) -> Any:

@@ -104,7 +104,7 @@ def plan_import(path: Path, root: Path, *, kind: str, sheet: str | None, preset:
     if problems:  # the columns are wrong: every row would repeat it
         return Plan(kind, table.name, [], Report.of(problems))
     rows = _read_rows(table, header, mapped, fixed, lookup, where, problems)
-    _name_ids(rows, kind, root, as_of)
+    _name_ids(rows, kind, root, as_of, loaded)
     problems += _duplicates(rows, loaded, kind, where)
     for row in rows:
         problems += _build(row, schemas, kind, where)
@@ -247,13 +247,17 @@ def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     data[path[-1]] = value
 
 
-def _name_ids(rows: list[Row], kind: str, root: Path, as_of: date) -> None:
-    """Give each row without a 记录编号 an id as `jxjy new` does, of the year of its 成文日期."""
+def _name_ids(rows: list[Row], kind: str, root: Path, as_of: date, loaded: list[Record]) -> None:
+    """Give each row without a 记录编号 an id as `jxjy new` does, of the year of its 成文日期, or
+    else of the first record it refers to that has one (its 所属公告), or else of today."""
     unnamed = [row for row in rows if not isinstance(row.data.get("id"), str)]
     if not unnamed:
         return
     taken = ids_elsewhere(root) | {row.data["id"] for row in rows if isinstance(row.data.get("id"), str)}
-    days = [dates.parse(row.data.get("written_on")) or as_of for row in unnamed]
+    written = {r.id: day for r in loaded if (day := dates.parse(r.data.get("written_on"))) is not None}
+    days = [dates.parse(row.data.get("written_on"))
+            or next((written[v] for v in row.data.values() if isinstance(v, str) and v in written), as_of)
+            for row in unnamed]
     for row, record_id in zip(unnamed, fresh_ids(kind, root, days, taken=taken), strict=True):
         row.data["id"] = record_id
 
@@ -287,7 +291,7 @@ def _duplicates(rows: list[Row], loaded: list[Record], kind: str, where: str) ->
 
 def _build(row: Row, schemas: SchemaSet, kind: str, where: str) -> list[Diagnostic]:
     """The row's record file, as `jxjy new` writes one, and the record the loader reads from it."""
-    mapping = header_first(schemas, _ordered(schemas, kind, (), row.data))
+    mapping = header_first(schemas, kind, _ordered(schemas, kind, (), row.data))
     note = f"由 jxjy import 从名单第 {row.number} 行导入；改动后请运行 jxjy validate"
     row.text = render_record(kind, mapping, note=note)
     try:

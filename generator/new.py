@@ -114,16 +114,21 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
     if record_id is not None:
         _check_id(schemas, kind, record_id)
     record_id = record_id or fresh_id(kind, root, today, taken=taken)
-    data = header_first(schemas, _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id}))
+    data = header_first(schemas, kind, _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id}))
     note = "填写标有「待填写」的字段；「选填」字段不用时删除整行。然后运行 jxjy validate"
     return write_record(root, kind, record_id, render_record(kind, data, note=note))
 
 
-def header_first(schemas: SchemaSet, data: CommentedMap) -> CommentedMap:
+def header_first(schemas: SchemaSet, kind: str, data: CommentedMap) -> CommentedMap:
     """`data` with the envelope's header block (公文要素, up to 效力状态) moved first, so a notice
-    reads like one; the rest keeps its order."""
+    reads like one, and right after the id the fields that stand for it (a list member's 所属公告:
+    the fields the kind takes from a shared definition other than the envelope); the rest keeps
+    its order."""
     header = envelope(schemas)
-    for name in reversed(header[: header.index("validity") + 1]):
+    own = schemas.documents[f"{KINDS[kind]}.schema.json"].get("properties", {})
+    instead = [name for name in schemas.fields(kind, ()) if name not in own and name not in header]
+    first = [header[0], *instead, *header[1: header.index("validity") + 1]]
+    for name in reversed(first):
         if name in data:
             data.move_to_end(name, last=False)
     return data

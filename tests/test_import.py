@@ -28,15 +28,30 @@ DEPARTMENTS = ["市工信局", "常州市财政局", "市教育局", "市卫生�
 DISTRICTS = ["天宁区", "钟楼区", "新北区", "武进区", "金坛区", "溧阳市", 320412.0, "常州市武进区"]
 BASES = 32
 FIRST = 4  # the header is row 3, below the title row and a blank row
-# The decision the whole list belongs to: what every row shares.
+# The decision the whole list belongs to, a 名单公告 of its own (the list is its 附件).
+NOTICE = """\
+id: notice-2025-099
+act: 认定
+title: 常州市人力资源和社会保障局关于认定2025年度第一批市级专业技术人员继续教育基地的通知
+doc_number: 常人社发〔2025〕12号
+issuer: org-czrsj
+written_on: 2025-03-10
+published_on: 2025-03-12
+category: 劳动、人事、监察／人事工作
+index_number: 113204000141523630/2025-00031
+validity: 现行有效
+batch: 1
+valid_until: 2029-12-31
+"""
+# A list of bases each its own decision carries the decision's 公文要素 in every record.
 DECISION = {
     "title": "常州市人力资源和社会保障局关于认定2025年度第一批市级专业技术人员继续教育基地的决定",
-    "doc_number": "常人社发〔2025〕12号",
+    "doc_number": "常人社发〔2025〕13号",
     "issuer": "市人社局",
     "written_on": "2025-03-10",
     "published_on": "2025-03-12",
     "category": "劳动、人事、监察／人事工作",
-    "index_number": "113204000141523630/2025-00031",
+    "index_number": "113204000141523630/2025-00036",
     "validity": "现行有效",
 }
 Edit = Callable[[Worksheet], None]
@@ -74,7 +89,13 @@ def write_list(path: Path, edit: Edit | None = None) -> Path:
 
 
 def preset(**also: str) -> list[str]:
-    return [arg for name, value in {**DECISION, **also}.items() for arg in ("--set", f"{name}={value}")]
+    """Every row in the list of the notice notice-2025-099."""
+    return [arg for name, value in {"notice": "notice-2025-099", **also}.items() for arg in ("--set", f"{name}={value}")]
+
+
+def standalone() -> list[str]:
+    """Every row a decision of its own, with the decision's 公文要素."""
+    return [arg for name, value in DECISION.items() for arg in ("--set", f"{name}={value}")]
 
 
 def run(repo: Repo, *args: str) -> tuple[int, str, str]:
@@ -91,7 +112,9 @@ def files(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def here(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    """The sample copy, run from its root: messages name the list as the clerk typed it, 名单.xlsx."""
+    """The sample copy with the notice the list belongs to, run from its root: messages name the
+    list as the clerk typed it, 名单.xlsx."""
+    repo.write("records/notices/notice-2025-099.yaml", NOTICE)
     monkeypatch.chdir(repo.root)
     return repo
 
@@ -116,14 +139,7 @@ def test_a_real_list_imports_and_the_records_pass_validate(here: Repo) -> None:
 # yaml-language-server: $schema=../../schema/base.schema.json
 # 由 jxjy import 从名单第 10 行导入；改动后请运行 jxjy validate
 id: {record_id}
-title: 常州市人力资源和社会保障局关于认定2025年度第一批市级专业技术人员继续教育基地的决定
-doc_number: 常人社发〔2025〕12号
-issuer: org-czrsj
-written_on: 2025-03-10
-published_on: 2025-03-12
-category: 劳动、人事、监察／人事工作
-index_number: 113204000141523630/2025-00031
-validity: 现行有效
+notice: notice-2025-099
 name: 常州市第7专业技术人员继续教育基地
 host: org-ly-tmhjj
 supervisor: org-cz-czj
@@ -181,30 +197,36 @@ def _error_value(ws: Worksheet) -> None:
     ws["H12"].data_type = "e"
 
 
-DIVISIONS = "常州市（320400）、天宁区（320402）、钟楼区（320404）、新北区（320411）、武进区（320412）、金坛区（320413）、溧阳市（320481）"
+DIVISIONS = ("常州市（320400）、天宁区（320402）、钟楼区（320404）、新北区（320411）、武进区（320412）、金坛区（320413）、"
+             "溧阳市（320481）、北京市（110000）、江苏省（320000）、南京市（320100）")
 # Each broken list: the edit, extra arguments, and every line it must print.
 FAILING = {
     "district-name": (_cell("E7", "东城区"), [],
                       [f"名单.xlsx:Sheet1!E7: error: 「所在地区」「东城区」不是行政区划名称或六位代码（可用：{DIVISIONS}） [sheet-name]"]),
-    "district-expired": (_cell("E7", "戚墅堰区"), [],
+    "district-expired": (_cell("E7", "戚墅堰区"), ["--standalone"],
                          ["名单.xlsx:Sheet1!E7: error: 「所在地区」320405（戚墅堰区）在成文日期 2025-03-10 无效"
                           "（有效期 1983-03-01 至 2015-04-30）（应为 320412（武进区）） [district-expired]"]),
     "district-unknown-code": (_cell("E7", 320499), [],
                               ["名单.xlsx:Sheet1!E7: error: 「所在地区」320499 不是常州市的行政区划代码（可用：320400 常州市、"
-                               "320402 天宁区、320404 钟楼区、320411 新北区、320412 武进区、320413 金坛区、320481 溧阳市） [district-unknown]"]),
+                               "320402 天宁区、320404 钟楼区、320411 新北区、320412 武进区、320413 金坛区、320481 溧阳市、"
+                               "110000 北京市、320000 江苏省、320100 南京市） [district-unknown]"]),
     "org-unknown": (_cell("C8", "常州某某科技有限公司"), [],
                     ["名单.xlsx:Sheet1!C8: error: 「依托单位」「常州某某科技有限公司」不是已登记的机构的编号、全称或简称"
-                     "（是否应为「常州新北数智科技有限公司」？） [sheet-name]"]),
+                     "（是否应为「常州龙腾科技有限公司」？） [sheet-name]"]),
     "org-wrong-type": (_cell("C8", "市财政局"), [],
-                       ["名单.xlsx:Sheet1!C8: error: 「依托单位」应为企事业单位或施教机构，「常州市财政局」是行业主管部门 [ref-kind]"]),
+                       ["名单.xlsx:Sheet1!C8: error: 「依托单位」应为企事业单位或施教机构或行业协会学会或高等院校，"
+                        "「常州市财政局」是行业主管部门 [ref-kind]"]),
     "duplicate-name": (_cell("B9", "常州市第1专业技术人员继续教育基地"), [],
                        ["名单.xlsx:Sheet1!B9: error: 「常州市第1专业技术人员继续教育基地」与第 4 行重复（同一名称、同一认定文件） [sheet-duplicate-row]"]),
     "bad-date": (_cell("I10", "2029-02-30"), [],
                  ["名单.xlsx:Sheet1!I10: error: 「有效期至」不是有效日期（YYYY-MM-DD，且日期真实存在）：2029-02-30 [schema-format]"]),
-    "date-order": (_cell("I10", datetime(2024, 12, 31)), [],
+    "date-order": (_cell("I10", datetime(2024, 12, 31)), ["--standalone"],
                    ["名单.xlsx:Sheet1!I10: error: 「有效期至」2024-12-31 须晚于「成文日期」2025-03-10 [date-order]"]),
-    "level": (_cell("F11", "省级"), [],
-              ["名单.xlsx:Sheet1!F11: error: 「基地级别」取值「省级」无效，可选：市级、辖市区级 [schema-enum]"]),
+    "level": (_cell("F11", "市属"), [],
+              ["名单.xlsx:Sheet1!F11: error: 「基地级别」取值「市属」无效，可选：国家级、省级、市级、辖市区级 [schema-enum]"]),
+    "level-of-the-issuer": (_cell("F11", "省级"), [],
+                            ["名单.xlsx:Sheet1!F11: error: 「基地级别」为「省级」，但认定机关「常州市人力资源和社会保障局」是市级"
+                             "（notice-2025-099）；基地级别应与认定机关的层级相同 [base-level]"]),
     "mobile": (_cell("H11", "常州市龙城大道8号，联系电话 13805191234"), [],
                ["名单.xlsx:Sheet1!H11: error: 「办学地址」含有疑似手机号码 138****1234；公开记录不得包含个人手机号，请改用单位办公电话 [privacy-mobile]"]),
     "formula": (_cell("B12", "=A12&\"号基地\""), [],
@@ -237,7 +259,8 @@ def test_a_broken_list_is_reported_at_its_cells_and_nothing_is_written(here: Rep
     edit, args, expected = FAILING[case]
     write_list(here.root / "名单.xlsx", edit)
     before = files(here.root)
-    code, out, err = run(here, "名单.xlsx", *args, *preset())
+    flavour = standalone() if "--standalone" in args else preset()
+    code, out, err = run(here, "名单.xlsx", *(a for a in args if a != "--standalone"), *flavour)
     assert (code, out.splitlines()) == (1, expected)
     assert err.endswith("未写入任何文件。\n")
     assert files(here.root) == before
@@ -245,11 +268,11 @@ def test_a_broken_list_is_reported_at_its_cells_and_nothing_is_written(here: Rep
 
 def test_a_field_from_set_is_reported_at_each_row(here: Repo) -> None:
     write_list(here.root / "名单.xlsx", _drop_column("F"))
-    code, out, _ = run(here, "名单.xlsx", *preset(level="省级"))
+    code, out, _ = run(here, "名单.xlsx", *preset(level="市属"))
     assert code == 1
     lines = out.splitlines()
     assert len(lines) == BASES
-    assert lines[0] == "名单.xlsx:Sheet1!4: error: 「基地级别」取值「省级」无效，可选：市级、辖市区级 [schema-enum]"
+    assert lines[0] == "名单.xlsx:Sheet1!4: error: 「基地级别」取值「市属」无效，可选：国家级、省级、市级、辖市区级 [schema-enum]"
 
 
 def test_a_name_two_organizations_share_is_ambiguous(here: Repo) -> None:
@@ -424,12 +447,22 @@ def test_a_formula_is_read_as_the_result_excel_saved(here: Repo) -> None:
     assert code == 0 and out.endswith("（第 2 行：常州市公式基地）\n"), out
 
 
-def test_a_field_inside_a_mapping_is_set_by_its_dotted_name(here: Repo) -> None:
-    write_list(here.root / "名单.xlsx")
-    code, _, _ = run(here, "名单.xlsx", *preset(**{"publicity.start": "2025-02-20", "公示截止日期": "2025-02-26"}))
-    assert code == 0
-    text = next(here.text(rel) for rel in files(here.root) if "jxjy import" in here.text(rel))
-    assert "publicity:\n  start: 2025-02-20\n  end: 2025-02-26\n" in text
+def test_fields_inside_a_mapping_by_title_or_dotted_name(here: Repo) -> None:
+    """A list of 公示 notices: the 公示期's fields are columns, by title (公示截止日期) or by
+    dotted name (publicity.start)."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["记录编号", "公告事项", "标题", "发文机关", "成文日期", "发布日期", "索引号", "publicity.start", "公示截止日期"])
+    ws.append(["notice-2026-098", "拟认定公示", "常州市人力资源和社会保障局关于2026年度第一批市级专业技术人员继续教育基地拟认定名单的公示",
+               "市人社局", datetime(2026, 3, 2), datetime(2026, 3, 3), "113204000141523630/2026-00031",
+               datetime(2026, 3, 3), datetime(2026, 3, 10)])
+    book.save(here.root / "公示.xlsx")
+    code, out, _ = run(here, "公示.xlsx", "--kind", "notices", "--set", "category=劳动、人事、监察／人事工作",
+                       "--set", "validity=现行有效")
+    # The 公示期 is whole; what is left is that no base is in the list yet (import the 附件 next).
+    assert (code, out) == (1, "公示.xlsx:Sheet!B2: error: 没有培训基地记录指向本公告：名单中的每一项应是一条培训基地记录，"
+                              "其「所属公告」填写 notice-2026-098（Excel 名单可用 jxjy import 导入） [notice-empty]\n")
 
 
 # The failing case of each sheet rule (read by tests/test_docs.py).

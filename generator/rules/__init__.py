@@ -7,7 +7,18 @@ from collections.abc import Callable, Iterator
 from generator.diagnostics import Diagnostic
 from generator.records import Record
 from generator.registry import RULES
-from generator.rules import circulars, dates, docnumbers, ids, lifecycle, organizations, plans, privacy, refs
+from generator.rules import (
+    circulars,
+    dates,
+    docnumbers,
+    ids,
+    lifecycle,
+    notices,
+    organizations,
+    plans,
+    privacy,
+    refs,
+)
 from generator.rules.context import Context
 from generator.schemas import SchemaSet
 
@@ -24,6 +35,7 @@ CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
     docnumbers.check,
     dates.check,
     lifecycle.check,
+    notices.check,
     organizations.check,
     circulars.check,
     plans.check,

@@ -74,6 +74,8 @@ RULES: dict[str, Rule] = {
         "docnumber-year": "warning",
         "docnumber-issuer": "warning",
         "index-duplicate": "error",
+        "index-issuer": "error",
+        "index-year": "warning",
         "date-future": "error",
         "date-order": "error",
         "disclosure-deadline": "warning",
@@ -98,9 +100,13 @@ RULES: dict[str, Rule] = {
         "plan-late": "warning",
         "plan-duplicate": "error",
         "plan-missing": "warning",
+        "plan-hours": "warning",
         "privacy-id-card": "error",
         "privacy-mobile": "error",
         "privacy-address": "error",
+        "repealed-in-force": "error",
+        "repealed-missing": "warning",
+        "policy-trial-lapsed": "warning",
     }),
     # between two versions (jxjy diff --check, jxjy check-authz): generator.append_only, generator.authz
     **_family("versions", {

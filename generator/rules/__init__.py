@@ -18,6 +18,7 @@ from generator.rules import (
     plans,
     privacy,
     refs,
+    validity,
 )
 from generator.rules.context import Context
 from generator.schemas import SchemaSet
@@ -27,6 +28,7 @@ from generator.schemas import SchemaSet
 RECORD_CHECKS: tuple[Callable[[Record, SchemaSet], Iterator[Diagnostic]], ...] = (
     dates.check_record,
     privacy.check_record,
+    validity.check_record,
 )
 
 CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
@@ -39,6 +41,7 @@ CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
     organizations.check,
     circulars.check,
     plans.check,
+    validity.check,
 )
 
 __all__ = ["CHECKS", "RECORD_CHECKS", "RULES", "run_all"]

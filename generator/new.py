@@ -90,7 +90,9 @@ def fresh_ids(kind: str, root: Path, days: list[date], *, taken: set[str] | None
         if series not in free:
             numbers = _numbers(series, used)
             free[series], highest[series] = sorted(set(range(1, 1000)) - numbers), max(numbers, default=0)
-        number = free[series].pop(draw.randrange(len(free[series]))) if free[series] else highest[series] + 1
+        number = draw.choice(free[series]) if free[series] else highest[series] + 1
+        if free[series]:
+            free[series].remove(number)
         highest[series] = max(highest[series], number)
         found.append(f"{series}{number:03d}")
     return found

@@ -129,11 +129,19 @@ def _examine_one(item: tuple[str, str, bytes], schemas: SchemaSet) -> Verdict:
         doc = load_document(raw)
     except LoadError as exc:
         return ("load", exc.diagnostic(rel).row())
-    record = Record(kind, Path(rel).stem, rel, doc)
-    schema_problems = tuple(d.row() for d in schemas.check(record))
-    record_problems = () if schema_problems else tuple(
-        d.row() for check in RECORD_CHECKS for d in check(record, schemas))
-    return ("ok", doc.data, doc.values, doc.keys, schema_problems, record_problems)
+    schema_problems, record_problems = check_alone(Record(kind, Path(rel).stem, rel, doc), schemas)
+    return ("ok", doc.data, doc.values, doc.keys, tuple(d.row() for d in schema_problems),
+            tuple(d.row() for d in record_problems))
+
+
+def check_alone(record: Record, schemas: SchemaSet) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """The schema's problems with one record, then (only when it has none) those of the rules on
+    one record alone (RECORD_CHECKS). Sets `record.valid`: the cross-record rules skip a record the
+    schema refused."""
+    schema_problems = schemas.check(record)
+    record.valid = not schema_problems
+    record_problems = [] if schema_problems else [d for check in RECORD_CHECKS for d in check(record, schemas)]
+    return schema_problems, record_problems
 
 
 class _Cache:

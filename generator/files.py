@@ -44,10 +44,14 @@ def read_plain(path: Path, limit: int) -> bytes:
         raise
     except OSError as exc:
         raise ReadRefused("是符号链接，不跟随" if os.path.islink(path) else f"无法读取（{exc.strerror}）") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+    try:
+        # fstat before opening a file object: io refuses a directory with a bare IsADirectoryError
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ReadRefused("不是普通文件（命名管道、设备或目录）")
-        return handle.read(limit + 1)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit + 1)
+    finally:
+        os.close(fd)
 
 
 def append_file(path: Path, text: str) -> None:

@@ -73,12 +73,29 @@ def fresh_id(kind: str, root: Path, today: date, *, taken: set[str] | None = Non
         taken: ids used elsewhere than in `root`'s records/ (other branches, deleted files).
         rng: where the number is drawn from; default the system's randomness.
     """
-    series = f"{KIND[kind].id_prefix}-{today.year}-"
+    return fresh_ids(kind, root, [today], taken=taken, rng=rng)[0]
+
+
+def fresh_ids(kind: str, root: Path, days: list[date], *, taken: set[str] | None = None,
+              rng: random.Random | None = None) -> list[str]:
+    """fresh_id for several new records at once (jxjy import), one for each day of `days` (whose
+    year names its series), no two alike; `root`'s records/ is listed once."""
     used = {p.stem for p in (root / "records").glob("*/*.yaml")} | (taken or set())
-    free = sorted(set(range(1, 1000)) - _numbers(series, used))
-    if not free:
-        return next_id(series, used)
-    return f"{series}{(rng or random.SystemRandom()).choice(free):03d}"
+    draw = rng or random.SystemRandom()
+    free: dict[str, list[int]] = {}
+    highest: dict[str, int] = {}
+    found = []
+    for day in days:
+        series = f"{KIND[kind].id_prefix}-{day.year}-"
+        if series not in free:
+            numbers = _numbers(series, used)
+            free[series], highest[series] = sorted(set(range(1, 1000)) - numbers), max(numbers, default=0)
+        number = draw.choice(free[series]) if free[series] else highest[series] + 1
+        if free[series]:
+            free[series].remove(number)
+        highest[series] = max(highest[series], number)
+        found.append(f"{series}{number:03d}")
+    return found
 
 
 def new_record(kind: str, root: Path, today: date, *, record_id: str | None = None,
@@ -99,22 +116,53 @@ def new_record(kind: str, root: Path, today: date, *, record_id: str | None = No
     if record_id is not None:
         _check_id(schemas, kind, record_id)
     record_id = record_id or fresh_id(kind, root, today, taken=taken)
-    data = _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id})
-    # The envelope's header block (公文要素, up to 效力状态) first, so a fresh notice reads like one.
+    data = header_first(schemas, kind, _fill(schemas, kind, (), today, {**DEFAULTS, "id": record_id}))
+    note = "填写标有「待填写」的字段；「选填」字段不用时删除整行。然后运行 jxjy validate"
+    return write_record(root, kind, record_id, render_record(kind, data, note=note))
+
+
+def header_first(schemas: SchemaSet, kind: str, data: CommentedMap) -> CommentedMap:
+    """`data` with the envelope's header block (公文要素, up to 效力状态) moved first, so a notice
+    reads like one, and right after the id the fields that stand for it (a list member's 所属公告:
+    the fields the kind takes from a shared definition other than the envelope); the rest keeps
+    its order."""
     header = envelope(schemas)
-    for name in reversed(header[: header.index("validity") + 1]):
+    own = schemas.documents[f"{KINDS[kind]}.schema.json"].get("properties", {})
+    instead = [name for name in schemas.fields(kind, ()) if name not in own and name not in header]
+    first = [header[0], *instead, *header[1: header.index("validity") + 1]]
+    for name in reversed(first):
         if name in data:
             data.move_to_end(name, last=False)
-    path = root / "records" / kind / f"{record_id}.yaml"
+    return data
+
+
+def render_record(kind: str, data: CommentedMap, *, note: str) -> str:
+    """A record file's text: the editor's schema line, a `# note`, then `data` in block style."""
     out = io.StringIO()
     out.write(f"# yaml-language-server: $schema=../../schema/{KINDS[kind]}.schema.json\n")
-    out.write("# 填写标有「待填写」的字段；「选填」字段不用时删除整行。然后运行 jxjy validate\n")
+    out.write(f"# {note}\n")
     yaml = YAML()
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100
     yaml.dump(data, out)
+    return out.getvalue()
+
+
+def record_path(root: Path, kind: str, record_id: str) -> Path:
+    return root / "records" / kind / f"{record_id}.yaml"
+
+
+def write_record(root: Path, kind: str, record_id: str, text: str) -> Path:
+    """Write records/<kind>/<record_id>.yaml, never over an existing file; return its path.
+
+    Raises:
+        NewRecordError: the file exists.
+        WriteRefused: the path leaves `root` or is not a plain file.
+        OSError: the folder cannot be written.
+    """
+    path = record_path(root, kind, record_id)
     try:
-        write_file(path, out.getvalue(), inside=root, replace=False)
+        write_file(path, text, inside=root, replace=False)
     except FileExistsError:
         raise NewRecordError(f"文件已存在：{path}") from None
     return path

@@ -16,12 +16,27 @@ from generator.diagnostics import Diagnostic
 
 def render_text(diags: Sequence[Diagnostic]) -> str:
     # records/bases/b-001.yaml:12:3: error: 「所在地区」取值无效 [base-district]
+    return "".join(_line(f"{d.location.path}:{d.location.line}:{d.location.col}", d) for d in diags)
+
+
+def render_cells(diags: Sequence[Diagnostic]) -> str:
+    """Problems of a sheet (jxjy import), each at a cell or, where the column is 0, a row:
+    名单.xlsx:Sheet1!C7: error: … [sheet-name], 名单.xlsx:Sheet1!7: error: … [schema-enum]."""
+    return "".join(_line(f"{d.location.path}!{cell_name(d.location.col, d.location.line)}", d) for d in diags)
+
+
+def cell_name(column: int, row: int) -> str:
+    """Excel's name of a cell, C7 (the column's letters: A … Z, AA …); the row alone, 7, for column 0."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
+
+
+def _line(where: str, d: Diagnostic) -> str:
     # A file name may hold a line break or a terminal escape: both are shown, never obeyed.
-    return "".join(
-        f"{_visible(d.location.path)}:{d.location.line}:{d.location.col}: "
-        f"{d.severity}: {_visible(_one_line(d.text))} [{d.rule}]\n"
-        for d in diags
-    )
+    return f"{visible(where)}: {d.severity}: {visible(_one_line(d.text))} [{d.rule}]\n"
 
 
 # GitHub shows at most 10 error and 10 warning annotations of one step and drops the rest unseen.
@@ -153,7 +168,7 @@ def _one_line(text: str) -> str:
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def _visible(text: str) -> str:
+def visible(text: str) -> str:
     """`text` with every unprintable character written as an escape: a line break as \\x0a."""
     return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
-Family = Literal["file", "schema", "records", "versions"]
+Family = Literal["file", "schema", "records", "versions", "sheet"]
 
 
 @dataclass(frozen=True)
@@ -117,5 +117,13 @@ RULES: dict[str, Rule] = {
         "id-collision": "error",
         "authz-denied": "error",
         "authz-unknown-owner": "error",
+    }),
+    # a list imported from Excel (jxjy import): generator.importer, generator.columns
+    **_family("sheet", {
+        "sheet-column": "error",
+        "sheet-column-missing": "error",
+        "sheet-cell": "error",
+        "sheet-name": "error",
+        "sheet-duplicate-row": "error",
     }),
 }

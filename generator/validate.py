@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from generator import git
-from generator.diagnostics import Report
+from generator.diagnostics import Diagnostic, Report
 from generator.examine import examine
-from generator.records import RecordSet, RepositoryError
+from generator.records import Record, RecordSet, RepositoryError
 from generator.rules import run_all
 from generator.rules.context import Context
 from generator.schemas import SchemaSet
@@ -48,13 +48,22 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cach
     """
     schemas = schemas or SchemaSet()
     loaded, diagnostics, files = examine(root, schemas, cache_dir)
-    records = RecordSet(loaded)
-    context = Context(records, as_of, schemas)
-    diagnostics.extend(run_all(context))
+    records, found, lives = check_records(loaded, as_of=as_of, schemas=schemas)
+    diagnostics.extend(found)
     wanted = _relative(root, only)
     if wanted is not None:
         diagnostics = [d for d in diagnostics if d.location.path in wanted]
-    return Result(Report.of(diagnostics), records, files if wanted is None else len(wanted), schemas, context.lives)
+    return Result(Report.of(diagnostics), records, files if wanted is None else len(wanted), schemas, lives)
+
+
+def check_records(loaded: list[Record], *, as_of: date,
+                  schemas: SchemaSet) -> tuple[RecordSet, list[Diagnostic], dict[str, Lifecycle]]:
+    """The cross-record rules over `loaded` (records whose `valid` flags the schema has set), as of
+    `as_of`: the record set, its problems and each base's lifecycle. `jxjy import` runs them over the
+    repository's records plus those it is about to write."""
+    records = RecordSet(loaded)
+    context = Context(records, as_of, schemas)
+    return records, list(run_all(context)), context.lives
 
 
 def records_at(repo: Path, ref: str, *, as_of: date, schemas: SchemaSet | None = None) -> Result:

@@ -401,6 +401,9 @@ COMMANDS: dict[str, list[Command]] = {
     "check-authz": [Command(lambda r: ["check-authz", "--root", str(r), "--author", "x", "--base", "main",
                                        "--teams", str(r / "teams.yaml")], 2, "无法读取团队成员文件", "stderr")],
     "forms": [Command(lambda r: ["forms", "--root", str(r), "--check"], 1, "与 schema/ 不一致", "stderr")],
+    "import": [Command(lambda r: ["import", str(r / "名单.xlsx"), "--root", str(r)], 2, "找不到文件", "stderr"),
+               Command(lambda r: ["import", str(r / "records" / "bases" / "base-2024-001.yaml"), "--root", str(r)], 2,
+                       "不是 .xlsx 文件", "stderr")],
     "migrate": [Command(lambda r: ["migrate", "--root", str(r), "--dry-run"], 0, "没有需要转换的记录", "stderr"),
                 Command(lambda r: ["migrate", "--root", str(r / "records")], 2, "找不到记录目录", "stderr")],
 }

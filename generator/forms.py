@@ -20,7 +20,7 @@ from generator.config import ConfigError, config
 from generator.fields import envelope, field
 from generator.files import write_file
 from generator.records import KIND_TITLES
-from generator.refdata import divisions
+from generator.refdata import home_current
 from generator.schemas import SchemaSet
 
 TEMPLATE_DIR = Path(".github") / "ISSUE_TEMPLATE"
@@ -161,8 +161,7 @@ def _field(schemas: SchemaSet, kind: str, name: str, *, required: bool) -> dict[
     if about.enum is not None:
         return _dropdown(name, label, description, [str(v) for v in about.enum], required=required)
     if "district" in about.defs:
-        current = [f"{d.code} {d.name}" for d in sorted(divisions().values(), key=lambda d: d.code)
-                   if d.valid_to is None]
+        current = [f"{d.code} {d.name}" for d in home_current()]
         return _dropdown(name, label, description, current, required=required)
     if about.is_array:
         return _textarea(name, label, f"{description}每行一项。", required=required)

@@ -24,7 +24,7 @@ import xlsxwriter
 from generator.fields import field, names
 from generator.kinds import KIND
 from generator.records import KIND_TITLES, KINDS, NOTICE_KINDS, Record
-from generator.refdata import divisions
+from generator.refdata import division, label
 from generator.site.context import Output, SiteContext, href
 from generator.site.fields import FIELDS, fields_page
 from generator.site.pages import meta
@@ -195,9 +195,8 @@ def _ref_name(site: SiteContext, value: Any) -> Cell:
 
 
 def _district(code: Any) -> Cell:
-    """320404 -> 钟楼区（320404）: the name for people, the code for lookups."""
-    division = divisions().get(code) if isinstance(code, str) else None
-    return f"{division.name}（{code}）" if division is not None else _scalar(code)
+    """320404 -> 钟楼区（320404）, 320106 -> 江苏省南京市鼓楼区（320106）: the name for people, the code for lookups."""
+    return f"{label(code)}（{code}）" if isinstance(code, str) and division(code) is not None else _scalar(code)
 
 
 def _page_url(site: SiteContext, record: Record) -> Cell:

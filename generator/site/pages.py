@@ -7,10 +7,10 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from generator import refdata
 from generator.dates import cn_date
 from generator.kinds import KIND, Listing
 from generator.records import Record
-from generator.refdata import divisions
 from generator.site.charts import bars
 from generator.site.context import Output, SiteContext, href
 from generator.site.render import fragment, page
@@ -93,11 +93,6 @@ def _status(site: SiteContext, base: Record) -> str:
     return site.life(base.id).state(site.as_of)[0]
 
 
-def _district(code: str) -> str:
-    division = divisions().get(code)
-    return division.name if division else code
-
-
 # -- pages -----------------------------------------------------------------------------------
 
 def _home(site: SiteContext) -> Output:
@@ -124,7 +119,7 @@ def _directory(site: SiteContext) -> Iterator[Output]:
             "name": current.data["name"],
             "status": status,
             "since": cn_date(step.on) if step and status == REVOKED else "",
-            "district": _district(current.data["district"]),
+            "district": refdata.label(current.data["district"]),
             "specialties": current.data["specialties"],
             "host": site.name(current.data["host"]),
             "supervisor": site.name(current.data["supervisor"]),
@@ -180,7 +175,7 @@ def _base(site: SiteContext, base: Record) -> Output:
     return Output(source, fragment(
         "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=current),
         r=current, d=current.data, status=status, steps=steps, publicity=site.in_publicity(current),
-        district=_district(current.data["district"]), changes=site.history.get(current.path, []),
+        district=refdata.label(current.data["district"]), changes=site.history.get(current.path, []),
         validity=current.data["validity"], **_tools(site, source, "bases"),
     ))
 
@@ -256,7 +251,7 @@ def _stats(site: SiteContext) -> Output:
         life = site.life(base.id)
         status = _status(site, base)
         statuses[status] += 1
-        cell = by_district.setdefault(_district(life.base.data["district"]), [0, 0])
+        cell = by_district.setdefault(refdata.label(life.base.data["district"]), [0, 0])
         cell[0] += 1
         cell[1] += status == "有效"
         years.setdefault(int(life.base.data["written_on"][:4]), Counter())["accredited"] += 1

@@ -46,6 +46,9 @@ RULES: dict[str, Rule] = {
         "yaml-depth": "error",
         "yaml-number": "error",
         "yaml-not-mapping": "error",
+        "attachment-orphan": "error",
+        "attachment-name": "error",
+        "attachment-too-large": "error",
     }),
     # the schema: generator.schemas
     **_family("schema", {
@@ -95,6 +98,8 @@ RULES: dict[str, Rule] = {
         "privacy-id-card": "error",
         "privacy-mobile": "error",
         "privacy-address": "error",
+        "attachment-missing": "error",
+        "attachment-unlisted": "error",
     }),
     # between two versions (jxjy diff --check, jxjy check-authz): generator.append_only, generator.authz
     **_family("versions", {
@@ -105,5 +110,6 @@ RULES: dict[str, Rule] = {
         "id-collision": "error",
         "authz-denied": "error",
         "authz-unknown-owner": "error",
+        "append-only-attachment": "error",
     }),
 }

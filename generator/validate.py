@@ -47,8 +47,8 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cach
         SchemaSetupError: the schemas cannot be trusted.
     """
     schemas = schemas or SchemaSet()
-    loaded, diagnostics, files = examine(root, schemas, cache_dir)
-    records = RecordSet(loaded)
+    loaded, attachments, diagnostics, files = examine(root, schemas, cache_dir)
+    records = RecordSet(loaded, attachments)
     context = Context(records, as_of, schemas)
     diagnostics.extend(run_all(context))
     wanted = _relative(root, only)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from generator.diagnostics import Diagnostic
 from generator.records import Record
 from generator.registry import RULES
+from generator.rules import attachments as attachment_rules
 from generator.rules import circulars, dates, docnumbers, ids, lifecycle, organizations, plans, privacy, refs
 from generator.rules.context import Context
 from generator.schemas import SchemaSet
@@ -27,6 +28,7 @@ CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
     organizations.check,
     circulars.check,
     plans.check,
+    attachment_rules.check,
 )
 
 __all__ = ["CHECKS", "RECORD_CHECKS", "RULES", "run_all"]

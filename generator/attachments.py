@@ -11,9 +11,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from generator.files import ReadRefused
 
 # 20 MB a file: a scanned multi-page PDF or a list of a thousand bases fits; a published notice's
 # files stay in the repository for good (append-only), every clone carries them, and GitHub warns
@@ -65,11 +70,40 @@ class Attachment:
 
     @cached_property
     def sha256(self) -> str:
-        digest = hashlib.sha256()
-        with open(self.path, "rb", buffering=0) as handle:
-            while block := handle.read(_BLOCK):
-                digest.update(block)
-        return digest.hexdigest()
+        return sha256_of(self.path)
+
+
+def open_plain(path: Path) -> BinaryIO:
+    """The regular file `path` opened for reading, never through a symlink nor blocking on a FIFO
+    (one may have replaced the file since it was listed).
+
+    Raises:
+        ReadRefused: it is a symlink or not a regular file.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise ReadRefused(f"{path}：附件无法读取（{exc.strerror}，符号链接不跟随）") from None
+    handle = os.fdopen(fd, "rb", buffering=0)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        handle.close()
+        raise ReadRefused(f"{path}：附件不是普通文件（命名管道、设备或目录）")
+    return handle
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, read a block at a time."""
+    digest = hashlib.sha256()
+    with open_plain(path) as handle:
+        while block := handle.read(_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def copy_to(attachment: Attachment, target: Path) -> None:
+    """Copy the file to `target` a block at a time."""
+    with open_plain(attachment.path) as source, open(target, "wb") as out:
+        shutil.copyfileobj(source, out, _BLOCK)
 
 
 def name_problem(name: str) -> str | None:
@@ -80,7 +114,8 @@ def name_problem(name: str) -> str | None:
                 + "、".join(f".{t}" for t in TYPES))
     if not NAME.match(name) or _DEVICE_NAMES.match(name):
         return (f"附件文件名「{name}」不能用：须以小写字母或数字开头，只用小写字母、数字、点、连字符和下划线"
-                "（不用中文、空格和大写字母，网址和各种系统上都不会出错），扩展名前不超过 80 个字符，且不是 con、nul 等设备名")
+                "（不用中文、空格和大写字母，网址和各种系统上都不会出错），扩展名前不超过 80 个字符，"
+                "且不是 con、nul 等设备名")
     return None
 
 

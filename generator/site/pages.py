@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator import refdata
+from generator.attachments import size_text
 from generator.dates import cn_date
 from generator.kinds import KIND, Listing
 from generator.records import Record
@@ -176,7 +177,8 @@ def _base(site: SiteContext, base: Record) -> Output:
         "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=current),
         r=current, d=current.data, status=status, steps=steps, publicity=site.in_publicity(current),
         district=refdata.label(current.data["district"]), changes=site.history.get(current.path, []),
-        validity=current.data["validity"], **_tools(site, source, "bases"),
+        validity=current.data["validity"], attachments=_attachments(site, source, current),
+        **_tools(site, source, "bases"),
     ))
 
 
@@ -201,8 +203,16 @@ def _notice(site: SiteContext, record: Record) -> Output:
         "notice.html", meta=meta(site, record.data["title"], column, column_type, record=record),
         r=record, kind_title=site.kind_title(record.kind), publicity=site.in_publicity(record),
         corrections=corrections, target=target, validity=validity, searchable=kind.searchable,
-        changes=site.history.get(record.path, []), **_tools(site, source, record.kind),
+        changes=site.history.get(record.path, []), attachments=_attachments(site, source, record),
+        **_tools(site, source, record.kind),
     ))
+
+
+def _attachments(site: SiteContext, source: str, record: Record) -> list[dict[str, str]]:
+    titles = {item["file"]: item["title"] for item in record.data.get("attachments") or ()}
+    return [{"title": titles[a.name], "type": a.type_title, "suffix": a.name.rsplit(".", 1)[-1],
+             "size": size_text(a.size), "sha256": a.sha256, "href": href(source, site.file_of(a)), "file": a.name}
+            for a in site.records.attachments(record)]
 
 
 def _list(site: SiteContext, kind: str, listing: Listing) -> Output:

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from generator.files import ReadRefused
+from generator.kinds import KIND
 
 # 20 MB a file: a scanned multi-page PDF or a list of a thousand bases fits; a published notice's
 # files stay in the repository for good (append-only), every clone carries them, and GitHub warns
@@ -60,11 +61,6 @@ class Attachment:
         return PurePosixPath(self.rel).name
 
     @property
-    def owner(self) -> str:
-        """The record file it belongs to: records/<kind>/<id>.yaml."""
-        return f"{PurePosixPath(self.rel).parent}.yaml"
-
-    @property
     def type_title(self) -> str:
         return TYPES.get(self.name.rsplit(".", 1)[-1], "文件")
 
@@ -104,6 +100,16 @@ def copy_to(attachment: Attachment, target: Path) -> None:
     """Copy the file to `target` a block at a time."""
     with open_plain(attachment.path) as source, open(target, "wb") as out:
         shutil.copyfileobj(source, out, _BLOCK)
+
+
+def owner_of(rel: str) -> str | None:
+    """The record file an attachment path belongs to (records/<kind>/<id>/<file> ->
+    records/<kind>/<id>.yaml); None for any other path. A .yaml file there is a record one folder
+    too deep, not an attachment."""
+    parts = rel.split("/")
+    if len(parts) == 4 and parts[0] == "records" and parts[1] in KIND and not parts[3].endswith(".yaml"):
+        return f"{PurePosixPath(rel).parent}.yaml"
+    return None
 
 
 def name_problem(name: str) -> str | None:

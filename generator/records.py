@@ -65,7 +65,7 @@ class RecordSet:
         self.all = sorted(records, key=lambda r: r.path)
         self._files: dict[str, dict[str, Attachment]] = defaultdict(dict)
         for file in files or ():
-            self._files[file.owner][file.name] = file
+            self._files[attachments.owner_of(file.rel) or ""][file.name] = file
         self._by_id: dict[str, Record] = {}
         for record in self.all:
             self._by_id.setdefault(record.id, record)
@@ -170,7 +170,7 @@ def find_records(root: Path) -> tuple[list[Found], list[Attachment], list[Diagno
     files = 0
     for entry, rel in _walk(str(records_dir), "records"):
         problem = _path_problem(entry, rel)
-        if problem is None and rel.count("/") == 3:  # records/<kind>/<id>/<file>, let through as an attachment
+        if problem is None and attachments.owner_of(rel) is not None:
             file_problem = _attachment_problem(root, entry, rel)
             if file_problem is not None:
                 diagnostics.append(Diagnostic(Location(rel, 1, 1), *file_problem))

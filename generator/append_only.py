@@ -161,7 +161,7 @@ def _attachment(record: Record, head: Record | None, path: str, status: str, day
     if head is not None:
         listed = head.data.get("attachments")
         items = [i for i, item in enumerate(listed or ()) if isinstance(item, dict) and item.get("file") == name]
-        where = head.at("attachments", items[0]) if items else head.at("attachments") if listed else head.at()
+        where = head.at("attachments", items[0]) if items else head.at("attachments", key=True) if listed else head.at()
     return Diagnostic(where, "append-only-attachment",
                       f"已发布的公告（{dates.cn_date(day)}发布）{what}：{path}；附件与公告一同发布，"
                       "公众下载的须始终是同一文件；请恢复原文件，需要更正时新建一条同类记录，"

@@ -187,7 +187,8 @@ def _public_lines(report: ChangeReport) -> list[str]:
     for a in report.attachments:
         of = f"{KIND_TITLES[a.record.kind]}{_ref_md(a.record)}的" if a.record is not None else ""
         title = f"「{md_text(a.title, None)}」" if a.title else ""
-        facts = f"（{a.size} 字节，SHA-256 {_code_md(a.sha256 or '')}）" if a.size is not None else ""
+        digest = f"，SHA-256 {_code_md(a.sha256)}" if a.sha256 else ""
+        facts = f"（{a.size} 字节{digest}）" if a.size is not None else ""
         lines.append(f"- {FILE_STATUS[a.status]}{of}附件{title} {_code_md(a.path)}{facts}")
     for r in report.withdrawn_notices:
         lines.append(f"- {KIND_TITLES[r.kind]}{_ref_md(r)}将从网站撤下")

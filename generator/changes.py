@@ -19,13 +19,14 @@ It also tells apart two branches that each took the same new id (see `_collision
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator import append_only, config, dates, git
-from generator.attachments import owner_of
+from generator.attachments import MAX_BYTES, owner_of
 from generator.comparison import (
     Collision,
     FieldPath,
@@ -227,7 +228,8 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
         if path in paired:
             continue
         if (owner := owner_of(path)) is not None:
-            report.attachments.append(_attachment(path, status, new.get(owner) or old.get(owner), after.records))
+            report.attachments.append(_attachment(repo, head, path, status, new.get(owner) or old.get(owner),
+                                                  after.records))
         elif path in pair.collisions and path in new:  # another record, new to the base
             report.added.append(ref_of(new[path]))
         elif status != "D" and path in new and path in old:
@@ -252,12 +254,17 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
     return report
 
 
-def _attachment(path: str, status: str, notice: Record | None, after: RecordSet) -> AttachmentChange:
-    file = after.files(notice).get(PurePosixPath(path).name) if notice is not None and status != "D" else None
+def _attachment(repo: Path, head: str | None, path: str, status: str, notice: Record | None,
+                after: RecordSet) -> AttachmentChange:
+    name = PurePosixPath(path).name
+    file = after.files(notice).get(name) if notice is not None and status != "D" else None
     listed = notice.data.get("attachments") if notice is not None and notice.valid else None
-    title = next((i["title"] for i in listed or () if i["file"] == PurePosixPath(path).name), None)
+    title = next((i["title"] for i in listed or () if i["file"] == name), None)
+    # The head's files may be gone (records_at reads a version in a temporary folder): hash the
+    # blob, within the size limit only (a larger file is refused by the validation anyway).
+    blob = git.show(repo, head, path) if file is not None and file.size <= MAX_BYTES else None
     return AttachmentChange(path, status, ref_of(notice) if notice is not None else None, title,
-                            file.size if file else None, file.sha256 if file else None)
+                            file.size if file else None, hashlib.sha256(blob).hexdigest() if blob is not None else None)
 
 
 def _settings(repo: Path, base: str, head: str | None) -> list[FieldChange]:

@@ -221,7 +221,8 @@ def _salt() -> str:
                      "chinesecalendar"):
             digest.update(f"{name}={metadata.version(name)};".encode())
         package = Path(__file__).resolve().parent
-        for path in [*sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]), *schema_files()]:
+        own = [path for pattern in ("*.py", "*.yaml", "*.csv") for path in package.rglob(pattern)]
+        for path in [*sorted(own), *schema_files()]:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         _SALT = digest.hexdigest()
     return _SALT

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -32,7 +32,7 @@ def workbook() -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     book.set_properties({"title": f"{TITLE}（示例数据）", "comments": "示例数据：虚构，不代表任何真实单位或决定",
-                         "created": datetime(2025, 12, 16, tzinfo=timezone.utc)})
+                         "created": datetime(2025, 12, 16, tzinfo=UTC)})
     sheet = book.add_worksheet("抽查考核结果")
     bold = book.add_format({"bold": True})
     sheet.write_string(0, 0, f"{TITLE}（示例数据）", bold)

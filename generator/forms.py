@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from generator.attachments import MAX_BYTES
 from generator.config import ConfigError, config
 from generator.fields import envelope, field
 from generator.files import write_file
@@ -163,6 +164,9 @@ def _field(schemas: SchemaSet, kind: str, name: str, *, required: bool) -> dict[
     if "district" in about.defs:
         current = [f"{d.code} {d.name}" for d in home_current()]
         return _dropdown(name, label, description, current, required=required)
+    if name == "attachments":  # the files themselves come as uploads to the issue
+        return _textarea(name, label, f"把附件文件拖到此框中上传（每个不超过 {MAX_BYTES // 1024 // 1024} MB），"
+                         "并在每个文件后写上附件标题；管理员把文件放进记录旁的目录。", required=required)
     if about.is_array:
         return _textarea(name, label, f"{description}每行一项。", required=required)
     if "body" in about.defs:

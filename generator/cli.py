@@ -20,6 +20,7 @@ from generator.examine import default_cache_dir
 from generator.files import append_file, write_output
 from generator.forms import TEMPLATE_DIR, write_forms
 from generator.git import changed_files
+from generator.migrate import migrate
 from generator.new import ids_elsewhere, new_record
 from generator.output import FORMATS, render_summary, summary
 from generator.owners import codeowners_pending, write_codeowners
@@ -250,6 +251,20 @@ def check_authz_command(root: Path, author: str, base: str, head: str | None, te
     diags = check_authz(root, author=author, base=base, head=head, teams=load_teams(teams_file))
     click.echo(FORMATS[fmt](diags), nl=False)
     sys.exit(1 if diags else 0)
+
+
+@cli.command("migrate")
+@_root
+@_as_of
+@click.option("--dry-run", is_flag=True, help="只列出将要转换的记录，不写任何文件。")
+def migrate_command(root: Path, as_of: datetime | None, dry_run: bool) -> None:
+    """把旧格式的记录转换为当前 schema 的格式（保留注释和原文）。"""
+    splits = migrate(root, today=_day(as_of), dry_run=dry_run)
+    for split in splits:
+        click.echo(f"{split.base.relative_to(root).as_posix()}：公示移入新的名单公告 "
+                   f"{split.notice.relative_to(root).as_posix()}，基地记录改为指向它")
+    verb = "将转换" if dry_run else "已转换"
+    click.echo(f"{verb} {len(splits)} 条记录。" if splits else "没有需要转换的记录。", err=True)
 
 
 @cli.command("forms")

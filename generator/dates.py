@@ -84,6 +84,16 @@ def add_working_days(start: date, count: int) -> tuple[date, bool]:
     return day, exact
 
 
+def working_days(first: date, last: date) -> tuple[int, bool]:
+    """The working days from `first` to `last`, both included, and whether the calendar covered them."""
+    count, exact, day = 0, True, first
+    while day <= last:
+        working, known = _workday(day)
+        count, exact = count + working, exact and known
+        day += timedelta(days=1)
+    return count, exact
+
+
 @functools.cache
 def _workday(day: date) -> tuple[bool, bool]:
     """Whether `day` is a working day, and whether the holiday calendar knows its year."""

@@ -15,7 +15,7 @@ from typing import Any
 from generator.schemas import SchemaSet
 
 FieldPath = tuple[str | int, ...]
-NOTICE = "notice"  # defs.schema.json#/$defs/notice: the envelope every notice shares
+ENVELOPE = "envelope"  # defs.schema.json#/$defs/envelope: the fields every notice shares
 
 
 @dataclass(frozen=True)
@@ -107,4 +107,4 @@ def date_fields(schemas: SchemaSet, kind: str, path: tuple[str, ...] = ()) -> tu
 
 def envelope(schemas: SchemaSet) -> tuple[str, ...]:
     """The fields every notice has (公文要素), in the order the schema lists them."""
-    return tuple(schemas.documents["defs.schema.json"]["$defs"][NOTICE]["properties"])
+    return tuple(schemas.documents["defs.schema.json"]["$defs"][ENVELOPE]["properties"])

@@ -42,6 +42,11 @@ class Kind:
 _KINDS = (
     Kind("organizations", "organization", "机构", "org"),
     Kind("bases", "base", "培训基地", "base", noun="基地认定公告", feed="培训基地认定"),
+    # One notice naming many bases (a batch accreditation, a 公示 list, results, revocations): the
+    # bases, evaluations and revocations it lists point at it with `notice`.
+    Kind("notices", "notice", "名单公告", "notice", noun="名单公告", feed="公示公告",
+         listing=Listing("公示公告", "信息公开目录",
+                         "拟认定培训基地名单的公示、按批认定的决定、评估验收结果和取消资格公告；每份公告列出它涉及的全部基地及其现状。")),
     # An evaluation is found through its base, whose page lists it (date, result, 发文字号): each
     # indexed page costs the index memory to build and every reader a few bytes per search, and
     # evaluations are half of all pages.

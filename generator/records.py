@@ -44,6 +44,16 @@ class Record:
         line, col = self.doc.locate(path, key=key)
         return Location(self.path, line, col)
 
+    @property
+    def is_member(self) -> bool:
+        """A base, evaluation or revocation listed by a notice (`notice`): its envelope is the notice's."""
+        return "notice" in self.data
+
+    @property
+    def is_notice(self) -> bool:
+        """A notice of its own: a notice kind that carries its own envelope (公文要素)."""
+        return self.kind in NOTICE_KINDS and not self.is_member
+
     def diag(
         self,
         path: tuple[str | int, ...],
@@ -75,6 +85,34 @@ class RecordSet:
             if target is not None:
                 self._successors[target.id].append(record)
         self._events: dict[str, list[Record]] | None = None
+        self._members: dict[str, list[Record]] | None = None
+
+    def notices(self, kind: str | None = None) -> Iterator[Record]:
+        """Valid records that are notices of their own (not items of a notice), in path order."""
+        return (r for r in self.valid(kind) if r.is_notice)
+
+    def notice_of(self, record: Record) -> Record | None:
+        """The valid notice that lists `record` (its `notice`), or None."""
+        target = self._by_id.get(record.data.get("notice", "")) if record.is_member else None
+        return target if target is not None and target.valid and target.kind == "notices" else None
+
+    def envelope(self, record: Record) -> dict[str, Any]:
+        """The data that carries `record`'s envelope (公文要素): its notice's for an item of a notice."""
+        notice = self.notice_of(record)
+        return notice.data if notice is not None else record.data
+
+    def members(self, notice_id: str) -> list[Record]:
+        """Valid records whose `notice` is `notice_id`, in path order."""
+        if self._members is None:
+            self._members = defaultdict(list)
+            for record in self.valid():
+                if record.is_member and isinstance(record.data["notice"], str):
+                    self._members[record.data["notice"]].append(record)
+        return self._members.get(notice_id, [])
+
+    def decisions(self, publicity_id: str) -> list[Record]:
+        """Valid, current 认定 notices that follow the 公示 `publicity_id`."""
+        return [r for r in self.current("notices") if r.data.get("follows") == publicity_id]
 
     def predecessor(self, record: Record) -> Record | None:
         """The record that `record` corrects or supersedes, when that link is sound enough to follow.

@@ -53,6 +53,16 @@ Validator = validators.extend(
     ),
 )
 RULE_KEYWORD = "x-jxjy-rule"  # a schema node naming the rule its pattern failure belongs to
+REASON_KEYWORD = "x-jxjy-reason"  # a `not: {required}` node naming why the field may not be there
+
+# Why a field may not be filled in, by the REASON_KEYWORD of the node that forbids it.
+_FORBIDDEN_BECAUSE = {
+    "member-envelope": "填了「所属公告」的记录是名单公告中的一项，公文要素（发文字号、发文机关、日期、索引号等）"
+                       "只写在所属公告中，本记录不再填写",
+    "base-publicity": "拟认定公示是一份单独的公告：请把公示写成名单公告（records/notices，公告事项「拟认定公示」），"
+                      "基地用「所属公告」指向它，认定决定另发（旧记录可用 jxjy migrate 转换）",
+    "publicity-own-notice": "公示期只属于「拟认定公示」；公示后作出的认定决定用「依据公示」指向那份公示",
+}
 
 _TYPE_NAMES = {
     "string": "文本",
@@ -244,10 +254,11 @@ class SchemaSet:
                              for s in error.validator_value)
             yield record.diag(path, "schema-required", f"「{title}」须至少填写以下之一：{names}")
         elif keyword == "not" and "required" in error.validator_value:
+            reason = _FORBIDDEN_BECAUSE.get(error.schema.get(REASON_KEYWORD, ""))
             for name in error.validator_value["required"]:
                 field = self.title(kind, (*path, name))
                 yield record.diag((*path, name), "schema-forbidden",
-                                  f"此处不应填写「{field}」：{self._description(kind, (*path, name))}",
+                                  f"此处不应填写「{field}」：{reason or self._description(kind, (*path, name))}",
                                   key=True)
         else:  # a keyword our schemas do not use yet: still located, never silent
             yield record.diag(path, "schema-invalid", f"「{title}」不符合要求：{error.message}")

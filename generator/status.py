@@ -4,7 +4,7 @@ Status is never stored. It is a fold over the base's accreditation and the evalu
 revocations that name it (corrected or superseded notices replaced by their successors),
 in order of their decision dates (成文日期), following Art. 25 of 常人社发〔2011〕11号:
 
-    认定 -> 有效 --评估验收 合格--> 有效
+    (拟认定公示 -> 公示中 ->) 认定 -> 有效 --评估验收 合格--> 有效
                  --评估验收 限期整改(期限)--> 整改中 --整改复查 合格--> 有效
                                              --期限届满未复查--> 逾期未整改
                                              --整改复查 不合格--> 复查不合格
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from generator import dates
 from generator.records import Record, RecordSet
@@ -29,7 +30,9 @@ OVERDUE = "逾期未整改"
 FAILED = "复查不合格"
 REVOKED = "已取消"
 EXPIRED = "已到期"
-STATUSES = (PUBLICITY, VALID, RECTIFYING, OVERDUE, FAILED, REVOKED, EXPIRED)
+WITHDRAWN = "未予认定"  # named in a 公示, then left out of the decision that followed it
+STATUSES = (PUBLICITY, VALID, RECTIFYING, OVERDUE, FAILED, REVOKED, EXPIRED, WITHDRAWN)
+ACCREDITED = (VALID, RECTIFYING, OVERDUE, FAILED)  # holding an accreditation (a 公示 does not count)
 NOT_YET = "未生效"  # what a base is before its accreditation, on pages and in the open data
 NOT_YET_NOTE = "尚未认定"
 
@@ -57,9 +60,16 @@ class Violation:
 
 @dataclass
 class Lifecycle:
-    base: Record  # the current version of the base's accreditation
+    base: Record  # the current version of the base record
     steps: list[Step] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    decision: Record | None = None  # what accredited it: the base itself, or a notice listing it
+    publicity: Record | None = None  # the 公示 that named it before the decision, if any
+
+    @property
+    def accredited_on(self) -> date | None:
+        """The decision's 成文日期; None while there is none (a 公示 awaiting its decision)."""
+        return dates.parse(self.decision.data["written_on"]) if self.decision is not None else None
 
     def status_on(self, day: date) -> Step | None:
         """The step in force on `day`; None before the accreditation."""
@@ -88,24 +98,69 @@ def lifecycle(base_id: str, records: RecordSet, as_of: date) -> Lifecycle:
     """
     base = _current_version(base_id, records)
     life = Lifecycle(base)
-    accredited = dates.parse(base.data["written_on"])
-    assert accredited is not None  # the schema guarantees a valid date on valid records
-    first = PUBLICITY if base.data.get("publicity") else VALID
-    life.steps.append(Step(accredited, first, base, "认定公示" if first == PUBLICITY else "认定为培训基地"))
+    _accredit(life, records)
+    accredited = life.accredited_on
     for event in _events(base_id, records):
-        on = dates.parse(event.data["written_on"])
-        assert on is not None
+        on = _written(records, event)
         _advance(life, through=on)
-        if on < accredited:
-            life.violations.append(Violation(
-                event, ("written_on",), "base-event-order",
-                f"成文日期 {on} 早于基地「{base.data['name']}」的认定日期 {accredited}"))
+        if accredited is None or on < accredited:
+            life.violations.append(Violation(event, ("written_on",) if not event.is_member else ("notice",),
+                                             "base-event-order", _too_early(life, on)))
+        elif life.steps[-1].status == WITHDRAWN:
+            life.violations.append(Violation(event, ("base",), "base-event-order",
+                                             f"基地「{base.data['name']}」公示后未予认定，不能评估或取消"))
         elif event.kind == "evaluations":
             _evaluate(life, event, on)
         else:
-            _revoke(life, event, on)
+            _revoke(life, event, on, event.data.get("announcement") or records.envelope(event).get("announcement"))
     _advance(life, through=as_of)
     return life
+
+
+def _accredit(life: Lifecycle, records: RecordSet) -> None:
+    """The base's 公示 and accreditation: its own decision, or the notice that lists it (and, for a
+    公示, the decision that follows it). Without a decision the base stays 公示中 (拟认定)."""
+    base = life.base
+    notice = records.notice_of(base)
+    if not base.is_member:
+        life.decision = base
+    elif notice is not None and notice.data["act"] == "认定":
+        life.decision = notice
+    elif notice is not None and notice.data["act"] == "拟认定公示":
+        life.publicity = notice
+        start, end = (dates.cn_date(notice.data["publicity"][k]) for k in ("start", "end"))
+        life.steps.append(Step(_day(notice.data["publicity"]["start"]), PUBLICITY, notice,
+                               f"拟认定公示（公示期 {start}至{end}）"))
+        life.decision = next(iter(records.decisions(notice.id)), None)
+    decision = life.decision
+    if decision is None:
+        return
+    on = _day(decision.data["written_on"])
+    if base.id in decision.data.get("withdrawn", ()) or records.identity(base.id) in decision.data.get("withdrawn", ()):
+        life.steps.append(Step(on, WITHDRAWN, decision, f"公示后未予认定（{decision.data.get('objection', '')}）"))
+        return
+    batch = decision.data.get("batch") if decision is not base else base.data.get("batch")
+    life.steps.append(Step(on, VALID, decision, "认定为培训基地" + (f"（第 {batch} 批）" if batch else "")))
+
+
+def _too_early(life: Lifecycle, on: date) -> str:
+    name = life.base.data["name"]
+    if life.accredited_on is not None:
+        return f"成文日期 {on} 早于基地「{name}」的认定日期 {life.accredited_on}"
+    if life.publicity is not None:
+        return f"基地「{name}」尚在公示中（拟认定），认定决定作出前不能评估或取消（成文日期 {on}）"
+    return f"基地「{name}」没有认定决定，不能评估或取消（成文日期 {on}）"
+
+
+def _written(records: RecordSet, record: Record) -> date:
+    """The decision date (成文日期) of a notice or of the notice that lists it."""
+    return _day(records.envelope(record)["written_on"])
+
+
+def _day(value: str) -> date:
+    day = dates.parse(value)
+    assert day is not None  # the schema guarantees a valid date on valid records
+    return day
 
 
 def _current_version(base_id: str, records: RecordSet) -> Record:
@@ -119,7 +174,7 @@ def _current_version(base_id: str, records: RecordSet) -> Record:
 
 
 def _events(base_id: str, records: RecordSet) -> list[Record]:
-    return sorted(records.events(base_id), key=lambda r: (r.data["written_on"], r.kind, r.id))
+    return sorted(records.events(base_id), key=lambda r: (_written(records, r), r.kind, r.id))
 
 
 def _advance(life: Lifecycle, *, through: date) -> None:
@@ -129,14 +184,16 @@ def _advance(life: Lifecycle, *, through: date) -> None:
 
 
 def _next_by_time(life: Lifecycle) -> Step | None:
+    if not life.steps:
+        return None
     last, base = life.steps[-1], life.base
-    if last.status == PUBLICITY:
-        ends = dates.parse(base.data["publicity"]["end"])
-        assert ends is not None
-        return Step(ends + timedelta(days=1), VALID, base, "公示期满，认定生效")
-    until = dates.parse(base.data.get("valid_until"))
+    if last.status in (PUBLICITY, WITHDRAWN):
+        return None  # a 公示 ends in a decision, never by time alone
+    decision = life.decision.data if life.decision is not None else {}
+    until = dates.parse(base.data.get("valid_until") or decision.get("valid_until"))
     if until is not None and last.status not in (REVOKED, EXPIRED):
-        expiry = Step(until + timedelta(days=1), EXPIRED, base, f"有效期至 {dates.cn_date(until)}，已届满")
+        expiry = Step(until + timedelta(days=1), EXPIRED, life.decision or base,
+                      f"有效期至 {dates.cn_date(until)}，已届满")
     else:
         expiry = None
     if last.status == RECTIFYING and last.deadline is not None:
@@ -200,7 +257,7 @@ def _evaluate(life: Lifecycle, event: Record, on: date) -> None:
 _GROUNDS = {"逾期不整改": OVERDUE, "整改后仍不符合要求": FAILED}
 
 
-def _revoke(life: Lifecycle, event: Record, on: date) -> None:
+def _revoke(life: Lifecycle, event: Record, on: date, announcement: dict[str, Any] | None) -> None:
     state = life.steps[-1]
     reason = event.data["reason"]
     if state.status in (REVOKED, EXPIRED):
@@ -220,6 +277,6 @@ def _revoke(life: Lifecycle, event: Record, on: date) -> None:
         life.violations.append(Violation(
             event, ("evaluation",), "base-revocation-grounds",
             f"依据评估应为导致「{state.status}」的评估 {state.record.id}"))
-    announcement = event.data["announcement"]
-    life.steps.append(Step(on, REVOKED, event, f"取消资格：{reason}；{announcement['medium']} "
-                                                f"{dates.cn_date(announcement['published_on'])}公告"))
+    told = (f"；{announcement['medium']} {dates.cn_date(announcement['published_on'])}公告"
+            if announcement else "")
+    life.steps.append(Step(on, REVOKED, event, f"取消资格：{reason}{told}"))

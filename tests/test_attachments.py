@@ -45,7 +45,7 @@ def test_the_sample_attachment_is_what_the_tools_script_writes_and_says_it_is_fi
 
 
 def test_the_schema_and_the_checker_accept_the_same_names() -> None:
-    pattern = SchemaSet().documents["defs.schema.json"]["$defs"]["notice"]["properties"]["attachments"]["items"][
+    pattern = SchemaSet().documents["defs.schema.json"]["$defs"]["envelope"]["properties"]["attachments"]["items"][
         "properties"]["file"]["pattern"]
     assert pattern == attachments.NAME.pattern
     assert set(attachments.TYPES) == set(pattern.split("(")[1].split(")")[0].split("|"))

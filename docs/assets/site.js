@@ -14,6 +14,7 @@
     var district = document.getElementById("filter-district");
     var specialty = document.getElementById("filter-specialty");
     var status = document.getElementById("filter-status");
+    var level = document.getElementById("filter-level");
     var sortBy = document.getElementById("sort-by");
     var count = document.getElementById("filter-count");
     var more = document.getElementById("show-more");
@@ -24,19 +25,20 @@
     if (params.get("district")) district.value = params.get("district");
     if (params.get("specialty")) specialty.value = params.get("specialty");
     if (params.get("status")) status.value = params.get("status");
+    if (params.get("level")) level.value = params.get("level");
 
     function load(data) {
       var c = data.columns, t = data.tables;
       all = c.name.map(function (name, i) {
         return {
           href: c.href[i], name: name, status: t.status[c.status[i]], since: c.since[i],
-          district: t.district[c.district[i]],
+          district: t.district[c.district[i]], level: t.level[c.level[i]],
           specialties: c.specialties[i].map(function (k) { return t.specialty[k]; }),
           host: t.organization[c.host[i]], supervisor: t.organization[c.supervisor[i]], date: c.accredited[i]
         };
       });
       if (note) note.hidden = true;
-      [district, specialty, status, sortBy].forEach(function (el) { el.addEventListener("change", apply); });
+      [district, specialty, status, level, sortBy].forEach(function (el) { el.addEventListener("change", apply); });
       more.addEventListener("click", showMore);
       apply();
       table.setAttribute("data-loaded", "");
@@ -53,6 +55,7 @@
       row.dataset.district = b.district;
       row.dataset.specialties = b.specialties.join("|");
       row.dataset.status = b.status;
+      row.dataset.level = b.level;
       row.dataset.name = b.name;
       row.dataset.date = b.date;
       var link = cell(row).appendChild(document.createElement("a"));
@@ -67,7 +70,7 @@
         state.appendChild(document.createElement("br"));
         state.appendChild(document.createElement("small")).textContent = b.since;
       }
-      [b.district, b.specialties.join("、"), b.host, b.supervisor, b.date].forEach(function (text) { cell(row, text); });
+      [b.level, b.district, b.specialties.join("、"), b.host, b.supervisor, b.date].forEach(function (text) { cell(row, text); });
       return row;
     }
 
@@ -76,7 +79,8 @@
       matching = all.filter(function (b) {
         return (!district.value || b.district === district.value) &&
           (!specialty.value || b.specialties.indexOf(specialty.value) >= 0) &&
-          (!status.value || b.status === status.value);
+          (!status.value || b.status === status.value) &&
+          (!level.value || b.level === level.value);
       });
       matching.sort(function (a, b) {
         var order = key === "date" ? b.date.localeCompare(a.date) :

@@ -8,7 +8,18 @@ from generator.diagnostics import Diagnostic
 from generator.records import Record
 from generator.registry import RULES
 from generator.rules import attachments as attachment_rules
-from generator.rules import circulars, dates, docnumbers, ids, lifecycle, organizations, plans, privacy, refs
+from generator.rules import (
+    circulars,
+    dates,
+    docnumbers,
+    ids,
+    lifecycle,
+    notices,
+    organizations,
+    plans,
+    privacy,
+    refs,
+)
 from generator.rules.context import Context
 from generator.schemas import SchemaSet
 
@@ -25,6 +36,7 @@ CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
     docnumbers.check,
     dates.check,
     lifecycle.check,
+    notices.check,
     organizations.check,
     circulars.check,
     plans.check,

@@ -23,6 +23,10 @@ ORDERS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]] = {
     ) for kind in NOTICE_KINDS
 }
 ORDERS["bases"] += ((("written_on",), ("valid_until",), True),)
+ORDERS["notices"] += (
+    (("written_on",), ("valid_until",), True),
+    (("written_on",), ("announcement", "published_on"), False),
+)
 ORDERS["evaluations"] += (
     (("evaluated_on",), ("written_on",), False),
     (("evaluated_on",), ("deadline",), True),
@@ -42,7 +46,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 def check_record(record: Record, schemas: SchemaSet) -> Iterator[Diagnostic]:
     """The rules on one record's dates that do not depend on today."""
     yield from _order(schemas, record)
-    if record.kind in NOTICE_KINDS:
+    if record.is_notice and record.data.get("cited") is not True:  # a cited document was published elsewhere
         yield from _disclosure(record)
 
 
@@ -73,7 +77,7 @@ def _order(schemas: SchemaSet, record: Record) -> Iterator[Diagnostic]:
 
 def _disclosure(record: Record) -> Iterator[Diagnostic]:
     written = dates.parse(record.data["written_on"])
-    published = dates.parse(record.data["published_on"])
+    published = dates.parse(record.data.get("published_on"))
     if written is None or published is None:
         return
     limit, exact = dates.add_working_days(written, DISCLOSURE_DAYS)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from generator import docnumber
 from generator.diagnostics import Diagnostic
-from generator.records import NOTICE_KINDS, Record
+from generator.records import Record
 from generator.rules.context import Context, each_with_others
 
 # Fields that must agree when bases share the accreditation decision that founded them.
@@ -15,7 +15,7 @@ _SHARED = ("title", "written_on")
 
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
-    notices = [r for kind in NOTICE_KINDS for r in ctx.records.valid(kind)]
+    notices = list(ctx.records.notices())  # items of a notice carry no numbers of their own
     yield from _unique_doc_numbers(ctx, notices)
     yield from _unique_index_numbers(notices)
     for record in notices:
@@ -52,7 +52,8 @@ def _differs(a: Record, b: Record) -> list[str]:
 def _unique_index_numbers(notices: list[Record]) -> Iterator[Diagnostic]:
     groups: dict[str, list[Record]] = defaultdict(list)
     for record in notices:
-        groups[record.data["index_number"]].append(record)
+        if "index_number" in record.data:  # a cited document has none of this platform's
+            groups[record.data["index_number"]].append(record)
     for number, records in groups.items():
         same_document = len({(r.kind, r.data.get("doc_number")) for r in records}) == 1 and records[0].kind == "bases"
         if len(records) < 2 or same_document:

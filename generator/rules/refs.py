@@ -11,8 +11,12 @@ from generator.rules.context import Context, walk
 
 BUREAU = frozenset({"人社部门"})
 DEPARTMENT = frozenset({"行业主管部门"})
-SUPERVISOR = frozenset({"行业主管部门", "人社部门"})
-HOST = frozenset({"施教机构", "企事业单位"})
+SUPERVISOR = frozenset({"行业主管部门", "人社部门", "部委"})
+HOST = frozenset({"施教机构", "企事业单位", "高等院校", "行业协会学会"})
+# Who issues rules and joint notices: ministries, governments' offices and legislatures too.
+GOVERNMENT = frozenset({"人社部门", "行业主管部门", "部委", "政府办公室", "人大常委会"})
+ISSUERS = {"plans": SUPERVISOR, "policies": GOVERNMENT}
+ITEMS = ("bases", "evaluations", "revocations")  # the kinds a notice lists (`notice`)
 
 # (kind of the referring record, field pattern) -> (kind referred to, allowed organization types)
 Types = frozenset[str] | Callable[[dict[str, Any]], frozenset[str]] | None
@@ -27,8 +31,11 @@ REFERENCES: list[tuple[str, tuple[str, ...], str, Types]] = [
      lambda data: DEPARTMENT if data.get("scope") == "行业主管部门" else HOST),
     ("commendations", ("recipients", "*", "organization"), "organizations", None),
     ("plans", ("department",), "organizations", DEPARTMENT),
-    *[(kind, ("issuer",), "organizations", BUREAU if kind != "plans" else SUPERVISOR)
-      for kind in NOTICE_KINDS],
+    *[(kind, ("issuer",), "organizations", ISSUERS.get(kind, BUREAU)) for kind in NOTICE_KINDS],
+    *[(kind, ("co_issuers", "*"), "organizations", GOVERNMENT) for kind in NOTICE_KINDS],
+    *[(kind, ("notice",), "notices", None) for kind in ITEMS],
+    ("notices", ("follows",), "notices", None),
+    ("notices", ("withdrawn", "*"), "bases", None),
 ]
 
 
@@ -37,9 +44,8 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         for record in ctx.records.valid(kind):
             for path, target_id in walk(record.data, pattern):
                 yield from _resolve(ctx, record, path, target_id, target_kind, types)
-    for kind in NOTICE_KINDS:
-        for record in ctx.records.valid(kind):
-            yield from _correction(ctx, record)
+    for record in ctx.records.notices():
+        yield from _correction(ctx, record)
     yield from _revocation_grounds(ctx)
 
 

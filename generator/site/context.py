@@ -8,7 +8,7 @@ from typing import Any
 
 from generator import dates
 from generator.attachments import Attachment
-from generator.records import KIND_TITLES, NOTICE_KINDS, Record, RecordSet
+from generator.records import KIND_TITLES, Record, RecordSet
 from generator.schemas import SchemaSet
 from generator.site.history import Change
 from generator.site.render import Fragment
@@ -41,10 +41,9 @@ class SiteContext:
     # -- records --------------------------------------------------------------------------
 
     def notices(self, kind: str | None = None) -> list[Record]:
-        """Valid notices (of one kind), newest first by 发布日期, then by id."""
-        kinds = [kind] if kind else list(NOTICE_KINDS)
-        found = [r for k in kinds for r in self.records.valid(k)]
-        return sorted(found, key=lambda r: (r.data["published_on"], r.id), reverse=True)
+        """Valid notices of their own (of one kind), newest first by 发布日期 (a cited document's
+        成文日期), then by id."""
+        return sorted(self.records.notices(kind), key=lambda r: (published(r.data), r.id), reverse=True)
 
     def bases(self) -> list[Record]:
         """Each base once, under its identity, in id order."""
@@ -64,8 +63,8 @@ class SiteContext:
     def is_sample(self) -> bool:
         return any(r.data.get("sample") is True for r in self.records.all)
 
-    def in_publicity(self, record: Record) -> bool:
-        publicity = record.data.get("publicity")
+    def in_publicity(self, record: Record | None) -> bool:
+        publicity = record.data.get("publicity") if record is not None else None
         if not publicity:
             return False
         start, end = dates.parse(publicity["start"]), dates.parse(publicity["end"])
@@ -105,6 +104,11 @@ class SiteContext:
 
     def kind_title(self, kind: str) -> str:
         return KIND_TITLES[kind]
+
+
+def published(data: dict[str, Any]) -> str:
+    """A notice's 发布日期 on this platform; a cited document's 成文日期, as it was published elsewhere."""
+    return str(data.get("published_on") or data["written_on"])
 
 
 def url_of(path: str) -> str:

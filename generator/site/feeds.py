@@ -19,6 +19,7 @@ from generator import dates
 from generator.kinds import KIND
 from generator.records import NOTICE_KINDS, Record
 from generator.site.context import Output, SiteContext
+from generator.site.context import published as day_published
 
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
 # Namespace of the entry and feed ids (urn:uuid, RFC 9562 version 5): fixed forever, so an id
@@ -110,9 +111,9 @@ def _atom(site: SiteContext, name: str, title: str, listing: str, notices: list[
 
 def _entry(site: SiteContext, record: Record) -> _Entry:
     data = record.data
-    published = _midnight(data["published_on"])
+    published = _midnight(day_published(data))
     successors = site.records.successors(record.id)
-    updated = max([published, *(_midnight(s.data["published_on"]) for s in successors)])
+    updated = max([published, *(_midnight(day_published(s.data)) for s in successors)])
     head = " · ".join(x for x in (data.get("doc_number"), site.name(data["issuer"])) if x)
     summary = "\n\n".join(x for x in (head, first_paragraph(data.get("body"))) if x)
     if successors:
@@ -164,9 +165,10 @@ def _calendar(site: SiteContext) -> bytes:
     return cal.to_ical()
 
 
-def _stamp(record: Record) -> datetime:
-    """DTSTAMP: the record's 发布日期 (midnight in China, written in UTC), never the build time."""
-    return _midnight(record.data["published_on"]).astimezone(UTC)
+def _stamp(site: SiteContext, record: Record) -> datetime:
+    """DTSTAMP: the record's 发布日期 (its notice's, for an item of one; midnight in China, written in
+    UTC), never the build time."""
+    return _midnight(day_published(site.records.envelope(record))).astimezone(UTC)
 
 
 def _deadlines(site: SiteContext) -> Iterator[_Day]:
@@ -176,8 +178,10 @@ def _deadlines(site: SiteContext) -> Iterator[_Day]:
         if data.get("result") != "限期整改" or deadline is None:
             continue
         url = site.absolute(site.page_of(evaluation))
-        lines = [data["title"], f"发文字号：{data.get('doc_number', '—')}", f"整改期限：{deadline.isoformat()}", url]
-        yield _Day(uid=f"rectification-deadline-{evaluation.id}@{UID_DOMAIN}", stamp=_stamp(evaluation),
+        envelope = site.records.envelope(evaluation)
+        lines = [envelope["title"], f"发文字号：{envelope.get('doc_number', '—')}", f"整改期限：{deadline.isoformat()}",
+                 url]
+        yield _Day(uid=f"rectification-deadline-{evaluation.id}@{UID_DOMAIN}", stamp=_stamp(site, evaluation),
                    day=deadline, summary=f"整改期限：{site.base_name(data['base'])}",
                    description="\n".join(lines), url=url)
 
@@ -195,5 +199,5 @@ def _publicity_ends(site: SiteContext) -> Iterator[_Day]:
             if publicity.get("contact"):
                 lines.append(f"意见反馈：{publicity['contact']}")
             lines.append(url)
-            yield _Day(uid=f"publicity-end-{record.id}@{UID_DOMAIN}", stamp=_stamp(record), day=end,
+            yield _Day(uid=f"publicity-end-{record.id}@{UID_DOMAIN}", stamp=_stamp(site, record), day=end,
                        summary=f"公示截止：{record.data['title']}", description="\n".join(lines), url=url)

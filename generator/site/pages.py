@@ -12,13 +12,15 @@ from generator.attachments import size_text
 from generator.dates import cn_date
 from generator.kinds import KIND, Listing
 from generator.records import Record
+from generator.rules.notices import LISTS
 from generator.site.charts import bars
-from generator.site.context import Output, SiteContext, href
+from generator.site.context import Output, SiteContext, href, published
 from generator.site.render import fragment, page
-from generator.status import REVOKED, STATUSES
+from generator.status import REVOKED, STATUSES, WITHDRAWN
 
 DIRECTORY = "bases/index.md"
 DIRECTORY_DATA = "bases/directory.json"
+LEVELS = ("国家级", "省级", "市级", "辖市区级")
 DIRECTORY_PAGE = 50  # rows on the page as built; the script shows the rest, 50 at a time
 
 
@@ -28,9 +30,9 @@ def plan(site: SiteContext) -> Iterator[Output]:
     yield from _directory(site)
     for base in site.bases():
         yield _base(site, base)
-    for notice in site.notices():
-        if notice.kind != "bases":
-            yield _notice(site, notice)
+    for record in site.records.valid():  # every notice, and every item of a notice, has a page
+        if record.kind not in ("bases", "organizations"):
+            yield _notice(site, record)
     for kind in KIND.values():
         if kind.listing is not None:
             yield _list(site, kind.folder, kind.listing)
@@ -46,10 +48,11 @@ def meta(site: SiteContext, title: str, column: str, column_type: str = "信息�
           record: Record | None = None) -> dict[str, Any]:
     meta: dict[str, Any] = {"title": title, "column_name": column, "column_type": column_type}
     if record is not None:
+        envelope = site.records.envelope(record)
         meta.update(
-            article_title=record.data.get("title", title),
-            pub_date=f"{record.data['published_on']} 00:00",
-            content_source=site.name(record.data["issuer"]),
+            article_title=envelope.get("title", title),
+            pub_date=f"{published(envelope)} 00:00",
+            content_source=site.name(envelope["issuer"]),
             record_path=record.path,
         )
     if site.is_sample():
@@ -84,7 +87,7 @@ def _row(site: SiteContext, source: str, record: Record) -> dict[str, Any]:
         "doc": record.data.get("doc_number", "—"),
         "issuer": site.name(record.data["issuer"]),
         "written": record.data["written_on"],
-        "published": record.data["published_on"],
+        "published": record.data.get("published_on", "—"),
         "kind": site.kind_title(record.kind),
         "flag": flag,
     }
@@ -124,7 +127,8 @@ def _directory(site: SiteContext) -> Iterator[Output]:
             "specialties": current.data["specialties"],
             "host": site.name(current.data["host"]),
             "supervisor": site.name(current.data["supervisor"]),
-            "accredited": current.data["written_on"],
+            "level": current.data["level"],
+            "accredited": _accredited(site, base),
         })
     rows.sort(key=lambda r: r["name"])
     yield Output(DIRECTORY_DATA, _directory_data(rows))
@@ -134,6 +138,7 @@ def _directory(site: SiteContext) -> Iterator[Output]:
         districts=sorted({r["district"] for r in rows}),
         specialties=sorted({s for r in rows for s in r["specialties"]}),
         statuses=[s for s in STATUSES if any(r["status"] == s for r in rows)],
+        levels=[v for v in LEVELS if any(r["level"] == v for r in rows)],
         csv=href(DIRECTORY, "data/bases.csv"), xlsx=href(DIRECTORY, "data/bases.xlsx"),
     ))
 
@@ -141,7 +146,8 @@ def _directory(site: SiteContext) -> Iterator[Output]:
 def _directory_data(rows: list[dict[str, Any]]) -> bytes:
     """Column per field, repeated texts (status, district, specialty, organization) as indexes
     into a table: at 50 000 bases this is what makes the list usable in well under a megabyte."""
-    tables: dict[str, dict[str, int]] = {"status": {}, "district": {}, "specialty": {}, "organization": {}}
+    tables: dict[str, dict[str, int]] = {"status": {}, "district": {}, "specialty": {}, "organization": {},
+                                         "level": {}}
 
     def code(table: str, value: str) -> int:
         return tables[table].setdefault(value, len(tables[table]))
@@ -155,29 +161,45 @@ def _directory_data(rows: list[dict[str, Any]]) -> bytes:
         "specialties": [[code("specialty", s) for s in r["specialties"]] for r in rows],
         "host": [code("organization", r["host"]) for r in rows],
         "supervisor": [code("organization", r["supervisor"]) for r in rows],
+        "level": [code("level", r["level"]) for r in rows],
         "accredited": [r["accredited"] for r in rows],
     }
     data = {"columns": columns, "tables": {name: list(values) for name, values in tables.items()}}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def _accredited(site: SiteContext, base: Record) -> str:
+    """The day of the base's accreditation decision (ISO), or "" while it has none (公示中)."""
+    day = site.life(base.id).accredited_on
+    return day.isoformat() if day else ""
+
+
 def _base(site: SiteContext, base: Record) -> Output:
     source = site.page_of(base)
     life = site.life(base.id)
     current = life.base
+    document = life.decision or life.publicity or current  # the act shown under 认定文件
     step = life.status_on(site.as_of)
     steps = [{
         "on": s.on, "status": s.status, "note": s.note, "href": href(source, site.page_of(s.record)),
-        "doc": s.record.data.get("doc_number") if s.record is not current else current.data.get("doc_number"),
+        "doc": site.records.envelope(s.record).get("doc_number"),
     } for s in life.steps]
-    status = {"status": _status(site, base), "on": step.on if step else current.data["written_on"],
+    status = {"status": _status(site, base), "on": step.on if step else None,
               "note": life.state(site.as_of)[1],
-              "href": href(source, site.page_of(step.record if step else base))}
+              "href": href(source, site.page_of(step.record if step else document))}
+    accredited = life.decision.data if life.decision is not None and status["status"] != WITHDRAWN else None
+    notices = [{"href": href(source, site.page_of(n)), "record": n}
+               for n in (life.publicity, life.decision) if n is not None and n is not current]
     return Output(source, fragment(
-        "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=current),
-        r=current, d=current.data, status=status, steps=steps, publicity=site.in_publicity(current),
+        "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=document),
+        r=current, d=current.data, e=document.data, status=status, steps=steps, notices=notices,
+        batch=current.data.get("batch") or (accredited.get("batch") if accredited else None),
+        valid_until=current.data.get("valid_until") or (accredited.get("valid_until") if accredited else None),
+        publicity=life.publicity if site.in_publicity(life.publicity) else None,
+        own_document=document is current, year=str(life.accredited_on or step.on if step else "")[:4],
         district=refdata.label(current.data["district"]), changes=site.history.get(current.path, []),
-        validity=current.data["validity"], attachments=_attachments(site, source, current),
+        validity=document.data["validity"],
+        attachments=_attachments(site, source, current) if document is current else [],
         **_tools(site, source, "bases"),
     ))
 
@@ -193,17 +215,23 @@ def _notice(site: SiteContext, record: Record) -> Output:
     if predecessor is not None:
         target = {"record": predecessor, "href": href(source, site.page_of(predecessor)),
                   "verb": "更正" if record.data.get("corrects") else "替代"}
-    validity = record.data["validity"]
+    parent = site.records.notice_of(record)
+    envelope = site.records.envelope(record)
+    validity = envelope["validity"]
     if corrections and validity == "现行有效":
         validity = f"{validity}（已被{corrections[0]['verb']}）"
     kind = KIND[record.kind]
     listing = kind.listing or Listing(kind.title, "信息公开目录", "")
     column, column_type = listing.title, listing.column_type
+    title = envelope["title"] if parent is None else f"{site.base_name(record.data['base'])}：{kind.title}"
     return Output(source, fragment(
-        "notice.html", meta=meta(site, record.data["title"], column, column_type, record=record),
-        r=record, kind_title=site.kind_title(record.kind), publicity=site.in_publicity(record),
-        corrections=corrections, target=target, validity=validity, searchable=kind.searchable,
-        changes=site.history.get(record.path, []), attachments=_attachments(site, source, record),
+        "notice.html", meta=meta(site, title, column, column_type, record=record),
+        r=record, e=envelope, heading=title, kind_title=site.kind_title(record.kind),
+        publicity=site.in_publicity(record), corrections=corrections, target=target, validity=validity,
+        searchable=kind.searchable, changes=site.history.get(record.path, []),
+        attachments=_attachments(site, source, record),
+        parent={"href": href(source, site.page_of(parent)), "record": parent} if parent is not None else None,
+        listed=_listed(site, source, record) if record.kind == "notices" else None,
         **_tools(site, source, record.kind),
     ))
 
@@ -215,11 +243,35 @@ def _attachments(site: SiteContext, source: str, record: Record) -> list[dict[st
             for a in site.records.attachments(record)]
 
 
+def _listed(site: SiteContext, source: str, notice: Record) -> dict[str, Any]:
+    """What a 名单公告 lists, each item with where it stands today, and the notices it is tied to."""
+    items = site.records.members(notice.id)
+    follows = site.records.get(notice.data.get("follows", ""))
+    if follows is not None:
+        withdrawn = {site.records.identity(b) for b in notice.data.get("withdrawn", [])}
+        items = [b for b in site.records.members(follows.id) if site.records.identity(b.id) not in withdrawn]
+    rows = []
+    for item in sorted(items, key=lambda r: r.id):
+        base = site.records.get(site.records.identity(item.id if item.kind == "bases" else item.data["base"]))
+        status = _status(site, base) if base is not None else ""
+        rows.append({"record": item, "href": href(source, site.page_of(item)), "status": status,
+                     "base": base.data if base is not None else {}})
+    decisions = [{"href": href(source, site.page_of(d)), "record": d} for d in site.records.decisions(notice.id)]
+    return {
+        "kind": items[0].kind if items else "bases", "rows": rows, "decisions": decisions,
+        "follows": {"href": href(source, site.page_of(follows)), "record": follows} if follows is not None else None,
+        "withdrawn": [{"href": href(source, site.page_of(b)), "name": site.base_name(b.id)}
+                      for b in map(site.records.get, notice.data.get("withdrawn", [])) if b is not None],
+    }
+
+
 def _list(site: SiteContext, kind: str, listing: Listing) -> Output:
     source = f"{kind}/index.md"
     title, column_type, intro = listing.title, listing.column_type, listing.intro
     groups: dict[int, list[dict[str, Any]]] = {}
-    for record in site.notices(kind):
+    # A 名单公告 of results or revocations is listed with them too: readers look there.
+    batches = [n for n in site.notices("notices") if kind != "bases" and LISTS[n.data["act"]] == kind]
+    for record in sorted([*site.notices(kind), *batches], key=lambda r: (published(r.data), r.id), reverse=True):
         groups.setdefault(int(record.data["written_on"][:4]), []).append(_row(site, source, record))
     return Output(source, page("list.html", meta=meta(site, title, title, column_type),
                                intro=intro, groups=sorted(groups.items(), reverse=True)))
@@ -264,7 +316,8 @@ def _stats(site: SiteContext) -> Output:
         cell = by_district.setdefault(refdata.label(life.base.data["district"]), [0, 0])
         cell[0] += 1
         cell[1] += status == "有效"
-        years.setdefault(int(life.base.data["written_on"][:4]), Counter())["accredited"] += 1
+        if life.accredited_on is not None and status != WITHDRAWN:
+            years.setdefault(life.accredited_on.year, Counter())["accredited"] += 1
         for s in life.steps:
             bucket = years.setdefault(s.on.year, Counter())
             if s.record.kind == "evaluations" and s.status == "整改中":

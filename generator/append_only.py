@@ -14,7 +14,7 @@ from generator import dates, git
 from generator.attachments import owner_of
 from generator.comparison import Collision, Versions, by_path, compare, field_title, versions
 from generator.diagnostics import Diagnostic, Location
-from generator.records import KIND_TITLES, NOTICE_KINDS, Record
+from generator.records import KIND_TITLES, NOTICE_KINDS, Record, RecordSet
 from generator.schemas import SchemaSet
 from generator.yamlio import clip
 
@@ -27,13 +27,14 @@ from generator.yamlio import clip
 IN_PLACE_FIELDS: frozenset[tuple[str | int, ...]] = frozenset({("publicity", "contact")})
 
 
-
-
-def published_on(record: Record, as_of: date) -> date | None:
-    """The day a notice was published when that is on or before `as_of`, else None."""
+def published_on(record: Record, records: RecordSet, as_of: date) -> date | None:
+    """The day a notice was published when that is on or before `as_of`, else None. An item of a
+    名单公告 is published with its notice; a cited document, which this platform did not publish,
+    counts from its 成文日期 (it is public, and shown here, once added)."""
     if record.kind not in NOTICE_KINDS:
         return None
-    day = dates.parse(record.data.get("published_on"))
+    envelope = records.envelope(record)
+    day = dates.parse(envelope.get("published_on") or (envelope.get("written_on") if envelope.get("cited") else None))
     return day if day is not None and day <= as_of else None
 
 
@@ -77,7 +78,7 @@ def verdict(repo: Path, base: str, pair: Versions, *, as_of: date, schemas: Sche
         owner = owner_of(path)
         if owner is not None:  # an attachment's file: judged with the notice it belongs to
             record = old.get(owner)
-            day = published_on(record, as_of) if record is not None else None
+            day = published_on(record, pair.before.records, as_of) if record is not None else None
             if record is not None and day is not None:
                 found.append(_attachment(record, new.get(owner), path, status, day))
             continue
@@ -85,7 +86,7 @@ def verdict(repo: Path, base: str, pair: Versions, *, as_of: date, schemas: Sche
             found.append(_collision(pair.collisions[path], new.get(path)))
             continue
         record = old.get(path)
-        day = published_on(record, as_of) if record is not None else None
+        day = published_on(record, pair.before.records, as_of) if record is not None else None
         if status == "D" and record is not None and day is not None:
             fix = f"撤销或更改请新建一条同类记录，用 corrects（更正）或 supersedes（替代）指向 {record.id}"
             what = f"{KIND_TITLES[record.kind]}记录 {record.id} 已于 {dates.cn_date(day)}发布"
@@ -115,14 +116,29 @@ def verdict(repo: Path, base: str, pair: Versions, *, as_of: date, schemas: Sche
                     f"编号 {stem} 曾用于已删除的 {history[stem]}；编号一经使用不再重复使用，请另取新编号"))
             if path not in moved_here:  # a moved notice keeps its day; append-only-deleted speaks for it
                 found += _backdated(new.get(path), as_of, "新增公告")
+            found += _added_to_published(new.get(path), pair.before.records, as_of)
     return sorted(found)
+
+
+def _added_to_published(record: Record | None, before: RecordSet, as_of: date) -> list[Diagnostic]:
+    """An item added to the list of a 名单公告 that was already published: the list is part of it."""
+    if record is None or not record.is_member:
+        return []
+    notice = before.get(str(record.data["notice"]))
+    day = published_on(notice, before, as_of) if notice is not None and notice.kind == "notices" else None
+    if notice is None or day is None:
+        return []
+    return [Diagnostic(
+        record.at("notice"), "append-only-modified",
+        f"名单公告 {notice.id} 已于 {dates.cn_date(day)}发布，其名单不能再增加{KIND_TITLES[record.kind]}记录；"
+        f"请另发一份名单公告，或发布更正公告（corrects 指向 {notice.id}）后列入")]
 
 
 def _backdated(record: Record | None, as_of: date, what: str) -> list[Diagnostic]:
     """A notice not yet published (added, or unpublished at the base) whose 发布日期 is before
     `as_of`: the day it appears on this platform cannot be in the past, or the public record would
     show a notice as public on days nobody could see it. `what` names it in the message."""
-    if record is None or record.kind not in NOTICE_KINDS:
+    if record is None or not record.is_notice:
         return []
     day = dates.parse(record.data.get("published_on"))
     if day is None or day >= as_of:

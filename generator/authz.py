@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from generator import git
 from generator.diagnostics import Diagnostic, Location
@@ -132,12 +133,21 @@ def _judge(repo: Path, directory: Directory, by_path: dict[str, Record], author:
     absent, new = (True, None) if status == "D" else _head_document(repo, head, path)
     old = by_path.get(path) if status != "A" else None
     requirements: list[Requirement] = []
+
+    def notice_of(notice_id: str) -> Any:
+        """A 名单公告 as the base has it, else as the head adds it (its own file is judged by its issuers)."""
+        at_base = by_path.get(f"records/notices/{notice_id}.yaml")
+        if at_base is not None:
+            return at_base.data if at_base.valid else None
+        missing, added = _head_document(repo, head, f"records/notices/{notice_id}.yaml")
+        return added.data if added is not None and not missing else None
+
     if not absent:
-        requirements += directory.requirements(kind, record_id, new.data if new else None)
+        requirements += directory.requirements(kind, record_id, new.data if new else None, notice_of)
     if old is None and status != "A":
         requirements.append(Requirement(directory.bureau, "目标分支中的该文件无法读取为记录", "authz-unknown-owner"))
     if old is not None:
-        requirements += directory.requirements(kind, record_id, old.data)
+        requirements += directory.requirements(kind, record_id, old.data, notice_of)
         if kind == "organizations" and new and new.data.get("type") != old.data.get("type"):
             requirements.append(Requirement(directory.bureau, "机构类型只能由维护者修改", field="type"))
     for requirement in requirements:

@@ -108,3 +108,13 @@ def date_fields(schemas: SchemaSet, kind: str, path: tuple[str, ...] = ()) -> tu
 def envelope(schemas: SchemaSet) -> tuple[str, ...]:
     """The fields every notice has (公文要素), in the order the schema lists them."""
     return tuple(schemas.documents["defs.schema.json"]["$defs"][ENVELOPE]["properties"])
+
+
+def standalone(schemas: SchemaSet, kind: str) -> frozenset[str]:
+    """What a notice of its own requires (defs.schema.json#/$defs/notice, and what `kind` requires
+    of a record not listed in a 名单公告), a cited document aside: what `jxjy new` asks for, since
+    a fresh record is a notice of its own."""
+    notice = schemas.documents["defs.schema.json"]["$defs"]["notice"]
+    own = {"not": {"required": ["notice"]}}
+    kind_rules = [n["then"].get("required", []) for n in schemas.node(kind, ()) if n.get("if") == own]
+    return frozenset([*notice["required"], *notice["else"]["required"], *(f for r in kind_rules for f in r)])

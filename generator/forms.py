@@ -33,7 +33,9 @@ DEFAULT_SITE = "https://jxjy.example.gov.cn/"
 # 法律依据, corrects, supersedes). The rest a clerk copies from the issued document; it is optional
 # in a form, because an application may come before the document exists.
 NOT_ASKED = frozenset({"id", "published_on", "category", "validity", "publicity", "legal_basis",
-                       "corrects", "supersedes", "sample"})
+                       "corrects", "supersedes", "sample",
+                       # disclosure details the publishing office fills in when it publishes
+                       "grouping", "disclosure", "publisher", "repealed_on"})
 COURSE_SEPARATOR = "｜"  # full-width bar: course titles may contain ASCII punctuation
 # Query parameters GitHub reads on /issues/new itself: a field with such an id could not be
 # pre-filled by its id, so these fields get a prefix.

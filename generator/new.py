@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator import git
 from generator.errors import JxjyError
-from generator.fields import envelope, field, requirements
+from generator.fields import envelope, field, requirements, standalone
 from generator.files import WriteRefused, write_file
 from generator.kinds import KIND
 from generator.records import KINDS
@@ -22,7 +22,7 @@ from generator.schemas import SchemaSet
 from generator.yamlio import clip
 
 # Optional fields worth offering in a fresh record (the rest are in the schema and the docs).
-OFFERED = {"body", "findings", "evaluation", "url", "page", "approved_on", "uscc",
+OFFERED = {"doc_number", "body", "findings", "evaluation", "url", "page", "approved_on", "uscc",
            "submitters", "doc_prefixes", "address", "phone"}
 # Sensible values a clerk rarely changes.
 DEFAULTS = {"validity": "现行有效", "category": "劳动、人事、监察／人事工作"}
@@ -138,6 +138,8 @@ def _fill(schemas: SchemaSet, kind: str, path: tuple[str | int, ...], today: dat
     about = field(schemas, kind, path)
     if about.is_object:
         required, _ = requirements(schemas, kind, path)
+        if not path and KIND[kind].is_notice:
+            required |= standalone(schemas, kind)  # listed in a 名单公告 later, if at all (`notice`)
         mapping = CommentedMap()
         for name in schemas.fields(kind, path):
             if name in required or name in OFFERED:

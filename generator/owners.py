@@ -6,8 +6,10 @@ BUREAU; they own everything.
 
 Rules of ownership
 ------------------
-1. A notice (bases, evaluations, revocations, circulars, commendations, policies) is owned by the
-   submitters of its ``issuer`` (发文机关), and by the maintainers.
+1. A notice (bases, notices, evaluations, revocations, circulars, commendations, policies) is owned by
+   the submitters of its ``issuer`` (发文机关), and by the maintainers. A joint document (联合发文)
+   may be changed by the submitters of any of its issuers (``issuer`` and ``co_issuers``). An item of
+   a 名单公告 (a base, evaluation or revocation with ``notice``) is owned as that notice is.
 2. A plan (plans) is owned by the submitters of its ``department`` (报送部门), and by the maintainers.
    A plan whose ``issuer`` is another organization speaks for that organization too, so a change to
    it needs an owner of both (CODEOWNERS lists the entries common to both, plus the maintainers).
@@ -35,7 +37,7 @@ lets an institution propose a record for itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -109,8 +111,10 @@ class Directory:
     def with_bureau(self, entries: Iterable[str]) -> tuple[str, ...]:
         return _unique([*entries, *self.bureau])
 
-    def requirements(self, kind: str, record_id: str, data: Any) -> list[Requirement]:
-        """What a change to the record `kind`/`record_id` with content `data` needs; None data: unreadable."""
+    def requirements(self, kind: str, record_id: str, data: Any,
+                     notice_of: Callable[[str], Any] | None = None) -> list[Requirement]:
+        """What a change to the record `kind`/`record_id` with content `data` needs; None data: unreadable.
+        `notice_of` gives the data of a 名单公告 by id, for its items (which speak for its issuers)."""
         if kind == "organizations":
             org = self.orgs.get(record_id)
             if record_id in self.invalid:
@@ -121,10 +125,32 @@ class Directory:
             if not org.submitters:
                 return [Requirement(self.bureau, f"机构「{org.name}」未登记可提交人")]
             return [Requirement(self.with_bureau(org.submitters), f"该记录是机构「{org.name}」本身的资料")]
+        if isinstance(data, dict) and "notice" in data and kind != "notices":
+            return [self._listed(data["notice"], notice_of)]
         fields = ["department"] if kind == "plans" else ["issuer"]
         if kind == "plans" and isinstance(data, dict) and data.get("issuer") != data.get("department"):
             fields.append("issuer")
-        return [self._owner(field, data.get(field) if isinstance(data, dict) else None) for field in fields]
+        found = [self._owner(field, data.get(field) if isinstance(data, dict) else None) for field in fields]
+        co_issuers = data.get("co_issuers") if isinstance(data, dict) else None
+        if kind != "plans" and isinstance(co_issuers, list) and found[0].rule != "authz-unknown-owner":
+            found[0] = self._joint(found[0], co_issuers)
+        return found
+
+    def _joint(self, lead: Requirement, co_issuers: list[Any]) -> Requirement:
+        """A joint document (联合发文) may be submitted by any of its issuers."""
+        orgs = [self.orgs[c] for c in co_issuers if isinstance(c, str) and c in self.orgs]
+        names = "、".join(f"「{o.name}」" for o in orgs)
+        return Requirement(self.with_bureau([*lead.owners, *(s for o in orgs for s in o.submitters)]),
+                           f"{lead.reason}（联合发文：{names}）" if names else lead.reason, field=lead.field)
+
+    def _listed(self, notice_id: Any, notice_of: Callable[[str], Any] | None) -> Requirement:
+        """An item of a 名单公告 speaks for the notice's issuers."""
+        notice = notice_of(notice_id) if notice_of is not None and isinstance(notice_id, str) else None
+        if not isinstance(notice, dict):
+            return Requirement(self.bureau, f"该记录的所属公告「{notice_id}」不存在或无法读取", "authz-unknown-owner",
+                               "notice")
+        [owner] = self.requirements("notices", str(notice_id), notice)
+        return Requirement(owner.owners, f"{owner.reason}（所属公告 {notice_id}）", owner.rule, "notice")
 
     def _owner(self, field: str, org_id: Any) -> Requirement:
         title = _FIELD_TITLES[field]
@@ -176,7 +202,7 @@ def codeowners_of(records: RecordSet) -> str:
         "",
     ]
     for record in sorted(records.valid(), key=lambda r: r.path):
-        owners = _common(directory.requirements(record.kind, record.id, record.data))
+        owners = _common(directory.requirements(record.kind, record.id, record.data, _notice_data(records)))
         lines.append(_line("/" + record.path, owners))
     lines.append("")
     lines.extend(_line(pattern, directory.bureau) for pattern in MAINTAINER_PATHS)
@@ -184,6 +210,13 @@ def codeowners_of(records: RecordSet) -> str:
     if len(text.encode("utf-8")) >= MAX_CODEOWNERS_BYTES:
         raise RepositoryError(f"生成的 CODEOWNERS 超过 3 MB，GitHub 将忽略它（{len(text.encode())} 字节）")
     return text
+
+
+def _notice_data(records: RecordSet) -> Callable[[str], Any]:
+    def notice_of(notice_id: str) -> Any:
+        notice = records.get(notice_id)
+        return notice.data if notice is not None and notice.valid and notice.kind == "notices" else None
+    return notice_of
 
 
 def _common(requirements: list[Requirement]) -> tuple[str, ...]:

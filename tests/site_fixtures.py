@@ -43,6 +43,17 @@ def records() -> dict[str, Any]:
     return {r.id: r for r in result.records.all}
 
 
+def page_envelope(record: Any) -> dict[str, Any]:
+    """The envelope (公文要素) a record's page shows: its own, or for an item of a 名单公告 the notice's;
+    a base listed in a 公示 shows the decision that followed it, once there is one."""
+    every = records()
+    if "notice" not in record.data:
+        return record.data
+    notice = every[record.data["notice"]]
+    decision = next((r for r in every.values() if r.data.get("follows") == notice.id), None)
+    return (decision or notice).data if record.kind == "bases" else notice.data
+
+
 def notice_records() -> list[Any]:
     """Every record that has its own page (bases under their own id: the sample has no base corrections)."""
     return [r for r in records().values() if r.kind in NOTICE_KINDS]

@@ -39,7 +39,7 @@ def broken(repo: Repo) -> Repo:
     """The sample with a load error, a schema error and a cross-record error (located in a record
     that otherwise loads cleanly, so its position must come from re-reading the file)."""
     repo.write("records/bases/bad-yaml.yaml", "id: bad-yaml\nname: [\n")
-    repo.edit(BASE, "level: 市级", "level: 国家级")
+    repo.edit(BASE, "level: 市级", "level: 部级")
     repo.edit(EVAL, "base: base-2013-001", "base: base-2099-404")
     _age(repo.root)
     return repo

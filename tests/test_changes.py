@@ -227,7 +227,7 @@ def test_index_number_never_changes(git_repo: GitRepo) -> None:
 
 
 def test_publicity_contact_may_be_fixed_but_not_the_period(git_repo: GitRepo) -> None:
-    rel = "records/bases/base-2026-001.yaml"  # published 2026-11-20, publicity until 2026-12-04
+    rel = "records/notices/notice-2026-503.yaml"  # published 2026-11-20, publicity until 2026-12-04
     assert ("publicity", "contact") in IN_PLACE_FIELDS
     git_repo.edit(rel, "电话 0519-85681136", "电话 0519-85681137")
     assert check(git_repo) == []
@@ -240,7 +240,7 @@ def test_publicity_contact_may_be_fixed_but_not_the_period(git_repo: GitRepo) ->
 
 
 def test_unpublished_notice_may_be_edited(git_repo: GitRepo) -> None:
-    rel = "records/bases/base-2026-001.yaml"  # 发布日期 2026-11-20
+    rel = "records/notices/notice-2026-503.yaml"  # 发布日期 2026-11-20
     git_repo.edit(rel, "written_on: 2026-11-19", "written_on: 2026-11-18")
     assert check(git_repo, as_of=date(2026, 11, 19)) == []  # not yet published that day
     assert [d.rule for d in check(git_repo, as_of=date(2026, 11, 20))] == ["append-only-modified"]
@@ -278,10 +278,9 @@ def test_deleted_id_is_never_reused(git_repo: GitRepo) -> None:
     git_repo.git("rm", "-q", rel)
     git_repo.commit("Delete the policy")  # on main: part of the base's history
     git_repo.write(rel, text.replace("常人社发〔2011〕11号", "常人社发〔2011〕12号"))
-    diag, backdated = check(git_repo)
+    [diag] = check(git_repo)  # a cited document has no 发布日期 of this platform to back-date
     assert (diag.rule, diag.location.path) == ("id-reused", rel)
     assert "编号 pol-2011-001 曾用于已删除的 records/policies/pol-2011-001.yaml" in diag.message
-    assert backdated.rule == "append-only-backdated"  # and it comes back published in 2011
 
 
 # -- refs and history ------------------------------------------------------------------------
@@ -474,12 +473,13 @@ NEW_BASE = "records/bases/base-2026-002.yaml"
 
 def new_base_text(name: str, number: int) -> str:
     """A base notice base-2026-002, unpublished on AS_OF, named `name`, with 发文字号 and 索引号 from `number`."""
-    text = (REPO / "records/bases/base-2026-001.yaml").read_text(encoding="utf-8")
-    for old, new in [("id: base-2026-001", "id: base-2026-002"),
-                     ("常州市经济专业技术人员继续教育基地", name),
-                     ("常人社函〔2026〕141号", f"常人社函〔2026〕{number}号"),
-                     ("2026-00205", f"2026-00{number}"),
-                     ("published_on: 2026-11-20", "published_on: 2026-11-28")]:
+    text = (REPO / "records/bases/base-2024-001.yaml").read_text(encoding="utf-8")
+    for old, new in [("id: base-2024-001", "id: base-2026-002"),
+                     ("常州市智能制造工程技术人员继续教育基地", name),
+                     ("常人社发〔2024〕41号", f"常人社函〔2026〕{number}号"),
+                     ("2024-00067", f"2026-00{number}"),
+                     ("written_on: 2024-05-21", "written_on: 2026-11-19"),
+                     ("published_on: 2024-05-27", "published_on: 2026-11-28")]:
         text = text.replace(old, new)
     return text
 

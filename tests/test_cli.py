@@ -26,6 +26,9 @@ from generator.site.build import SITE_MARKER
 from helpers import AS_OF, REPO, GitRepo, Repo
 
 LATE_PLAN = "records/plans/plan-2026-cz-zjj.yaml:14:11"
+TRIAL = ("records/policies/pol-2011-001.yaml:12:11: warning: 试行文件自「施行日期」2011-02-01 起已满 5 年（2016-02-01），"
+         "「有效性」仍为「现行有效」；请核对制定机关的规范性文件清理结果或现行有效文件目录：已被替代或失效的，改「有效性」"
+         "并填写「废止日期」，确仍有效的在拉取请求中说明 [policy-trial-lapsed]\n")
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -34,16 +37,16 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def _break(repo: Repo) -> None:
-    repo.edit("records/bases/base-2020-002.yaml", "level: 市级", "level: 省级")
+    repo.edit("records/bases/base-2020-002.yaml", "level: 市级", "level: 部级")
     repo.edit("records/bases/base-2020-002.yaml", "常人社发〔2020〕121号", "常人社发(2020)121号")
 
 
-def test_clean_sample_exits_0_with_the_one_accepted_warning(repo: Repo) -> None:
+def test_clean_sample_exits_0_with_the_accepted_warnings(repo: Repo) -> None:
     code, out, err = run("validate", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
     assert code == 0
     assert out == (f"{LATE_PLAN}: warning: 「报送日期」2026-04-20 晚于 2026 年第一季度；"
-                   "第十六条要求每年年初报送 [plan-late]\n")
-    assert "0 个错误，1 个警告" in err
+                   "第十六条要求每年年初报送 [plan-late]\n" + TRIAL)
+    assert "0 个错误，2 个警告" in err
 
 
 def test_strict_fails_on_warnings(repo: Repo) -> None:
@@ -57,9 +60,9 @@ def test_text_format_on_errors(repo: Repo) -> None:
     assert code == 1
     assert out == textwrap.dedent("""\
         records/bases/base-2020-002.yaml:5:13: error: 「发文字号」格式不正确：「常人社发(2020)121号」；年份须用六角括号〔〕，序号不编虚位，以「号」结尾（应写作「常人社发〔2020〕121号」） [docnumber-format]
-        records/bases/base-2020-002.yaml:16:8: error: 「基地级别」取值「省级」无效，可选：市级、辖市区级 [schema-enum]
+        records/bases/base-2020-002.yaml:16:8: error: 「基地级别」取值「部级」无效，可选：国家级、省级、市级、辖市区级 [schema-enum]
         records/plans/plan-2026-cz-zjj.yaml:14:11: warning: 「报送日期」2026-04-20 晚于 2026 年第一季度；第十六条要求每年年初报送 [plan-late]
-        """)
+        """) + TRIAL
 
 
 def test_github_format_escapes_properties_and_data(repo: Repo) -> None:
@@ -68,7 +71,7 @@ def test_github_format_escapes_properties_and_data(repo: Repo) -> None:
     assert code == 1
     lines = out.splitlines()
     assert lines[1] == ("::error file=records/bases/base-2020-002.yaml,line=16,col=8,title=schema-enum::"
-                        "「基地级别」取值「省级」无效，可选：市级、辖市区级")
+                        "「基地级别」取值「部级」无效，可选：国家级、省级、市级、辖市区级")
     assert lines[2].startswith("::warning file=records/plans/plan-2026-cz-zjj.yaml,line=14,col=11,title=plan-late::")
 
 
@@ -86,7 +89,7 @@ def test_json_format(repo: Repo) -> None:
     rows = json.loads(out)
     assert rows[1] == {
         "path": "records/bases/base-2020-002.yaml", "line": 16, "col": 8, "severity": "error",
-        "rule": "schema-enum", "message": "「基地级别」取值「省级」无效，可选：市级、辖市区级", "hint": None,
+        "rule": "schema-enum", "message": "「基地级别」取值「部级」无效，可选：国家级、省级、市级、辖市区级", "hint": None,
     }
     assert rows[0]["hint"] == "应写作「常人社发〔2020〕121号」"
     assert "常人社发" in out  # not \\u-escaped
@@ -94,7 +97,7 @@ def test_json_format(repo: Repo) -> None:
 
 # A value from a record that carries markup, both quotes and a line break into the message.
 HOSTILE_LEVEL = 'level: "<b>&\\"x\'\\n第二行"'
-HOSTILE_MESSAGE = "「基地级别」取值「<b>&\"x' 第二行」无效，可选：市级、辖市区级"
+HOSTILE_MESSAGE = "「基地级别」取值「<b>&\"x' 第二行」无效，可选：国家级、省级、市级、辖市区级"
 
 
 def _validate_as(repo: Repo, fmt: str) -> tuple[int, str]:
@@ -111,11 +114,12 @@ def test_codeclimate_format_is_gitlabs_code_quality_report(repo: Repo) -> None:
         ("docnumber-format", "major", {"path": "records/bases/base-2020-002.yaml", "lines": {"begin": 5}}),
         ("schema-enum", "major", {"path": "records/bases/base-2020-002.yaml", "lines": {"begin": 16}}),
         ("plan-late", "minor", {"path": "records/plans/plan-2026-cz-zjj.yaml", "lines": {"begin": 14}}),
+        ("policy-trial-lapsed", "minor", {"path": "records/policies/pol-2011-001.yaml", "lines": {"begin": 12}}),
     ]
-    assert issues[1]["description"] == "「基地级别」取值「省级」无效，可选：市级、辖市区级"
+    assert issues[1]["description"] == "「基地级别」取值「部级」无效，可选：国家级、省级、市级、辖市区级"
     assert issues[0]["description"].endswith("（应写作「常人社发〔2020〕121号」）")  # with its hint
     assert all(len(i["fingerprint"]) == 64 for i in issues)
-    assert len({i["fingerprint"] for i in issues}) == 3
+    assert len({i["fingerprint"] for i in issues}) == 4
 
 
 def test_codeclimate_fingerprint_survives_a_moved_line_and_changes_with_the_problem(repo: Repo) -> None:
@@ -127,7 +131,7 @@ def test_codeclimate_fingerprint_survives_a_moved_line_and_changes_with_the_prob
     assert moved["schema-enum"]["location"]["lines"]["begin"] == 18
     assert moved["schema-enum"]["fingerprint"] == before["schema-enum"]["fingerprint"]
     assert moved["plan-late"]["fingerprint"] == before["plan-late"]["fingerprint"]
-    repo.edit(rel, "level: 省级", "level: 县级")
+    repo.edit(rel, "level: 部级", "level: 县级")
     changed = {i["check_name"]: i for i in json.loads(_validate_as(repo, "codeclimate")[1])}
     assert changed["schema-enum"]["fingerprint"] != before["schema-enum"]["fingerprint"]
 
@@ -151,13 +155,13 @@ def test_junit_format_parses_and_locates_each_problem(repo: Repo) -> None:
     assert out.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
     suite = ET.fromstring(out)
     assert suite.tag == "testsuite" and suite.get("name") == "jxjy validate"
-    assert (suite.get("tests"), suite.get("failures")) == ("3", "2")
+    assert (suite.get("tests"), suite.get("failures")) == ("4", "2")
     enum = suite[1]
     assert enum.get("classname") == enum.get("file") == "records/bases/base-2020-002.yaml"
-    assert enum.get("name") == "[schema-enum] 「基地级别」取值「省级」无效，可选：市级、辖市区级"
+    assert enum.get("name") == "[schema-enum] 「基地级别」取值「部级」无效，可选：国家级、省级、市级、辖市区级"
     failure = enum.find("failure")
     assert failure is not None and failure.get("type") == "error"
-    located = "records/bases/base-2020-002.yaml:16:8: error: 「基地级别」取值「省级」无效，可选：市级、辖市区级 [schema-enum]"
+    located = "records/bases/base-2020-002.yaml:16:8: error: 「基地级别」取值「部级」无效，可选：国家级、省级、市级、辖市区级 [schema-enum]"
     assert failure.get("message") == located and failure.text == located + "\n"
     # A warning does not fail validation: its test case passes and shows the message as output.
     late = suite[2]
@@ -211,10 +215,10 @@ def test_output_writes_the_report_to_a_file_and_the_text_to_the_log(repo: Repo, 
                          "--format", "codeclimate", "--output", str(target))
     assert code == 1
     assert [i["check_name"] for i in json.loads(target.read_text(encoding="utf-8"))] == [
-        "docnumber-format", "schema-enum", "plan-late"]
+        "docnumber-format", "schema-enum", "plan-late", "policy-trial-lapsed"]
     assert out.splitlines()[1] == ("records/bases/base-2020-002.yaml:16:8: error: "
-                                   "「基地级别」取值「省级」无效，可选：市级、辖市区级 [schema-enum]")
-    assert "2 个错误，1 个警告" in err
+                                   "「基地级别」取值「部级」无效，可选：国家级、省级、市级、辖市区级 [schema-enum]")
+    assert "2 个错误，2 个警告" in err
     code, _, err = run("validate", "--root", str(repo.root), "--as-of", AS_OF.isoformat(),
                        "--output", str(tmp_path / "missing" / "report.xml"))
     assert code == 2 and "错误：无法写入" in err
@@ -397,6 +401,8 @@ COMMANDS: dict[str, list[Command]] = {
     "check-authz": [Command(lambda r: ["check-authz", "--root", str(r), "--author", "x", "--base", "main",
                                        "--teams", str(r / "teams.yaml")], 2, "无法读取团队成员文件", "stderr")],
     "forms": [Command(lambda r: ["forms", "--root", str(r), "--check"], 1, "与 schema/ 不一致", "stderr")],
+    "migrate": [Command(lambda r: ["migrate", "--root", str(r), "--dry-run"], 0, "没有需要转换的记录", "stderr"),
+                Command(lambda r: ["migrate", "--root", str(r / "records")], 2, "找不到记录目录", "stderr")],
 }
 
 

@@ -107,7 +107,7 @@ def test_csv_flattens_nested_fields(out) -> None:
     assert revocation["公告日期"] == "2025-03-22"
     assert revocation["版面"] == "第 A04 版"
     assert revocation["培训基地"] == "常州市数字技术专业技术人员继续教育基地"
-    publicity = row_of(read_csv(out["data/bases.csv"]), "base-2026-001")
+    publicity = row_of(read_csv(out["data/notices.csv"]), "notice-2026-503")
     assert (publicity["公示开始日期"], publicity["公示截止日期"]) == ("2026-11-20", "2026-12-04")
     circular = row_of(read_csv(out["data/circulars.csv"]), "circ-2025-002")
     assert "优秀比例核减 1.5 个百分点" in circular["通报对象"]
@@ -201,7 +201,8 @@ def test_fields_page_documents_every_schema_field(out) -> None:
     assert page.startswith("---\ntitle: \"字段说明\"")
     documents = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in schema_files()}
     names = set(documents["base.schema.json"]["properties"])
-    names |= set(documents["defs.schema.json"]["$defs"]["notice"]["properties"])
+    names |= set(documents["defs.schema.json"]["$defs"]["envelope"]["properties"])
+    names |= set(documents["notice.schema.json"]["properties"])
     for name in names:
         assert f"<code>{name}</code>" in page, name
     for nested in ("publicity.start", "publicity.end", "announcement.medium", "subjects[].quota_cut",

@@ -110,7 +110,7 @@ def test_corrected_notice_says_so(out) -> None:
 
 
 def test_feed_dates_come_from_the_records_not_the_clock(out, site) -> None:
-    published = {f"{n.data['published_on']}T00:00:00+08:00" for n in site.notices()}
+    published = {f"{n.data.get('published_on', n.data['written_on'])}T00:00:00+08:00" for n in site.notices()}
     for path, content in out.items():
         if path.endswith(".xml"):
             stamps = re.findall(rb"<(?:updated|published)>([^<]+)<", content)
@@ -138,7 +138,7 @@ def test_calendar_has_the_corrected_rectification_deadline(out) -> None:
 
 def test_calendar_has_the_publicity_end(out) -> None:
     events = {str(e["uid"]): e for e in calendar(out).walk("VEVENT")}
-    event = events["publicity-end-base-2026-001@jxjy-registry"]
+    event = events["publicity-end-notice-2026-503@jxjy-registry"]
     assert event.decoded("dtstart") == date(2026, 12, 4)
     assert str(event["summary"]).startswith("公示截止：常州市人力资源和社会保障局关于常州市经济专业技术人员")
 

@@ -252,7 +252,7 @@ def test_accreditation_form_follows_the_base_schema() -> None:
     for field in ("name", "host", "supervisor", "district", "level", "specialties", "address"):
         assert ids[field]["attributes"]["label"] == schemas.title("bases", (field,))
         assert ids[field]["validations"]["required"] is True
-    assert ids["level"]["attributes"]["options"] == ["市级", "辖市区级"]
+    assert ids["level"]["attributes"]["options"] == ["国家级", "省级", "市级", "辖市区级"]
     # the city's own divisions in use today: the form is for bases in Changzhou
     assert ids["district"]["attributes"]["options"] == ["320400 常州市", "320402 天宁区", "320404 钟楼区", "320411 新北区",
                                                         "320412 武进区", "320413 金坛区", "320481 溧阳市"]
@@ -271,12 +271,12 @@ def test_forms_follow_a_changed_schema(tmp_path: Path) -> None:
     schema_dir = tmp_path / "schema"
     schema_dir.mkdir()
     for path in (REPO / "schema").glob("*.json"):
-        text = path.read_text(encoding="utf-8")
-        if path.name == "base.schema.json":
-            text = text.replace('"enum": ["市级", "辖市区级"]', '"enum": ["市级", "辖市区级", "省级"]')
-        (schema_dir / path.name).write_text(text, encoding="utf-8")
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if path.name == "defs.schema.json":
+            document["$defs"]["level"]["enum"].append("乡镇级")
+        (schema_dir / path.name).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     changed = forms(schema_dir, root=REPO)["apply-for-accreditation.yml"]
-    assert "- 省级" in changed and changed != forms(root=REPO)["apply-for-accreditation.yml"]
+    assert "- 乡镇级" in changed and changed != forms(root=REPO)["apply-for-accreditation.yml"]
 
 
 # -- pre-commit and the pull request template --------------------------------------------------------

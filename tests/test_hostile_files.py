@@ -162,13 +162,13 @@ def test_every_format_keeps_one_problem_per_line_and_escapes_file_names(repo: Re
     code, text, _ = run(*base)
     assert code == 1
     lines = text.splitlines()
-    assert len(lines) == 4  # three misplaced files and the sample's one warning
+    assert len(lines) == 5  # three misplaced files and the sample's two warnings
     assert "records/bases/换\\x0a行.txt:1:1: error: 记录文件扩展名须为 .yaml（现为「.txt」） [record-path]" in lines
     assert "records/bases/esc\\x1b[31m.txt:1:1: error:" in text and "\x1b" not in text
     assert "records/bases/中文 名称.txt:1:1: error:" in text
 
     _, github, _ = run(*base, "--format", "github")
-    assert len(github.splitlines()) == 4
+    assert len(github.splitlines()) == 5
     assert "::error file=records/bases/换%0A行.txt,line=1,col=1,title=record-path::" in github
 
     _, raw, _ = run(*base, "--format", "json")
@@ -327,9 +327,9 @@ NEW_NOTICE = "records/policies/pol-2026-900.yaml"
 
 
 def _add_policy(git_repo: GitRepo, published_on: str) -> None:
-    text = git_repo.text("records/policies/pol-2011-001.yaml")
-    git_repo.write(NEW_NOTICE, text.replace("id: pol-2011-001", "id: pol-2026-900")
-                   .replace("常人社发〔2011〕11号", "常人社发〔2026〕900号")
+    text = git_repo.text("records/policies/pol-2026-001.yaml")
+    git_repo.write(NEW_NOTICE, text.replace("id: pol-2026-001", "id: pol-2026-900")
+                   .replace("常人社发〔2026〕38号", "常人社发〔2026〕900号").replace("/2026-00041", "/2026-00900")
                    .replace("published_on: ", f"published_on: {published_on}  # ", 1))
 
 

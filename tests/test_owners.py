@@ -96,6 +96,42 @@ def test_a_district_bureau_may_change_its_own_notice_but_not_the_city_bureaus(gi
     assert denied.message.endswith("只有 @czrsj/jxjy 可以提交")
 
 
+def test_a_joint_document_may_be_changed_by_any_of_its_issuers(git_repo: OwnersRepo) -> None:
+    base = git_repo.commit("base")
+    rel = "records/policies/pol-2026-001.yaml"  # 市人社局 with 市财政局
+    git_repo.edit(rel, "sample: true", "sample: true\n# 更正")
+    head = git_repo.commit("edit")
+    assert git_repo.authz(CZJ, base, head) == [] and git_repo.authz(BUREAU_MEMBER, base, head) == []
+    [denied] = git_repo.authz(GXJ, base, head)
+    assert denied.message == (f"{GXJ} 不能修改 {rel}：该记录的发文机关为「常州市人力资源和社会保障局」"
+                              "（联合发文：「常州市财政局」），只有 @czrsj/jxjy、@czczj/kuaiji 可以提交")
+
+
+def test_an_item_of_a_notice_speaks_for_the_notices_issuer(git_repo: OwnersRepo) -> None:
+    """A base of a batch carries no 发文机关: its notice's decides, also for a notice the change adds."""
+    base = git_repo.commit("base")
+    rel = "records/bases/base-2025-101.yaml"
+    git_repo.edit(rel, "sample: true", "sample: true\n# 更正")
+    head = git_repo.commit("edit an item")
+    assert git_repo.authz(BUREAU_MEMBER, base, head) == []
+    [denied] = git_repo.authz(CZJ, base, head)
+    assert denied.message == (f"{CZJ} 不能修改 {rel}：该记录的发文机关为「常州市人力资源和社会保障局」"
+                              "（所属公告 notice-2025-011），只有 @czrsj/jxjy 可以提交")
+    assert denied.location.line == git_repo.line_of(rel, "notice:")
+
+    # A district bureau adds its own 公示 with one base: both files are its own.
+    notice = git_repo.text("records/notices/notice-2026-503.yaml")
+    git_repo.write("records/notices/notice-2026-777.yaml", notice.replace("id: notice-2026-503", "id: notice-2026-777")
+                   .replace("issuer: org-czrsj", "issuer: org-wj-rsj"))
+    item = git_repo.text("records/bases/base-2026-001.yaml")
+    git_repo.write("records/bases/base-2026-777.yaml", item.replace("id: base-2026-001", "id: base-2026-777")
+                   .replace("notice: notice-2026-503", "notice: notice-2026-777"))
+    added = git_repo.commit("a district 公示")
+    assert git_repo.authz(WUJIN, head, added) == []
+    assert {d.location.path for d in git_repo.authz(CZJ, head, added)} == {
+        "records/notices/notice-2026-777.yaml", "records/bases/base-2026-777.yaml"}
+
+
 def test_a_notice_cannot_be_moved_into_another_issuers_name(git_repo: OwnersRepo) -> None:
     base = git_repo.commit("base")
     git_repo.edit("records/bases/base-2024-003.yaml", "issuer: org-wj-rsj", "issuer: org-czrsj")

@@ -7,7 +7,12 @@ from datetime import date
 
 import pytest
 
-from helpers import Repo, found
+from generator.refdata import hours_for_year
+from generator.rules import docnumbers
+from generator.rules.context import Context
+from generator.validate import check_repository
+
+from helpers import AS_OF, Repo, found
 
 BASE = "records/bases/base-2020-002.yaml"
 ORG = "records/organizations/org-cz-wsjk.yaml"
@@ -18,6 +23,10 @@ REVOCATION = "records/revocations/rev-2025-001.yaml"
 CIRCULAR = "records/circulars/circ-2025-002.yaml"
 PLAN = "records/plans/plan-2025-cz-czj.yaml"
 CORRECTION = "records/evaluations/eval-2026-002.yaml"
+BATCH_BASE = "records/bases/base-2025-101.yaml"  # listed by the 公示 notice-2025-011
+PUBLICITY = "records/notices/notice-2025-011.yaml"  # 拟认定公示 of 32 bases
+DECISION = "records/notices/notice-2025-012.yaml"  # its decision: 31 accredited, one withdrawn
+POLICY = "records/policies/pol-2011-001.yaml"
 
 
 @dataclass
@@ -37,7 +46,7 @@ FAILING = [
          [("result: 合格\n", "result: 合格\ndeadline: 2025-01-01\n")], "deadline:", "此处不应填写「整改期限」"),
     Case("unknown-field", BASE, [("address:", "adress:")], "adress:", "未知字段「adress」（是否应为「address」（办学地址）？）"),
     Case("schema-type", BASE, [("level: 市级\n", "level: 市级\nbatch: 第一批\n")], "batch:", "「认定批次」应为整数，实际为文本「第一批」"),
-    Case("schema-enum", BASE, [("level: 市级", "level: 省级")], "level:", "「基地级别」取值「省级」无效，可选：市级、辖市区级"),
+    Case("schema-enum", BASE, [("level: 市级", "level: 部级")], "level:", "「基地级别」取值「部级」无效，可选：国家级、省级、市级、辖市区级"),
     Case("schema-pattern", ORG, [('phone: "0519-85682310"', 'phone: "85682310"')], "phone:", "「办公电话」格式不正确"),
     Case("schema-format", BASE, [("written_on: 2020-11-24", "written_on: 2020-02-30")], "written_on:", "「成文日期」不是有效日期"),
     Case("date-range", "records/evaluations/eval-2024-002.yaml", [("deadline: 2025-02-28", "deadline: 9999-12-31")],
@@ -146,12 +155,76 @@ FAILING = [
          "疑似居民身份证号码 320********1123"),
     Case("privacy-id-card", REVOCATION, [("  page: 第 A04 版", "  url: https://www.example.com/gs?sfzh=320402199001011239")],
          "  url:", "「公告链接」含有疑似居民身份证号码 320***********1239"),
+    # 名单公告: batches, a 公示 and the decision that follows it, levels
+    Case("schema-forbidden", BATCH_BASE, [("notice: notice-2025-011\n", "notice: notice-2025-011\ndoc_number: 常人社发〔2025〕96号\n")],
+         "doc_number:", "此处不应填写「发文字号」：填了「所属公告」的记录是名单公告中的一项"),
+    Case("schema-forbidden", BASE, [("level: 市级\n", "level: 市级\npublicity:\n  start: 2020-11-10\n  end: 2020-11-20\n")],
+         "publicity:", "拟认定公示是一份单独的公告"),
+    Case("schema-forbidden", DECISION, [("batch: 2\n", "batch: 2\npublicity:\n  start: 2025-09-09\n  end: 2025-09-16\n")],
+         "publicity:", "公示期只属于「拟认定公示」"),
+    Case("schema-required", PUBLICITY, [("publicity:\n  start: 2025-09-09\n  end: 2025-09-16\n  contact: 市人社局专业技术人员管理处，电话 0519-85681136\n", "")],
+         "id: notice-2025-011",
+         "缺少必填字段「公示期」"),
+    Case("schema-required", DECISION, [("objection: 有异议\n", "")], "id: notice-2025-012", "缺少必填字段「公示结果」"),
+    Case("schema-required", DECISION, [("objection_detail: ", "# ")], "id: notice-2025-012", "缺少必填字段「异议处理情况」"),
+    Case("base-level", "records/bases/base-2024-101.yaml", [("level: 省级", "level: 市级")], "level:",
+         "「基地级别」为「市级」，但认定机关「江苏省人力资源和社会保障厅」是省级（notice-2024-021）"),
+    Case("notice-act", "records/evaluations/eval-2026-011.yaml", [("notice: notice-2026-031", "notice: notice-2025-012")],
+         "notice:", "「所属公告」「notice-2025-012」是「认定」公告，列的是培训基地；评估验收记录只能属于「评估结果」公告"),
+    Case("notice-empty", "records/notices/notice-2026-031.yaml",
+         [("id: notice-2026-031", "id: notice-2026-099"), ("常人社函〔2026〕117号", "常人社函〔2026〕199号"),
+          ("113204000141523630/2026-00181", "113204000141523630/2026-00999")],
+         "act:", "没有评估验收记录指向本公告", clone="records/notices/notice-2026-099.yaml"),
+    Case("notice-empty", DECISION, [("  - base-2025-108\n", "".join(f"  - base-2025-{n}\n" for n in range(101, 133)))],
+         "  - base-2025-101", "名单中的基地全部「未予认定」，本决定没有认定任何基地"),
+    Case("publicity-short", PUBLICITY, [("  end: 2025-09-16", "  end: 2025-09-11")], "  end:",
+         "公示期 2025-09-09 至 2025-09-11 只有 3 个工作日，拟认定名单的公示不得少于 5 个工作日"),
+    Case("publicity-follows", DECISION, [("follows: notice-2025-011", "follows: notice-2026-031")], "follows:",
+         "「依据公示」「notice-2026-031」是「评估结果」公告，不是拟认定公示"),
+    Case("publicity-follows", DECISION, [("  - base-2025-108", "  - base-2020-001")], "  - base-2020-001",
+         "「未予认定」中的「base-2020-001」不在公示「notice-2025-011」的名单中"),
+    Case("publicity-follows", DECISION,
+         [("id: notice-2025-012", "id: notice-2025-098"), ("常人社发〔2025〕96号", "常人社发〔2025〕98号"),
+          ("113204000141523630/2025-00142", "113204000141523630/2025-00998")],
+         "follows:", "公示「notice-2025-011」已有认定决定「notice-2025-012」；同一公示只能作出一次认定决定",
+         clone="records/notices/notice-2025-098.yaml"),
+    Case("publicity-decision-date", DECISION, [("written_on: 2025-09-26", "written_on: 2025-09-16")], "written_on:",
+         "「成文日期」2025-09-16 不晚于公示「notice-2025-011」的截止日期 2025-09-16：认定决定须在公示期满之后作出"),
+    Case("base-event-order", EVAL_OK,
+         [("id: eval-2025-004", "id: eval-2026-097"), ("常人社函〔2025〕131号", "常人社函〔2026〕197号"),
+          ("113204000141523630/2025-00187", "113204000141523630/2026-00997"), ("base: base-2023-001", "base: base-2026-001"),
+          ("written_on: 2025-10-28", "written_on: 2026-11-24"), ("published_on: 2025-10-31", "published_on: 2026-11-25"),
+          ("evaluated_on: 2025-10-21", "evaluated_on: 2026-11-23")],
+         "written_on:", "基地「常州市经济专业技术人员继续教育基地」尚在公示中（拟认定），认定决定作出前不能评估或取消",
+         clone="records/evaluations/eval-2026-097.yaml"),
+    Case("date-order", "records/evaluations/eval-2026-013.yaml", [("evaluated_on: 2026-10-09", "evaluated_on: 2026-10-21")],
+         "evaluated_on:", "「评估日期」2026-10-21 晚于所属公告「notice-2026-031」的成文日期 2026-10-20"),
     Case("privacy-mobile", EVAL, [("  请你公司", "  联系电话 139-1234-5678，请你公司")], "body:", "疑似手机号码"),
     Case("privacy-mobile", EVAL, [("  请你公司", "  联系电话139.1234.5678，请你公司")], "body:", "疑似手机号码 139******5678"),
     Case("privacy-mobile", EVAL, [("  请你公司", "  联系电话１３９１２３４５６７８，请你公司")], "body:", "疑似手机号码 139****5678"),
     Case("privacy-address", EVAL, [("  请你公司", "  联系人家住天宁区某小区，请你公司")], "body:", "疑似个人住址"),
     Case("privacy-address", "records/commendations/comm-2026-002.yaml", [("name: 林知远", "name: 林知远5幢301室")], "name: 林知远",
          "疑似个人住址"),
+    Case("index-issuer", REVOCATION, [("113204000141523630/2025-00047", "113204000141530838/2025-00047")], "index_number:",
+         "「索引号」前缀「113204000141530838」既不是「发文机关」常州市人力资源和社会保障局的统一社会信用代码"
+         "「113204000141523630」，也不是其组织机构代码「014152363」"),
+    Case("index-issuer", REVOCATION, [("validity: 现行有效\n", "validity: 现行有效\npublisher: org-cz-wsjk\n")],
+         "index_number:", "既不是「发布机构」常州市卫生健康委员会的统一社会信用代码「113204000141530838」"),
+    Case("index-year", REVOCATION, [("113204000141523630/2025-00047", "113204000141523630/2024-00047")], "index_number:",
+         "「索引号」中的年份 2024 与「发布日期」2025-03-21 的年份不一致"),
+    Case("plan-hours", PLAN, [("hours: 36", "hours: 24")], "  - title:",
+         "「培训科目」合计 48 学时，少于 2025 年度专业科目要求的 60 学时（《专业技术人员继续教育规定》第八条"
+         "（人力资源社会保障部令第25号）：每年不少于 90 学时，其中专业科目不少于 60 学时（总学时的 2/3））"),
+    Case("repealed-in-force", POLICY, [("validity: 现行有效\n", "validity: 现行有效\nrepealed_on: 2020-01-01\n")],
+         "repealed_on:", "「有效性」为「现行有效」，不应填写「废止日期」2020-01-01"),
+    Case("repealed-missing", POLICY, [("validity: 现行有效", "validity: 已失效")], "validity:",
+         "「有效性」为「已失效」，但未填写「废止日期」"),
+    Case("policy-trial-lapsed", POLICY, [], "validity:",
+         "试行文件自「施行日期」2011-02-01 起已满 5 年（2016-02-01），「有效性」仍为「现行有效」"),
+    Case("policy-trial-lapsed", POLICY, [("effective_from: 2011-02-01\n", "")], "validity:",
+         "试行文件自「成文日期」2011-01-17 起已满 5 年（2016-01-17）"),
+    Case("policy-trial-lapsed", POLICY, [("effective_from: 2011-02-01", "effective_from: 2021-11-26")], "validity:",
+         "起已满 5 年（2026-11-26）"),
 ]
 
 
@@ -188,7 +261,7 @@ def test_plan_missing_is_reported_on_the_department(repo: Repo) -> None:
 
 @pytest.mark.parametrize("name, problem", [
     ("records/bases/base-2099-001.yml", "扩展名须为 .yaml"),
-    ("records/notices/n-1.yaml", "未知的记录类别目录「notices」"),
+    ("records/notes/n-1.yaml", "未知的记录类别目录「notes」"),
     ("records/loose.yaml", "records/<类别>/<编号>.yaml"),
     ("records/bases/deeper/b-1.yaml", "records/<类别>/<编号>.yaml"),
 ])
@@ -237,9 +310,11 @@ PASSING = [
     # the last day a record may hold, and the first (the day the People's Republic was founded)
     Case("date-range", "records/policies/pol-2011-001.yaml", [("effective_from: 2011-02-01", "effective_from: 2100-12-31")],
          "", ""),
-    Case("date-range", "records/policies/pol-2011-001.yaml", [("written_on: 2011-01-17", "written_on: 1949-10-01"),
-                                                             ("published_on: 2011-01-20", "published_on: 1949-10-08")],
+    Case("date-range", "records/policies/pol-2011-001.yaml", [("written_on: 2011-01-17", "written_on: 1949-10-01")],
          "", ""),
+    Case("publicity-short", PUBLICITY, [("  end: 2025-09-16", "  end: 2025-09-15")], "", ""),  # exactly 5 working days
+    Case("publicity-decision-date", DECISION, [("written_on: 2025-09-26", "written_on: 2025-09-17")], "", ""),
+    Case("base-level", "records/bases/base-2022-101.yaml", [], "", ""),  # 国家级, accredited by 人社部
     Case("docnumber-format", BASE, [("常人社发〔2020〕121号", "常人社发〔2020〕1号")], "", ""),
     Case("district-expired", BASE, [('district: "320404"', 'district: "320412"')], "", ""),
     Case("district-expired", BASE, [('district: "320404"', 'district: "320106"')], "", "", id="nanjing"),
@@ -249,6 +324,17 @@ PASSING = [
     Case("district-expired", BASE, [('district: "320404"', 'district: "320482"'), ("written_on: 2020-11-24", "written_on: 2015-04-27"),
                                     ("published_on: 2020-11-30", "published_on: 2015-04-30")], "", "", id="day-before"),
     Case("base-revocation-grounds", REVOCATION, [("evaluation: eval-2024-003\n", "")], "", ""),
+    # the 组织机构代码 (characters 9-17 of the 统一社会信用代码) is the other accepted prefix
+    Case("index-issuer", REVOCATION, [("113204000141523630/2025-00047", "014152363/2025-00047")], "", ""),
+    # published by another body: its code, not the issuer's
+    Case("index-issuer", REVOCATION, [("113204000141523630/2025-00047", "113204000141530838/2025-00047"),
+                                      ("validity: 现行有效\n", "validity: 现行有效\npublisher: org-cz-wsjk\n")], "", ""),
+    Case("plan-hours", PLAN, [], "", ""),  # exactly the 60 professional hours of 2025
+    Case("repealed-missing", POLICY, [("validity: 现行有效", "validity: 已失效\nrepealed_on: 2020-01-01")], "", ""),
+    Case("repealed-in-force", POLICY, [("validity: 现行有效", "validity: 已废止\nrepealed_on: 2020-01-01")], "", ""),
+    Case("policy-trial-lapsed", POLICY, [("effective_from: 2011-02-01", "effective_from: 2021-11-27")], "", ""),
+    Case("policy-trial-lapsed", POLICY, [("trial: true", "trial: false")], "", ""),
+    Case("policy-trial-lapsed", POLICY, [("validity: 现行有效", "validity: 已失效\nrepealed_on: 2020-01-01")], "", ""),
 ]
 
 
@@ -322,6 +408,31 @@ def test_an_expired_base_is_not_revoked(repo: Repo) -> None:
     repo.edit("records/bases/base-2024-003.yaml", "valid_until: 2027-07-08", "valid_until: 2025-01-31")
     hits = found(repo.validate(as_of=date(2027, 8, 1)), "base-after-revocation")
     assert [d.message for d in hits] == ["基地已于 2025-02-01 有效期届满，资格已终止，无需取消"]
+
+
+def test_index_prefix_is_not_checked_for_a_body_without_a_code(repo: Repo) -> None:
+    repo.edit("records/organizations/org-czrsj.yaml", 'uscc: "113204000141523630"\n', "")
+    repo.edit(REVOCATION, "113204000141523630/2025-00047", "000014349/2025-00047")
+    assert found(repo.validate(), "index-issuer") == []
+
+
+def test_a_record_without_an_index_number_is_not_checked(repo: Repo) -> None:
+    """Documents this platform only cites may carry no 索引号 or 发布日期: the 索引号 rules skip them."""
+    result = check_repository(repo.root, as_of=AS_OF)
+    policy = result.records.get("pol-2026-001")
+    assert policy is not None
+    policy.data["index_number"] = "000014349/2099-00001"
+    ctx = Context(result.records, AS_OF, result.schemas)
+    assert {d.rule for d in docnumbers.check(ctx)} == {"index-issuer", "index-year"}
+    del policy.data["index_number"], policy.data["published_on"]
+    assert [d.rule for d in docnumbers.check(Context(result.records, AS_OF, result.schemas))] == []
+
+
+@pytest.mark.parametrize("year, expected", [(2010, None), (2011, (72, 48)), (2015, (90, 60)), (2026, (90, 60))])
+def test_hour_requirements_are_the_ones_in_force_at_the_end_of_the_year(year: int,
+                                                                         expected: tuple[int, int] | None) -> None:
+    requirement = hours_for_year(year)
+    assert (requirement and (requirement.total, requirement.professional_minimum)) == expected
 
 
 # Rules whose failing case needs more than an edit of one sample file (read by tests/test_docs.py).

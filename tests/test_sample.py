@@ -27,7 +27,9 @@ def sample():
 
 def test_sample_has_no_error_and_only_the_accepted_warning(sample) -> None:
     assert [(d.rule, d.location.path) for d in sample.report.diagnostics] == [
-        ("plan-late", "records/plans/plan-2026-cz-zjj.yaml")
+        ("plan-late", "records/plans/plan-2026-cz-zjj.yaml"),
+        # the 2011 rule is 试行 and still marked 现行有效: the reviewer is to confirm it (the record says so)
+        ("policy-trial-lapsed", "records/policies/pol-2011-001.yaml"),
     ]
 
 
@@ -47,7 +49,13 @@ def test_every_record_is_marked_as_sample(sample) -> None:
     ("base-2019-001", AS_OF, "已取消"),  # revoked after failing re-inspection
     ("base-2022-001", AS_OF, "整改中"),
     ("base-2026-001", AS_OF, "公示中"),
-    ("base-2026-001", date(2026, 12, 5), "有效"),
+    ("base-2026-001", date(2026, 12, 5), "公示中"),  # the 公示 has ended, but no decision has been made
+    ("base-2025-101", date(2025, 9, 20), "公示中"),  # after its 公示 ended, before the decision
+    ("base-2025-101", date(2025, 9, 26), "有效"),  # the decision's 成文日期
+    ("base-2025-108", AS_OF, "未予认定"),  # named in the 公示, withdrawn after an objection
+    ("base-2025-103", AS_OF, "整改中"),  # ordered to rectify in a batch of results
+    ("base-2024-101", AS_OF, "有效"),  # 省级, accredited by the province
+    ("base-2024-101", date(2029, 1, 1), "已到期"),  # the batch's validity ends 2028-12-31
     ("base-2024-003", date(2027, 7, 9), "已到期"),
 ])
 def test_status_as_of(sample, base: str, on: date, status: str) -> None:

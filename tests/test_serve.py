@@ -56,7 +56,7 @@ def test_serve_regenerates_on_a_record_change(tmp_path: Path) -> None:
         record.write_text(record.read_text(encoding="utf-8").replace(
             "name: 常州市中小学教师继续教育基地", "name: 常州市中小学教师继续教育基地（预览）"), encoding="utf-8")
         assert _wait(lambda: "继续教育基地（预览）" in _fetch(url)), "the change was not picked up"
-        record.write_text(record.read_text(encoding="utf-8").replace("level: 市级", "level: 省级"), encoding="utf-8")
+        record.write_text(record.read_text(encoding="utf-8").replace("level: 市级", "level: 部级"), encoding="utf-8")
         time.sleep(3)
         assert "继续教育基地（预览）" in _fetch(url)  # a broken record keeps the last good pages
     finally:

@@ -13,6 +13,7 @@ import feedparser
 import pytest
 
 from generator.kinds import KIND
+from generator.refdata import hours_for_year
 from generator.site.build import BuildError, build
 
 from helpers import AS_OF, REPO
@@ -24,6 +25,7 @@ from site_fixtures import (
     manifest,
     notice_records,
     org_name,
+    page_envelope,
     page_path,
     pagefind_filters,
     record_page_url,
@@ -123,7 +125,8 @@ def test_directory_lists_every_base_including_revoked_ones(site_dir: Path) -> No
     assert f"共 {len(bases)} 个培训基地" in text(page.select_one(".jxjy-directory"))
     for base in bases:
         row, cells = rows[base.data["name"]]
-        _, status, district, specialties, host, supervisor, _ = cells
+        _, status, level, district, specialties, host, supervisor, _ = cells
+        assert level == base.data["level"]
         assert follow(site_dir, "bases/", row.find("a")) == page_path(site_dir, record_page_url(base))
         assert district == {"320402": "天宁区", "320404": "钟楼区", "320405": "戚墅堰区", "320411": "新北区", "320412": "武进区",
                              "320413": "金坛区", "320481": "溧阳市"}[base.data["district"]]
@@ -187,17 +190,17 @@ def test_correction_says_what_it_corrects(site_dir: Path) -> None:
 @pytest.mark.parametrize("record_id", RECORD_IDS)
 def test_record_page_has_disclosure_meta_banner_footer_and_report_link(site_dir: Path, record_id: str) -> None:
     record = records()[record_id]
-    data = record.data
     url = record_page_url(record)
     page = soup(site_dir, url)
 
+    data = page_envelope(record)
     values = disclosure(page)
     assert set(DISCLOSURE) <= set(values)
-    assert values["索引号"] == data["index_number"]
-    assert values["发文机关"] == org_name(data["issuer"])
+    assert values["索引号"] == data.get("index_number", "—")  # a cited document has none of this platform's
+    assert values["发文机关"].startswith(org_name(data["issuer"]))
     assert values["发文字号"] == data.get("doc_number", "—")
     assert values["成文日期"] == cn_date(data["written_on"])
-    assert values["发布日期"] == cn_date(data["published_on"])
+    assert values["发布日期"] == (cn_date(data["published_on"]) if "published_on" in data else "—")
     assert values["有效性"].startswith(data["validity"])
 
     settings = registry_settings()
@@ -205,10 +208,11 @@ def test_record_page_has_disclosure_meta_banner_footer_and_report_link(site_dir:
     assert meta(page, "SiteIDCode") == str(settings["site_id_code"])
     assert meta(page, "ColumnName") and meta(page, "ColumnType")
     assert meta(page, "ArticleTitle") == data["title"]
-    assert meta(page, "PubDate") == f"{data['published_on']} 00:00"
+    assert meta(page, "PubDate") == f"{data.get('published_on', data['written_on'])} 00:00"
     assert meta(page, "ContentSource") == org_name(data["issuer"])
 
-    assert page.html.get("lang", "").startswith("zh")
+    assert page.html.get("lang") == "zh-CN"
+    assert meta(page, "ColumnDescription") is None  # an article page, not a column page
     assert "width=device-width" in (meta(page, "viewport") or "")
     assert "示例数据" in text(page.select_one(".jxjy-sample-banner"))
     footer = text(page.find("footer"))
@@ -256,7 +260,7 @@ def test_every_page_is_chinese_responsive_and_links_the_atom_feed(site_dir: Path
     problems = []
     for path in html_files(site_dir):
         page, rel = soup_of(path), path.relative_to(site_dir).as_posix()
-        if not page.html.get("lang", "").startswith("zh"):
+        if page.html.get("lang") != "zh-CN":
             problems.append(f"{rel}: html lang={page.html.get('lang')!r}")
         if "width=device-width" not in (meta(page, "viewport") or ""):
             problems.append(f"{rel}: no viewport meta")
@@ -282,8 +286,9 @@ def test_every_page_is_chinese_responsive_and_links_the_atom_feed(site_dir: Path
 def test_atom_feed_parses(site_dir: Path) -> None:
     feed = feedparser.parse((site_dir / "atom.xml").read_bytes())
     assert not feed.bozo, feed.get("bozo_exception")
-    assert len(feed.entries) == len(RECORD_IDS)
-    assert {e.title for e in feed.entries} == {records()[i].data["title"] for i in RECORD_IDS}
+    notices = [records()[i] for i in RECORD_IDS if records()[i].is_notice]  # items of a 名单公告 are in its entry
+    assert len(feed.entries) == len(notices) < len(RECORD_IDS)
+    assert {e.title for e in feed.entries} == {r.data["title"] for r in notices}
 
 
 def test_no_page_loads_or_links_another_host_except_record_links(site_dir: Path) -> None:
@@ -357,13 +362,14 @@ def test_search_index_is_complete(site_dir: Path) -> None:
     assert len(list(bundle.glob("pagefind.*.pf_meta"))) == 1
     assert list((bundle / "index").glob("*.pf_index")) and list((bundle / "fragment").glob("*.pf_fragment"))
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["zh"]
+    assert list(entry["languages"]) == ["zh-cn"]  # from <html lang="zh-CN">, Chinese word segmentation as for zh
     indexed = [p for p in html_files(site_dir) if soup_of(p).find(attrs={"data-pagefind-body": True})]
     searchable = [r for r in notice_records() if KIND[r.kind].searchable]
-    assert entry["languages"]["zh"]["page_count"] == len(indexed) == len(searchable) < len(RECORD_IDS)
+    assert entry["languages"]["zh-cn"]["page_count"] == len(indexed) == len(searchable) < len(RECORD_IDS)
     filters = pagefind_filters(site_dir)
     assert {"类别", "年份", "地区"} <= set(filters)
-    assert len(filters["地区"]["武进区"]) == 2
+    assert len(filters["地区"]["武进区"]) == sum(r.data["district"] == "320412" for r in records().values()
+                                              if r.kind == "bases")
     assert "评估验收" not in filters["类别"]  # found through their bases
     # The search page loads the bundle from this site.
     box = soup(site_dir, "search/").find(id="search")
@@ -426,3 +432,41 @@ def test_properdocs_builds_the_same_pages(outside_git: tuple[Path, Path]) -> Non
     different = [rel for rel in pages
                  if str(soup_of(site / rel).select_one("article")) != str(soup_of(other / rel).select_one("article"))]
     assert not different, "\n".join(different)
+
+
+# -- column pages, disclosure header fields, hour requirements ---------------------------------------
+
+COLUMN_PAGES = ["", "bases/", "plans/", "stats/", "data/", "data/fields/", "search/",
+                *[f"{kind}/" for kind, about in KIND.items() if about.listing is not None]]
+
+
+@pytest.mark.parametrize("url", COLUMN_PAGES)
+def test_every_column_page_describes_its_column(site_dir: Path, url: str) -> None:
+    """政府网站发展指引: a column page carries ColumnDescription and ColumnKeywords beside ColumnName."""
+    page = soup(site_dir, url)
+    assert page.html.get("lang") == "zh-CN"
+    column = meta(page, "ColumnName")
+    description, keywords = meta(page, "ColumnDescription"), meta(page, "ColumnKeywords")
+    assert description and len(description) >= 8, description
+    assert keywords is not None and keywords.split(",")[0] == column and "专业技术人员继续教育" in keywords.split(",")
+
+
+def test_a_notice_shows_its_grouping_and_disclosure_mode(site_dir: Path) -> None:
+    shown = disclosure(soup(site_dir, "revocations/rev-2025-002/"))
+    data = records()["rev-2025-002"].data
+    assert (shown["组配分类"], shown["公开方式"]) == (data["grouping"], data["disclosure"]) == ("通知公告", "主动公开")
+    assert "组配分类" not in disclosure(soup(site_dir, "revocations/rev-2025-001/"))
+
+
+def test_plans_show_the_hours_required_in_their_year(site_dir: Path) -> None:
+    page = soup(site_dir, "plans/")
+    for year in (2025, 2026):
+        required = hours_for_year(year)
+        assert required is not None
+        note = page.find("h2", id=f"y{year}").find_next_sibling("p", class_="jxjy-hours")
+        assert text(note).startswith(f"本年度要求：{required.summary()}") and required.basis in text(note)
+    plan = records()["plan-2025-cz-czj"].data
+    facts = soup(site_dir, "plans/plan-2025-cz-czj/").select_one(".jxjy-facts")
+    shown = {text(dt): text(dt.find_next_sibling("dd")) for dt in facts.find_all("dt")}
+    assert shown["专业科目合计"] == f"{sum(c['hours'] for c in plan['courses'])} 学时"
+    assert shown["本年度要求"].startswith(hours_for_year(2025).summary())

@@ -300,9 +300,9 @@ def test_gitlab_judge_reports_the_merge_request(upstream: dict[str, Any], tmp_pa
         "SOURCE_DATE_EPOCH": EPOCH})
     assert job.returncode == 1, job.stderr[-3000:]  # the in-place edit of a published circular
     quality = json.loads((job.workdir / "gl-code-quality-report.json").read_text(encoding="utf-8"))
-    assert [(q["check_name"], q["severity"]) for q in quality] == [("plan-late", "minor")]
+    assert [(q["check_name"], q["severity"]) for q in quality] == [("plan-late", "minor"), ("policy-trial-lapsed", "minor")]
     junit = ET.parse(job.workdir / "jxjy-validate.xml").getroot()
-    assert junit.get("tests") == "1" and junit.get("failures") == "0"
+    assert junit.get("tests") == "2" and junit.get("failures") == "0"
     assert f"{EDITED}:" in job.stdout + job.stderr and "已发布" in job.stdout + job.stderr
     report = (job.workdir / "change-report" / "report.md").read_text(encoding="utf-8")
     assert "- 基地「常州市中小学教师继续教育基地」：逾期未整改 → 已取消" in report

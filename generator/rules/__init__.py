@@ -19,6 +19,7 @@ from generator.rules import (
     plans,
     privacy,
     refs,
+    validity,
 )
 from generator.rules.context import Context
 from generator.schemas import SchemaSet
@@ -28,6 +29,7 @@ from generator.schemas import SchemaSet
 RECORD_CHECKS: tuple[Callable[[Record, SchemaSet], Iterator[Diagnostic]], ...] = (
     dates.check_record,
     privacy.check_record,
+    validity.check_record,
 )
 
 CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
@@ -41,6 +43,7 @@ CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
     circulars.check,
     plans.check,
     attachment_rules.check,
+    validity.check,
 )
 
 __all__ = ["CHECKS", "RECORD_CHECKS", "RULES", "run_all"]

@@ -20,6 +20,7 @@ ORDERS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]] = {
     kind: (
         (("written_on",), ("published_on",), False),
         (("publicity", "start"), ("publicity", "end"), False),
+        (("written_on",), ("repealed_on",), False),
     ) for kind in NOTICE_KINDS
 }
 ORDERS["bases"] += ((("written_on",), ("valid_until",), True),)

@@ -1,4 +1,5 @@
-"""发文字号 and 索引号: unique, and a 发文字号's year and 机关代字 agree with the notice."""
+"""发文字号 and 索引号: unique, a 发文字号's year and 机关代字 agree with the notice, and a 索引号's
+prefix and year agree with the body that published it and the day it did."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     yield from _unique_index_numbers(notices)
     for record in notices:
         yield from _agrees(ctx, record)
+        yield from _index_agrees(ctx, record)
 
 
 def _unique_doc_numbers(ctx: Context, notices: list[Record]) -> Iterator[Diagnostic]:
@@ -68,7 +70,7 @@ def _agrees(ctx: Context, record: Record) -> Iterator[Diagnostic]:
     if parsed is None:
         return
     written = record.data["written_on"]
-    if str(parsed.year) != written[:4]:
+    if parsed.year is not None and str(parsed.year) != written[:4]:  # an order (令) has no year
         yield record.diag(("doc_number",), "docnumber-year",
                           f"发文字号年份 {parsed.year} 与「成文日期」{written} 的年份不一致")
     issuer = ctx.records.get(record.data["issuer"])
@@ -79,3 +81,26 @@ def _agrees(ctx: Context, record: Record) -> Iterator[Diagnostic]:
         yield record.diag(("doc_number",), "docnumber-issuer",
                           f"机关代字「{parsed.agency}」不属于发文机关「{issuer.data['name']}」"
                           f"（其机关代字：{'、'.join(prefixes)}）")
+
+
+def _index_agrees(ctx: Context, record: Record) -> Iterator[Diagnostic]:
+    """索引号 = the publishing body's code / the year of publication - serial. The body is the
+    发布机构 where the record names one (it assigns the number in its disclosure catalogue), else the
+    发文机关; a record without a 索引号 (a document this platform only cites) is not checked."""
+    number = record.data.get("index_number")
+    if number is None:
+        return
+    prefix, _, rest = number.partition("/")
+    body_id = record.data.get("publisher", record.data["issuer"])
+    body = ctx.records.get(body_id)
+    uscc = body.data.get("uscc") if body is not None and body.valid and body.kind == "organizations" else None
+    if body is not None and isinstance(uscc, str) and prefix not in (uscc, uscc[8:17]):
+        role = ctx.title(record, "publisher" if "publisher" in record.data else "issuer")
+        yield record.diag(("index_number",), "index-issuer",
+                          f"「{ctx.title(record, 'index_number')}」前缀「{prefix}」既不是「{role}」{body.data['name']}"
+                          f"的统一社会信用代码「{uscc}」，也不是其组织机构代码「{uscc[8:17]}」")
+    published = record.data.get("published_on")
+    if isinstance(published, str) and rest[:4] != published[:4]:
+        yield record.diag(("index_number",), "index-year",
+                          f"「{ctx.title(record, 'index_number')}」中的年份 {rest[:4]} 与"
+                          f"「{ctx.title(record, 'published_on')}」{published} 的年份不一致；索引号按发布年份编号")

@@ -1,4 +1,5 @@
-"""年度专业科目培训计划 (Art. 16): filed in the first quarter, once, by every department due."""
+"""年度专业科目培训计划 (Art. 16): filed in the first quarter, once, by every department due, and
+offering at least the professional-subject hours the year requires."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date
 from generator import dates
 from generator.diagnostics import Diagnostic
 from generator.records import Record
+from generator.refdata import hours_for_year
 from generator.rules.context import Context, each_with_others
 
 # A department that filed nothing is accounted for when a circular of that year names it so.
@@ -24,6 +26,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         if on is not None and on > date(year, 3, 31):
             yield plan.diag(("filed_on",), "plan-late",
                             f"「报送日期」{on} 晚于 {year} 年第一季度；第十六条要求每年年初报送")
+        yield from _hours(ctx, plan)
     for (department, year), plans in filed.items():
         for plan, others in each_with_others(plans):
             yield plan.diag(("department",), "plan-duplicate",
@@ -60,6 +63,20 @@ def _missing(ctx: Context, filed: set[tuple[object, object]]) -> Iterator[Diagno
                 yield department.diag(("type",), "plan-missing",
                                       f"「{_name(ctx, department.id)}」{year} 年度未备案专业科目培训计划，"
                                       "也未在当年考核通报中列为未报送（第十六、十九条）")
+
+
+def _hours(ctx: Context, plan: Record) -> Iterator[Diagnostic]:
+    """All the plan's courses together offer fewer hours than one professional must take in
+    professional subjects that year: nobody can meet the requirement through this plan alone."""
+    requirement = hours_for_year(plan.data["year"])
+    if requirement is None:
+        return
+    total = sum(course["hours"] for course in plan.data["courses"])
+    if total < requirement.professional_minimum:
+        yield plan.diag(("courses",), "plan-hours",
+                        f"「{ctx.title(plan, 'courses')}」合计 {total:g} 学时，少于 {plan.data['year']} 年度"
+                        f"专业科目要求的 {requirement.professional_minimum} 学时（{requirement.cited}："
+                        f"{requirement.summary()}）；请核对计划是否完整，或在拉取请求中说明其余学时的来源")
 
 
 def _name(ctx: Context, org_id: str) -> str:

@@ -36,6 +36,7 @@ REFERENCES: list[tuple[str, tuple[str, ...], str, Types]] = [
     *[(kind, ("notice",), "notices", None) for kind in ITEMS],
     ("notices", ("follows",), "notices", None),
     ("notices", ("withdrawn", "*"), "bases", None),
+    *[(kind, ("publisher",), "organizations", None) for kind in NOTICE_KINDS],
 ]
 
 

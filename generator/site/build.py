@@ -86,7 +86,9 @@ def engine_config(root: Path) -> Path:
     config = {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "docs_dir": str((root / GENERATED).resolve()),
-        "theme": {"custom_dir": str(package / "theme")},
+        # zh-CN whatever the repository's mkdocs.yml says: the theme's partials/languages/zh-CN.html
+        # is Material's zh under that tag (<html lang="zh-CN">, GB/T 37668)
+        "theme": {"custom_dir": str(package / "theme"), "language": "zh-CN"},
         "hooks": [str(package / "hooks.py")],
         "watch": [str((root / stream_module.STREAM).resolve()), str((root / "mkdocs.yml").resolve())],
     }

@@ -336,7 +336,8 @@ def _index(site: SiteContext, counts: dict[str, int]) -> Output:
     feeds = [{"title": "全部公告", "href": href(INDEX, "atom.xml")}]
     feeds += [{"title": KIND[kind].feed_title, "href": href(INDEX, f"feeds/{kind}.xml")} for kind in NOTICE_KINDS]
     return Output(INDEX, page(
-        "data_index.html", meta=meta(site, "开放数据", "开放数据"),
+        "data_index.html", meta=meta(site, "开放数据", "开放数据", keywords=("JSON", "CSV", "Excel"),
+                                     description="全部记录的 JSON、CSV 和 Excel 下载，数据规范（schema）和字段说明。"),
         as_of=site.as_of, kinds=kinds, total=sum(counts.values()),
         all_json=href(INDEX, "data/all.json"), fields=href(INDEX, FIELDS),
         defs=href(INDEX, "data/schema/defs.schema.json"),

@@ -46,7 +46,8 @@ def fields_page(site: SiteContext) -> Output:
             "derived": DERIVED_BASE_FIELDS if kind == "bases" else [],
         })
     return Output(FIELDS, page(
-        "fields.html", meta=meta(site, "字段说明", "开放数据"),
+        "fields.html", meta=meta(site, "字段说明", "开放数据", keywords=("字段说明",),
+                                 description="开放数据中每类记录每个字段的中文名称、类型、是否必填和取值说明。"),
         kinds=kinds, index=href(FIELDS, "data/index.md"), defs=href(FIELDS, "data/schema/defs.schema.json"),
     ))
 

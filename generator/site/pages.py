@@ -12,6 +12,7 @@ from generator.attachments import size_text
 from generator.dates import cn_date
 from generator.kinds import KIND, Listing
 from generator.records import Record
+from generator.refdata import hours_for_year
 from generator.rules.notices import LISTS
 from generator.site.charts import bars
 from generator.site.context import Output, SiteContext, href, published
@@ -22,6 +23,8 @@ DIRECTORY = "bases/index.md"
 DIRECTORY_DATA = "bases/directory.json"
 LEVELS = ("国家级", "省级", "市级", "辖市区级")
 DIRECTORY_PAGE = 50  # rows on the page as built; the script shows the rest, 50 at a time
+# Every column page's ColumnKeywords end with these (政府网站发展指引: comma-separated keywords)
+SITE_KEYWORDS = ("专业技术人员继续教育", "常州市")
 
 
 def plan(site: SiteContext) -> Iterator[Output]:
@@ -38,17 +41,28 @@ def plan(site: SiteContext) -> Iterator[Output]:
             yield _list(site, kind.folder, kind.listing)
     yield _plans(site)
     yield _stats(site)
-    yield Output("search.md", page("search.html", meta=meta(site, "搜索", "搜索"),
+    yield Output("search.md", page("search.html", meta=meta(
+        site, "搜索", "搜索", keywords=("搜索",),
+        description="按名称、发文字号、发文机关、地区和单位搜索本平台的公告和培训基地。"),
                                    bundle=href("search.md", "pagefind/"), directory=href("search.md", DIRECTORY)))
 
 
 # -- helpers ---------------------------------------------------------------------------------
 
 def meta(site: SiteContext, title: str, column: str, column_type: str = "信息公开目录",
-          record: Record | None = None) -> dict[str, Any]:
+          record: Record | None = None, document: Record | None = None, *, description: str = "",
+          keywords: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A page's front matter: its title and the government-site <meta> values. A record's page is an
+    article (ArticleTitle, PubDate, ContentSource, from the envelope of `document`: default the
+    record's own, or its notice's; the report link names the record's file); any other page is a
+    column page, which also carries ColumnDescription (`description`) and ColumnKeywords (the column,
+    `keywords`, the site's)."""
     meta: dict[str, Any] = {"title": title, "column_name": column, "column_type": column_type}
-    if record is not None:
-        envelope = site.records.envelope(record)
+    if record is None:
+        meta["column_description"] = description or title
+        meta["column_keywords"] = ",".join(dict.fromkeys((column, *keywords, *SITE_KEYWORDS)))
+    else:
+        envelope = site.records.envelope(document or record)
         meta.update(
             article_title=envelope.get("title", title),
             pub_date=f"{published(envelope)} 00:00",
@@ -103,7 +117,8 @@ def _home(site: SiteContext) -> Output:
     source = "index.md"
     counts = Counter(_status(site, b) for b in site.bases())
     return Output(source, page(
-        "home.html", meta=meta(site, "首页", "首页", "首页"),
+        "home.html", meta=meta(site, "首页", "首页", "首页", keywords=("培训基地", "公告"),
+                               description="继续教育培训基地认定、评估验收、取消资格，考核通报、表彰奖励和年度培训计划备案的公示。"),
         as_of=site.as_of, counts=[(s, counts[s]) for s in STATUSES if counts[s]],
         latest=[_row(site, source, n) for n in site.notices()[:15]],
         directory=href(source, DIRECTORY), feed=href(source, "atom.xml"),
@@ -133,7 +148,9 @@ def _directory(site: SiteContext) -> Iterator[Output]:
     rows.sort(key=lambda r: r["name"])
     yield Output(DIRECTORY_DATA, _directory_data(rows))
     yield Output(DIRECTORY, page(
-        "bases_index.html", meta=meta(site, "培训基地名录", "培训基地名录"),
+        "bases_index.html", meta=meta(site, "培训基地名录", "培训基地名录",
+                                      description="经认定的继续教育培训基地及其当前状态，可按地区、专业领域和状态筛选。",
+                                      keywords=("培训基地", "认定")),
         rows=rows[:DIRECTORY_PAGE], total=len(rows), as_of=site.as_of, data=href(DIRECTORY, DIRECTORY_DATA),
         districts=sorted({r["district"] for r in rows}),
         specialties=sorted({s for r in rows for s in r["specialties"]}),
@@ -191,7 +208,7 @@ def _base(site: SiteContext, base: Record) -> Output:
     notices = [{"href": href(source, site.page_of(n)), "record": n}
                for n in (life.publicity, life.decision) if n is not None and n is not current]
     return Output(source, fragment(
-        "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=document),
+        "base.html", meta=meta(site, current.data["name"], "培训基地名录", record=current, document=document),
         r=current, d=current.data, e=document.data, status=status, steps=steps, notices=notices,
         batch=current.data.get("batch") or (accredited.get("batch") if accredited else None),
         valid_until=current.data.get("valid_until") or (accredited.get("valid_until") if accredited else None),
@@ -221,6 +238,10 @@ def _notice(site: SiteContext, record: Record) -> Output:
     if corrections and validity == "现行有效":
         validity = f"{validity}（已被{corrections[0]['verb']}）"
     kind = KIND[record.kind]
+    hours = None
+    if record.kind == "plans":
+        offered = sum(course["hours"] for course in record.data["courses"])
+        hours = {"offered": f"{offered:g}", "required": hours_for_year(record.data["year"])}
     listing = kind.listing or Listing(kind.title, "信息公开目录", "")
     column, column_type = listing.title, listing.column_type
     title = envelope["title"] if parent is None else f"{site.base_name(record.data['base'])}：{kind.title}"
@@ -228,7 +249,7 @@ def _notice(site: SiteContext, record: Record) -> Output:
         "notice.html", meta=meta(site, title, column, column_type, record=record),
         r=record, e=envelope, heading=title, kind_title=site.kind_title(record.kind),
         publicity=site.in_publicity(record), corrections=corrections, target=target, validity=validity,
-        searchable=kind.searchable, changes=site.history.get(record.path, []),
+        searchable=kind.searchable, hours=hours, changes=site.history.get(record.path, []),
         attachments=_attachments(site, source, record),
         parent={"href": href(source, site.page_of(parent)), "record": parent} if parent is not None else None,
         listed=_listed(site, source, record) if record.kind == "notices" else None,
@@ -273,7 +294,8 @@ def _list(site: SiteContext, kind: str, listing: Listing) -> Output:
     batches = [n for n in site.notices("notices") if kind != "bases" and LISTS[n.data["act"]] == kind]
     for record in sorted([*site.notices(kind), *batches], key=lambda r: (published(r.data), r.id), reverse=True):
         groups.setdefault(int(record.data["written_on"][:4]), []).append(_row(site, source, record))
-    return Output(source, page("list.html", meta=meta(site, title, title, column_type),
+    return Output(source, page("list.html", meta=meta(site, title, title, column_type, description=intro,
+                                                      keywords=(KIND[kind].title,)),
                                intro=intro, groups=sorted(groups.items(), reverse=True)))
 
 
@@ -300,8 +322,10 @@ def _plans(site: SiteContext) -> Output:
                 "filed": filed, "approved": plan_record.data.get("approved_on", "—"),
                 "href": href(source, site.page_of(plan_record)), "title": plan_record.data["title"],
             })
-        table.append((year, rows))
-    return Output(source, page("plans_index.html", meta=meta(site, "年度培训计划备案", "年度培训计划备案"),
+        table.append((year, hours_for_year(year), rows))
+    return Output(source, page("plans_index.html", meta=meta(
+        site, "年度培训计划备案", "年度培训计划备案", keywords=("专业科目", "学时"),
+        description="各行业主管部门年度专业科目培训计划的备案情况（第十六条）和各年度的学时要求。"),
                                years=table))
 
 
@@ -335,7 +359,9 @@ def _stats(site: SiteContext) -> Output:
     rows = [{"year": y, **{k: c[k] for k in ("accredited", "ordered", "rectified", "revoked", "commended",
                                              "circulars", "plans")}} for y, c in sorted(years.items(), reverse=True)]
     return Output("stats.md", page(
-        "stats.html", meta=meta(site, "统计", "统计"), as_of=site.as_of,
+        "stats.html", meta=meta(site, "统计", "统计", keywords=("培训基地",),
+                                description="培训基地按状态、地区和年度的统计，以及各年度的公告数量。"),
+        as_of=site.as_of,
         by_status=by_status, chart_status=bars("培训基地按状态", by_status),
         by_district=[(d, n, v) for d, (n, v) in districts],
         chart_district=bars("培训基地按地区", [(d, n) for d, (n, _) in districts]),

@@ -44,7 +44,7 @@ from pathlib import Path
 import chinese_calendar
 
 from generator.dates import cn_date
-from generator.refdata import periods
+from generator.refdata import hours_for_year, periods
 from generator.uscc import ALPHABET, check_char
 
 UNTIL = date(2026, 11, 20)  # the last day a past date may take; tests validate as of 2026-11-26
@@ -355,6 +355,7 @@ class Notice:
     id: str = ""
     index: str = ""
     validity: str = "现行有效"
+    repealed: date | None = None  # 废止日期, for a notice that has lost force
     corrects: Notice | None = None
     supersedes: Notice | None = None
     data: dict = field(default_factory=dict)
@@ -521,15 +522,10 @@ class Model:
             city = rng.random() < 0.65
             planned.setdefault((year, "cz" if city else host.unit.key), []).append(host)
         max_batch = max(3, self.n // 2500)
-        pending = max(1, self.n // 400)  # recent accreditations still in their 公示
         for (year, unit_key), hosts in sorted(planned.items(), key=lambda kv: (kv[0][0], UNITS.index(_unit(kv[0][1])))):
             bureau = self.bureaus[unit_key]
             first = date(year, 1, 6)
             last = min(date(year, 12, 25), self.end - timedelta(days=30) if year == self.end.year else self.end)
-            if unit_key == "cz" and year == self.end.year:
-                while pending and hosts:  # 拟认定对象的公示 in the last weeks
-                    pending -= 1
-                    self.publicity_base(bureau, hosts.pop())
             decisions: list[list[Org]] = []
             while hosts:
                 size = min(len(hosts), rng.choice((1, 1, 2, 2, 3)) if rng.random() < 0.5 else rng.randint(1, max_batch))
@@ -589,34 +585,7 @@ class Model:
             else:
                 base.title = f"{bureau.name}关于认定{base.data['name']}的决定"
         for base in group:
-            if len(group) == 1 and unit_key == "cz" and self.rng.random() < 0.12:
-                self.with_publicity(base)
             self.lifecycle(base)
-
-    def with_publicity(self, base: Notice) -> None:
-        """Precede a single accreditation with the 公示 it supersedes, when the dates fit."""
-        written = self.between(base.written - timedelta(days=32), base.written - timedelta(days=24))
-        start = _add_working(written, 1)
-        end = start + timedelta(days=14)
-        if end >= base.written or written.year < FIRST_YEAR:
-            return
-        bureau = base.issuer
-        data = {k: v for k, v in base.data.items() if k not in ("group", "batch")}
-        notice = self.notice("bases", bureau, written, **data, publicity=(start, end), batch=None)
-        notice.published = start
-        notice.doc = Doc(bureau.prefixes[1], written)
-        notice.title = f"{bureau.name}关于{data['name']}拟认定对象的公示"
-        notice.validity = "已失效"
-        base.supersedes = notice
-
-    def publicity_base(self, bureau: Org, host: Org) -> None:
-        written = self.between(self.until - timedelta(days=8), self.until - timedelta(days=4))
-        start = min(_add_working(written, 1), self.until)
-        data = self.base_fields(host, written, "cz")
-        base = self.notice("bases", bureau, written, **data, publicity=(start, start + timedelta(days=14)), batch=None)
-        base.published = start
-        base.doc = Doc(bureau.prefixes[1], written)
-        base.title = f"{bureau.name}关于{data['name']}拟认定对象的公示"
 
     def lifecycle(self, base: Notice) -> None:
         """Evaluations every three years or so; rectifications; the rare revocation (Art. 25)."""
@@ -727,6 +696,11 @@ class Model:
         assert sector is not None
         approved = _add_working(filed, rng.randint(2, 6))
         courses = rng.sample(sector.courses, min(len(sector.courses), rng.randint(2, 4)))
+        requirement = hours_for_year(year)
+        short = requirement.professional_minimum - sum(h for _, h, _ in courses) if requirement else 0
+        if short > 0:  # enough professional hours for the year (plan-hours): the last course runs longer
+            title, last, audience = courses[-1]
+            courses[-1] = (title, last + short, audience)
         if corrects is not None:
             courses = [(t, h + 4 if i == 0 else h, a) for i, (t, h, a) in enumerate(corrects.data["courses"])]
         record = self.notice("plans", dept, filed, department=dept, year=year, filed_on=filed, approved_on=approved,
@@ -869,11 +843,11 @@ class Model:
                     "commendations": "comm", "plans": "plan"}
         for record in order:
             year = record.written.year
-            key = (record.issuer.uscc, year)
+            key = (record.issuer.uscc, record.published.year)  # a 索引号 is numbered by year of publication
             indexes[key] = indexes.get(key, 0) + rng.randint(1, 3)
             if indexes[key] > 99999:
-                raise ValueError(f"{record.issuer.name} {year} 年的索引号超过 99999：规模过大")
-            record.index = f"{record.issuer.uscc}/{year}-{indexes[key]:05d}"
+                raise ValueError(f"{record.issuer.name} {key[1]} 年的索引号超过 99999：规模过大")
+            record.index = f"{record.issuer.uscc}/{key[1]}-{indexes[key]:05d}"
             if record.kind == "plans":
                 dept = record.data["department"]
                 suffix = "-2" if record.corrects is not None else ""
@@ -941,13 +915,8 @@ def header(record: Notice) -> list[str]:
         f"category: {CATEGORY}",
         f"index_number: {record.index}",
         f"validity: {record.validity}",
+        *([f"repealed_on: {record.repealed}"] if record.repealed else []),
     ]
-    publicity = record.data.get("publicity")
-    if publicity:
-        start, end = publicity
-        issuer = record.issuer
-        lines += ["publicity:", f"  start: {start}", f"  end: {end}",
-                  f"  contact: {q(f'{issuer.short}专业技术人员管理处，电话 {issuer.phone}，地址 {issuer.address}')}"]
     return lines
 
 
@@ -1020,15 +989,7 @@ def render_base(base: Notice) -> str:
         lines.append(f"batch: {data['batch']}")
     lines += tail(base, None)
     topic, recommender = data["topic"], supervisor.short if supervisor is not issuer else "行业主管部门"
-    if data.get("publicity"):
-        start, end = data["publicity"]
-        body = [
-            f"根据{METHOD}有关规定，经单位申报、{recommender}推荐和专家评审，拟认定{host.name}为{data['name']}，现予以公示。",
-            f"公示时间为{cn_date(start)}至{cn_date(end)}。公示期间，任何单位和个人如有异议，可以书面或电话形式实名向"
-            f"{issuer.short}专业技术人员管理处反映。反映情况应当实事求是、客观公正，并提供必要的线索。",
-            f"公示期满无异议或者异议不影响认定的，由{issuer.short}正式发文认定。",
-        ]
-    elif data.get("batch"):
+    if data.get("batch"):
         group = data["group"]
         listed = "、".join(f"{b.data['name']}（依托单位：{b.data['host'].name}）" for b in group[:12])
         more = f"等{len(group)}个基地" if len(group) > 12 else ""
@@ -1260,7 +1221,6 @@ def render_policy(bureau: Org) -> str:
         f"index_number: {bureau.uscc}/2011-00011",
         "validity: 现行有效",
         "effective_from: 2011-02-01",
-        "trial: true",
     ]) + "\n" + block([
         "各辖市、区人力资源和社会保障局，市各部委办局人事（组织人事）处，市各直属单位人事处：",
         "为进一步加强专业技术人员继续教育工作，切实抓好专业技术人员继续教育考核，不断提高我市专业技术人员队伍素质，"

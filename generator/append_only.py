@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from generator import dates, git
+from generator.attachments import owner_of
 from generator.comparison import Collision, Versions, by_path, compare, field_title, versions
 from generator.diagnostics import Diagnostic, Location
 from generator.records import KIND_TITLES, NOTICE_KINDS, Record, RecordSet
@@ -74,6 +75,13 @@ def verdict(repo: Path, base: str, pair: Versions, *, as_of: date, schemas: Sche
     found: list[Diagnostic] = []
     history: dict[str, str] | None = None
     for path, status in files.items():
+        owner = owner_of(path)
+        if owner is not None:  # an attachment's file: judged with the notice it belongs to
+            record = old.get(owner)
+            day = published_on(record, pair.before.records, as_of) if record is not None else None
+            if record is not None and day is not None:
+                found.append(_attachment(record, new.get(owner), path, status, day))
+            continue
         if path in pair.collisions:
             found.append(_collision(pair.collisions[path], new.get(path)))
             continue
@@ -158,6 +166,22 @@ def _modified(record: Record, head: Record | None, path: str, day: date, schemas
             f"{lead}已发布的公告（{dates.cn_date(day)}发布）不能直接修改「{title}」；{fix}",
             f"可直接修改的只有{allowed}"))
     return found
+
+
+def _attachment(record: Record, head: Record | None, path: str, status: str, day: date) -> Diagnostic:
+    """A file of a published notice's attachments added, changed or deleted: located at the head's
+    「附件」 entry for it, else at 「附件」, else at the record."""
+    name = PurePosixPath(path).name
+    what = {"A": "不能增加附件", "M": "的附件不能修改（文件内容已改变）", "D": "的附件不能删除"}[status]
+    where = Location(record.path, 1, 1)
+    if head is not None:
+        listed = head.data.get("attachments")
+        items = [i for i, item in enumerate(listed or ()) if isinstance(item, dict) and item.get("file") == name]
+        where = head.at("attachments", items[0]) if items else head.at("attachments", key=True) if listed else head.at()
+    return Diagnostic(where, "append-only-attachment",
+                      f"已发布的公告（{dates.cn_date(day)}发布）{what}：{path}；附件与公告一同发布，"
+                      "公众下载的须始终是同一文件；请恢复原文件，需要更正时新建一条同类记录，"
+                      f"用 corrects（更正）或 supersedes（替代）指向 {record.id}")
 
 
 def _collision(c: Collision, head: Record | None) -> Diagnostic:

@@ -184,6 +184,12 @@ def _public_lines(report: ChangeReport) -> list[str]:
         if p.old_end is not None and p.old_end != p.end:
             period += f"（原截止 {dates.cn_date(p.old_end)}）"
         lines.append(f"- {_ref_md(p.record)}：{period}")
+    for a in report.attachments:
+        of = f"{KIND_TITLES[a.record.kind]}{_ref_md(a.record)}的" if a.record is not None else ""
+        title = f"「{md_text(a.title, None)}」" if a.title else ""
+        digest = f"，SHA-256 {_code_md(a.sha256)}" if a.sha256 else ""
+        facts = f"（{a.size} 字节{digest}）" if a.size is not None else ""
+        lines.append(f"- {FILE_STATUS[a.status]}{of}附件{title} {_code_md(a.path)}{facts}")
     for r in report.withdrawn_notices:
         lines.append(f"- {KIND_TITLES[r.kind]}{_ref_md(r)}将从网站撤下")
     for moved in report.renamed:
@@ -242,6 +248,8 @@ def render_json(report: ChangeReport) -> str:
             "publicity": [{"record": ref(p.record), "start": p.start, "end": p.end,
                            "old_start": p.old_start, "old_end": p.old_end} for p in report.publicity],
             "withdrawn_notices": [ref(r) for r in report.withdrawn_notices],
+            "attachments": [{"path": a.path, "status": a.status, "record": ref(a.record), "title": a.title,
+                             "size": a.size, "sha256": a.sha256} for a in report.attachments],
             "renamed_notices": [{"old": ref(r.old), "new": ref(r.new)} for r in report.renamed_notices],
             "site_files": [f.path for f in report.outside_by_effect("site")],
             "program_files": [f.path for f in report.outside_by_effect("program")],

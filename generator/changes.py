@@ -19,12 +19,14 @@ It also tells apart two branches that each took the same new id (see `_collision
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator import append_only, config, dates, git
+from generator.attachments import MAX_BYTES, owner_of
 from generator.comparison import (
     Collision,
     FieldPath,
@@ -143,6 +145,18 @@ def site_effect(path: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class AttachmentChange:
+    """A changed file among a notice's attachments (records/<kind>/<id>/<file>)."""
+
+    path: str
+    status: str  # A, M or D
+    record: RecordRef | None  # its notice, as in the head (else the base); None when neither has one
+    title: str | None  # the 附件标题 the notice lists it under (head, else base)
+    size: int | None  # bytes in the head; None when deleted
+    sha256: str | None  # in the head; None when deleted
+
+
 @dataclass
 class ChangeReport:
     base: str  # the ref as given
@@ -154,6 +168,7 @@ class ChangeReport:
     renamed: list[Rename] = field(default_factory=list)
     collisions: list[Collision] = field(default_factory=list)
     other_files: list[str] = field(default_factory=list)  # changed paths in records/ that are not loaded records
+    attachments: list[AttachmentChange] = field(default_factory=list)  # published beside their notices
     outside: list[OtherFile] = field(default_factory=list)  # every changed file outside records/
     settings: list[FieldChange] = field(default_factory=list)  # of SITE_CONFIG, when both versions parse
     statuses: list[StatusChange] = field(default_factory=list)
@@ -212,7 +227,10 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
     for path, status in files.items():
         if path in paired:
             continue
-        if path in pair.collisions and path in new:  # another record, new to the base
+        if (owner := owner_of(path)) is not None:
+            report.attachments.append(_attachment(repo, head, path, status, new.get(owner) or old.get(owner),
+                                                  after.records))
+        elif path in pair.collisions and path in new:  # another record, new to the base
             report.added.append(ref_of(new[path]))
         elif status != "D" and path in new and path in old:
             fields = [FieldChange(p, field_title(schemas, new[path].kind, p), a, b)
@@ -234,6 +252,19 @@ def diff(repo: Path, base: str, head: str | None, *, as_of: date) -> ChangeRepor
     report.diagnostics = [d for d in diags if d.location.path in touched]
     report.append_only = append_only.verdict(repo, base, pair, as_of=as_of, schemas=schemas)
     return report
+
+
+def _attachment(repo: Path, head: str | None, path: str, status: str, notice: Record | None,
+                after: RecordSet) -> AttachmentChange:
+    name = PurePosixPath(path).name
+    file = after.files(notice).get(name) if notice is not None and status != "D" else None
+    listed = notice.data.get("attachments") if notice is not None and notice.valid else None
+    title = next((i["title"] for i in listed or () if i["file"] == name), None)
+    # The head's files may be gone (records_at reads a version in a temporary folder): hash the
+    # blob, within the size limit only (a larger file is refused by the validation anyway).
+    blob = git.show(repo, head, path) if file is not None and file.size <= MAX_BYTES else None
+    return AttachmentChange(path, status, ref_of(notice) if notice is not None else None, title,
+                            file.size if file else None, hashlib.sha256(blob).hexdigest() if blob is not None else None)
 
 
 def _settings(repo: Path, base: str, head: str | None) -> list[FieldChange]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from generator.fields import Field, field, names
 from generator.records import KIND_TITLES, Record
-from generator.refdata import divisions
+from generator.refdata import current, full_name, home_current
 from generator.rules.refs import REFERENCES
 from generator.schemas import SchemaSet
 from generator.workbook import Value
@@ -104,8 +104,9 @@ class Lookup:
                     self._named[record.kind, normal(value)].add(record.id)
                     self._all_names[record.kind].add(value)
         self._divisions: dict[str, set[str]] = defaultdict(set)
-        for division in divisions().values():
+        for division in current():  # 鼓楼区 is in four cities: the full name 江苏省南京市鼓楼区 tells them apart
             self._divisions[normal(division.name)].add(division.code)
+            self._divisions[normal(full_name(division.code))].add(division.code)
 
     def record(self, text: str, kinds: tuple[str, ...], title: str) -> str:
         """The id of the record of one of `kinds` that `text` names.
@@ -140,10 +141,13 @@ class Lookup:
                 codes = self._divisions.get(name, set())
         if len(codes) == 1:
             return next(iter(codes))
-        current = [f"{d.name}（{d.code}）" for d in divisions().values() if d.valid_to is None]
-        more = f" 等 {len(current)} 个" if len(current) > _SHOWN else ""
+        if len(codes) > 1:
+            raise CellProblem("sheet-name", f"「{title}」「{clip(text)}」是 {'、'.join(sorted(codes))} 几个地区的名称，"
+                                            "无法确定是哪一个", hint="请写全称（如 江苏省南京市鼓楼区）或六位代码")
+        home = [f"{d.name}（{d.code}）" for d in home_current()]
+        more = f" 等 {len(home)} 个" if len(home) > _SHOWN else ""
         raise CellProblem("sheet-name", f"「{title}」「{clip(text)}」不是行政区划名称或六位代码",
-                          hint=f"可用：{'、'.join(current[:_SHOWN])}{more}")
+                          hint=f"常州的：{'、'.join(home[:_SHOWN])}{more}；其他地区请写全称或六位代码")
 
 
 def convert(value: Value, column: Column, lookup: Lookup) -> Any:

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator import git
+from generator.attachments import owner_of
 from generator.new import id_series, next_id
 from generator.records import NOTICE_KINDS, Record, RecordSet
 from generator.schemas import SchemaSet
@@ -162,7 +163,8 @@ def _collisions(repo: Path, base: str, head: str | None, files: dict[str, str], 
     two branches that each ran `jxjy new` and took the same id. The head's file is then another
     record, not an edit of the base's; it changed (is in `files`), so its content differs."""
     theirs = {r.id: r for r in before.all}
-    candidates = {p: PurePosixPath(p).stem for p, s in files.items() if s != "D" and PurePosixPath(p).stem in theirs}
+    candidates = {p: PurePosixPath(p).stem for p, s in files.items()
+                  if s != "D" and PurePosixPath(p).stem in theirs and owner_of(p) is None}
     if not candidates:
         return []
     fork = git.merge_base(repo, base, head)

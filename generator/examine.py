@@ -26,6 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from generator.attachments import Attachment
 from generator.diagnostics import Diagnostic
 from generator.records import Record, find_records, read_record
 from generator.rules import RECORD_CHECKS
@@ -51,7 +52,7 @@ def default_cache_dir() -> Path:
 
 
 def examine(root: Path, schemas: SchemaSet,
-            cache_dir: Path | None = None) -> tuple[list[Record], list[Diagnostic], int]:
+            cache_dir: Path | None = None) -> tuple[list[Record], list[Attachment], list[Diagnostic], int]:
     """Load every record under `root`/records and check it against its schema.
 
     Args:
@@ -60,12 +61,13 @@ def examine(root: Path, schemas: SchemaSet,
         cache_dir: where verdicts are remembered between runs; None: remember nothing.
 
     Returns:
-        The records (each with `valid` set), the load and schema problems, the number of files seen.
+        The records (each with `valid` set), the attachment files beside them (never cached: the
+        rules judge them afresh each run), the load and schema problems, the number of record files seen.
 
     Raises:
         RepositoryError: records/ is missing or a file cannot be read.
     """
-    found, diagnostics, files = find_records(root)
+    found, files_found, diagnostics, files = find_records(root)
     cache = _Cache(cache_dir, root)
     verdicts: dict[str, Verdict] = {}
     pending: list[tuple[str, str, bytes, str]] = []  # rel, kind, bytes, digest
@@ -93,7 +95,7 @@ def examine(root: Path, schemas: SchemaSet,
         _, data, values, keys, schema_problems, record_problems = verdict
         records.append(Record(item.kind, item.id, rel, Document(data, values, keys), valid=not schema_problems))
         diagnostics.extend(Diagnostic.from_row(rel, row) for row in (*schema_problems, *record_problems))
-    return records, diagnostics, files
+    return records, files_found, diagnostics, files
 
 
 def _examine_all(pending: list[tuple[str, str, bytes, str]], schemas: SchemaSet) -> list[Verdict]:
@@ -227,7 +229,8 @@ def _salt() -> str:
                      "chinesecalendar"):
             digest.update(f"{name}={metadata.version(name)};".encode())
         package = Path(__file__).resolve().parent
-        for path in [*sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]), *schema_files()]:
+        own = [path for pattern in ("*.py", "*.yaml", "*.csv") for path in package.rglob(pattern)]
+        for path in [*sorted(own), *schema_files()]:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         _SALT = digest.hexdigest()
     return _SALT

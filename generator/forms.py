@@ -16,11 +16,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from generator.attachments import MAX_BYTES
 from generator.config import ConfigError, config
 from generator.fields import envelope, field
 from generator.files import write_file
 from generator.records import KIND_TITLES
-from generator.refdata import divisions
+from generator.refdata import home_current
 from generator.schemas import SchemaSet
 
 TEMPLATE_DIR = Path(".github") / "ISSUE_TEMPLATE"
@@ -163,9 +164,11 @@ def _field(schemas: SchemaSet, kind: str, name: str, *, required: bool) -> dict[
     if about.enum is not None:
         return _dropdown(name, label, description, [str(v) for v in about.enum], required=required)
     if "district" in about.defs:
-        current = [f"{d.code} {d.name}" for d in sorted(divisions().values(), key=lambda d: d.code)
-                   if d.valid_to is None]
+        current = [f"{d.code} {d.name}" for d in home_current()]
         return _dropdown(name, label, description, current, required=required)
+    if name == "attachments":  # the files themselves come as uploads to the issue
+        return _textarea(name, label, f"把附件文件拖到此框中上传（每个不超过 {MAX_BYTES // 1024 // 1024} MB），"
+                         "并在每个文件后写上附件标题；管理员把文件放进记录旁的目录。", required=required)
     if about.is_array:
         return _textarea(name, label, f"{description}每行一项。", required=required)
     if "body" in about.defs:

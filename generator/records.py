@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator import attachments
+from generator.attachments import Attachment
 from generator.diagnostics import Diagnostic, Location
 from generator.errors import JxjyError
 from generator.files import ReadRefused, read_plain
@@ -67,9 +69,13 @@ class Record:
 class RecordSet:
     """Every loaded record, by id, with the correction chains between notices."""
 
-    def __init__(self, records: list[Record]) -> None:
-        """Index records whose `valid` flags are final (the schema has judged them)."""
+    def __init__(self, records: list[Record], files: list[Attachment] | None = None) -> None:
+        """Index records whose `valid` flags are final (the schema has judged them), and the
+        attachment files found beside them."""
         self.all = sorted(records, key=lambda r: r.path)
+        self._files: dict[str, dict[str, Attachment]] = defaultdict(dict)
+        for file in files or ():
+            self._files[attachments.owner_of(file.rel) or ""][file.name] = file
         self._by_id: dict[str, Record] = {}
         for record in self.all:
             self._by_id.setdefault(record.id, record)
@@ -118,6 +124,16 @@ class RecordSet:
         if target is None or target is record or target.kind != record.kind:
             return None
         return target
+
+    def files(self, record: Record) -> dict[str, Attachment]:
+        """The files in the record's folder (records/<kind>/<id>/), by name."""
+        return self._files.get(record.path, {})
+
+    def attachments(self, record: Record) -> list[Attachment]:
+        """The files the record lists in 「附件」 and that are there, in its order."""
+        listed = record.data.get("attachments") if record.valid else None
+        files = self.files(record)
+        return [files[item["file"]] for item in listed or () if item["file"] in files]
 
     def get(self, record_id: str) -> Record | None:
         return self._by_id.get(record_id)
@@ -177,20 +193,29 @@ class Found:
         return self.rel.rsplit("/", 1)[1].removesuffix(".yaml")
 
 
-def find_records(root: Path) -> tuple[list[Found], list[Diagnostic], int]:
-    """Every well-placed record file under `root`/records, a record-path error for each misplaced
-    one, and the number of files seen (hidden files aside)."""
+def find_records(root: Path) -> tuple[list[Found], list[Attachment], list[Diagnostic], int]:
+    """Every well-placed record file under `root`/records, the attachment files beside them
+    (records/<kind>/<id>/<file>), a diagnostic for each misplaced, misnamed or oversized file, and
+    the number of record files seen (hidden files aside)."""
     records_dir = root / "records"
     if records_dir.is_symlink():
         raise RepositoryError(f"{records_dir} 是符号链接，不跟随：记录目录须是仓库中的真实目录")
     if not records_dir.is_dir():
         raise RepositoryError(f"找不到记录目录：{records_dir}")
     found: list[Found] = []
+    files_found: list[Attachment] = []
     diagnostics: list[Diagnostic] = []
     files = 0
     for entry, rel in _walk(str(records_dir), "records"):
-        files += 1
         problem = _path_problem(entry, rel)
+        if problem is None and attachments.owner_of(rel) is not None:
+            file_problem = _attachment_problem(root, entry, rel)
+            if file_problem is not None:
+                diagnostics.append(Diagnostic(Location(rel, 1, 1), *file_problem))
+            if file_problem is None or file_problem[0] == "attachment-too-large":  # there, if unusable
+                files_found.append(attachments.entry_attachment(entry, rel))
+            continue
+        files += 1
         too_large = None if problem else size_problem(entry.stat(follow_symlinks=False).st_size)
         if problem:
             diagnostics.append(Diagnostic(Location(rel, 1, 1), "record-path", problem))
@@ -198,7 +223,20 @@ def find_records(root: Path) -> tuple[list[Found], list[Diagnostic], int]:
             diagnostics.append(too_large.diagnostic(rel))
         else:
             found.append(Found(entry, rel))
-    return found, diagnostics, files
+    return found, files_found, diagnostics, files
+
+
+def _attachment_problem(root: Path, entry: os.DirEntry[str], rel: str) -> tuple[str, str] | None:
+    """(rule, message) for a file in a record's folder that cannot be published as it is."""
+    folder = PurePosixPath(rel).parent
+    if not os.path.lexists(root / f"{folder}.yaml"):
+        return ("attachment-orphan", f"附件目录 {folder}/ 没有对应的记录 {folder}.yaml："
+                                     "附件须放在它所属公告的同名目录中（编号写错了，还是记录已改名？）")
+    problem = attachments.name_problem(entry.name)
+    if problem is not None:
+        return ("attachment-name", problem)
+    too_large = attachments.size_problem(entry.stat(follow_symlinks=False).st_size)
+    return ("attachment-too-large", too_large) if too_large is not None else None
 
 
 def require_records(files: int, root: Path) -> None:
@@ -240,8 +278,11 @@ def _path_problem(entry: os.DirEntry[str], rel: str) -> str | None:
     mode = entry.stat(follow_symlinks=False).st_mode
     if not stat.S_ISREG(mode):
         return f"不是普通文件（{_FILE_TYPES.get(stat.S_IFMT(mode), '特殊文件')}），记录须是普通的 .yaml 文件"
+    if len(parts) == 3 and parts[0] in KINDS and not entry.name.endswith(".yaml"):
+        return None  # an attachment (a .yaml file there is a record one folder too deep): find_records judges it
     if len(parts) != 2:
-        return "记录文件须放在 records/<类别>/<编号>.yaml，类别为：" + "、".join(KINDS)
+        return ("记录文件须放在 records/<类别>/<编号>.yaml（附件放在 records/<类别>/<编号>/<文件名>），类别为："
+                + "、".join(KINDS))
     if parts[0] not in KINDS:
         return f"未知的记录类别目录「{parts[0]}」，可用：" + "、".join(KINDS)
     if not entry.name.endswith(".yaml"):

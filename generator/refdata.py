@@ -1,9 +1,17 @@
-"""Reference data shipped with the tool: effective-dated administrative divisions and yearly hour
-requirements."""
+"""Reference data shipped with the tool: the effective-dated administrative divisions of China, and
+the yearly hour requirements.
+
+generator/data/divisions.csv holds every county-level-and-above GB/T 2260 code since 1981, one row per
+period in which a code had one name; tools/divisions/regenerate.py writes it from yescallop/areacodes
+(CC0 1.0) and says how the days were chosen. It is read on the first lookup, not at import.
+generator/data/hours.yaml holds the hours each rule asks for, with the days the rules are in force.
+"""
 
 from __future__ import annotations
 
+import csv
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -11,6 +19,89 @@ from functools import cache
 from importlib.resources import files
 
 from ruamel.yaml import YAML
+
+# The city this platform serves: its own districts are named short on the site (武进区), others in full
+# (江苏省南京市鼓楼区), and the issue forms offer its current codes.
+HOME_CITY = "320400"
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    valid_from: date | None  # None: in use before the first table of 1981
+    valid_to: date | None = None  # None: in use
+    successors: tuple[str, ...] = ()
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def span(self) -> str:
+        """1983-01-01 至 2015-04-27, or 1981 年以前 至 今."""
+        return f"{self.valid_from or '1981 年以前'} 至 {self.valid_to or '今'}"
+
+
+def _day(text: str, *, last: bool) -> date | None:
+    if not text:
+        return None
+    if len(text) == 4:  # only the year is known: its first day for a start, its last for an end
+        return date(int(text), 12, 31) if last else date(int(text), 1, 1)
+    return date.fromisoformat(text)
+
+
+@cache
+def _table() -> dict[str, tuple[Division, ...]]:
+    text = files("generator.data").joinpath("divisions.csv").read_text(encoding="utf-8")
+    table: dict[str, list[Division]] = {}
+    lines = (line for line in text.splitlines() if not line.startswith("#"))
+    for code, name, start, end, successors in csv.reader(lines):  # our own file: trusted, unlike records
+        table.setdefault(code, []).append(Division(code, name, _day(start, last=False), _day(end, last=True),
+                                                   tuple(successors.split())))
+    return {code: tuple(periods) for code, periods in table.items()}
+
+
+def periods(code: str) -> tuple[Division, ...]:
+    """Every period of a code, oldest first; () for a code that never existed."""
+    return _table().get(code, ())
+
+
+def division(code: str, day: date | None = None) -> Division | None:
+    """The code as it was on day (None: its latest period), or None when it was not in use then."""
+    found = periods(code)
+    if day is None:
+        return found[-1] if found else None
+    return next((d for d in reversed(found) if d.valid_on(day)), None)
+
+
+def full_name(code: str) -> str:
+    """江苏省南京市鼓楼区: the province, the city (where there is one) and the division, as last named."""
+    if division(code) is None:
+        return code
+    prefixes = dict.fromkeys((code[:2] + "0000", code[:4] + "00", code))  # 110000 is its own province
+    names = [found.name for prefix in prefixes if (found := division(prefix)) is not None]
+    return "".join(dict.fromkeys(names))
+
+
+def label(code: str) -> str:
+    """What a reader sees: 武进区 within the home city, 江苏省南京市鼓楼区 elsewhere, the code if unknown."""
+    found = division(code)
+    if found is None:
+        return code
+    return found.name if code[:4] == HOME_CITY[:4] else full_name(code)
+
+
+def current() -> Iterator[Division]:
+    """Every division in use today, by code."""
+    for code in sorted(_table()):
+        latest = _table()[code][-1]
+        if latest.valid_to is None:
+            yield latest
+
+
+def home_current() -> Iterator[Division]:
+    """The home city and its divisions in use today, by code."""
+    return (d for d in current() if d.code[:4] == HOME_CITY[:4])
 
 
 class _EffectiveDated:
@@ -21,23 +112,6 @@ class _EffectiveDated:
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
-
-@dataclass(frozen=True)
-class Division(_EffectiveDated):
-    code: str
-    name: str
-    valid_from: date
-    valid_to: date | None = None
-    successor: str | None = None
-
-
-@cache
-def divisions() -> dict[str, Division]:
-    """GB/T 2260 codes of Changzhou by code, from generator/data/divisions.yaml."""
-    text = files("generator.data").joinpath("divisions.yaml").read_text(encoding="utf-8")
-    rows = YAML(typ="safe").load(text)  # our own file: trusted, unlike records
-    return {row["code"]: Division(**row) for row in rows}
 
 
 @dataclass(frozen=True)

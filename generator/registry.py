@@ -46,6 +46,9 @@ RULES: dict[str, Rule] = {
         "yaml-depth": "error",
         "yaml-number": "error",
         "yaml-not-mapping": "error",
+        "attachment-orphan": "error",
+        "attachment-name": "error",
+        "attachment-too-large": "error",
     }),
     # the schema: generator.schemas
     **_family("schema", {
@@ -104,6 +107,8 @@ RULES: dict[str, Rule] = {
         "privacy-id-card": "error",
         "privacy-mobile": "error",
         "privacy-address": "error",
+        "attachment-missing": "error",
+        "attachment-unlisted": "error",
         "repealed-in-force": "error",
         "repealed-missing": "warning",
         "policy-trial-lapsed": "warning",
@@ -117,6 +122,7 @@ RULES: dict[str, Rule] = {
         "id-collision": "error",
         "authz-denied": "error",
         "authz-unknown-owner": "error",
+        "append-only-attachment": "error",
     }),
     # a list imported from Excel (jxjy import): generator.importer, generator.columns
     **_family("sheet", {

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from generator import git
+from generator.attachments import Attachment
 from generator.diagnostics import Diagnostic, Report
 from generator.examine import examine
 from generator.records import Record, RecordSet, RepositoryError
@@ -47,8 +48,8 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cach
         SchemaSetupError: the schemas cannot be trusted.
     """
     schemas = schemas or SchemaSet()
-    loaded, diagnostics, files = examine(root, schemas, cache_dir)
-    records, found, lives = check_records(loaded, as_of=as_of, schemas=schemas)
+    loaded, attachments, diagnostics, files = examine(root, schemas, cache_dir)
+    records, found, lives = check_records(loaded, as_of=as_of, schemas=schemas, attachments=attachments)
     diagnostics.extend(found)
     wanted = _relative(root, only)
     if wanted is not None:
@@ -56,12 +57,12 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cach
     return Result(Report.of(diagnostics), records, files if wanted is None else len(wanted), schemas, lives)
 
 
-def check_records(loaded: list[Record], *, as_of: date,
-                  schemas: SchemaSet) -> tuple[RecordSet, list[Diagnostic], dict[str, Lifecycle]]:
-    """The cross-record rules over `loaded` (records whose `valid` flags the schema has set), as of
-    `as_of`: the record set, its problems and each base's lifecycle. `jxjy import` runs them over the
-    repository's records plus those it is about to write."""
-    records = RecordSet(loaded)
+def check_records(loaded: list[Record], *, as_of: date, schemas: SchemaSet, attachments: list[Attachment] | None = None,
+                  ) -> tuple[RecordSet, list[Diagnostic], dict[str, Lifecycle]]:
+    """The cross-record rules over `loaded` (records whose `valid` flags the schema has set) and the
+    attachment files found beside them, as of `as_of`: the record set, its problems and each base's
+    lifecycle. `jxjy import` runs them over the repository's records plus those it is about to write."""
+    records = RecordSet(loaded, attachments)
     context = Context(records, as_of, schemas)
     return records, list(run_all(context)), context.lives
 

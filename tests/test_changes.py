@@ -70,6 +70,8 @@ def correction_text() -> str:
         ("quota_cut: 1.5", "quota_cut: 1"),
         ("note: 2025年度考核优秀比例核减1.5个百分点", "note: 2025年度考核优秀比例核减1个百分点"),
         ("legal_basis:", "corrects: circ-2025-002\nlegal_basis:"),
+        # the corrected table would be its own attachment, in its own folder: left out here
+        ("attachments:\n  - file: choucha-jieguo-2025.xlsx\n    title: 附件：2025年度企事业单位专业技术人员继续教育工作抽查考核结果汇总表\n", ""),
     ]:
         assert text.count(old) == 1, old
         text = text.replace(old, new)

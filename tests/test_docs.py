@@ -32,6 +32,7 @@ def test_each_documented_rule_states_its_severity() -> None:
 def test_every_rule_has_a_failing_case_in_the_tests() -> None:
     """From the case tables themselves: test_rules.FAILING, the corpus's expectations, and each
     module's RULE_TESTS (rule -> the test function that makes it fail), not a search of the text."""
+    import test_attachments
     import test_changes
     import test_hostile_files
     import test_import
@@ -42,7 +43,8 @@ def test_every_rule_has_a_failing_case_in_the_tests() -> None:
     covered = {case.rule for case in test_rules.FAILING}
     corpus = YAML(typ="safe").load((REPO / "tests" / "corpus" / "cases.yaml").read_text(encoding="utf-8"))
     covered |= {rule for case in corpus for _, _, rule in case["expect"]}
-    for module in (test_rules, test_schemas, test_changes, test_owners, test_hostile_files, test_import):
+    for module in (test_rules, test_schemas, test_changes, test_owners, test_hostile_files, test_import,
+                   test_attachments):
         for rule, test in module.RULE_TESTS.items():
             assert test.__name__.startswith("test_") and getattr(module, test.__name__) is test, rule
             covered.add(rule)

@@ -111,11 +111,24 @@ FAILING = [
          "但基地当时为「逾期未整改」"),
     Case("base-revocation-other", REVOCATION, [("reason: 逾期不整改", "reason: 其他\nreason_detail: 依托单位已注销")],
          "reason:", "请审核人核对"),
-    Case("district-unknown", BASE, [('district: "320404"', 'district: "320499"')], "district:", "320499 不是常州市的行政区划代码"),
+    Case("district-unknown", BASE, [('district: "320404"', 'district: "320499"')], "district:",
+         "「所在地区」320499 不是县级以上行政区划代码（GB/T 2260）（可在民政部「全国行政区划信息查询平台」查询；"
+         "常州市各区：320400 常州市、320402 天宁区、320404 钟楼区、320411 新北区、320412 武进区、320413 金坛区、320481 溧阳市）"),
+    # GB/T 2260 has no code for the whole country: a national body is located where it sits
+    Case("district-unknown", ORG, [('district: "320400"', 'district: "100000"')], "district:",
+         "100000 不是县级以上行政区划代码", id="national"),
     Case("district-expired", BASE, [('district: "320404"', 'district: "320405"')], "district:",
-         "320405（戚墅堰区）在成文日期 2020-11-24 无效"),
+         "「所在地区」320405（戚墅堰区）在成文日期 2020-11-24 无效（有效期 1983-08-19 至 2015-04-27）（应为 320412（武进区））"),
     Case("district-expired", ORG, [('district: "320400"', 'district: "320482"')], "district:",
-         "320482（金坛市）在今天 2026-11-26 无效"),
+         "「所在地区」320482（金坛市）在今天 2026-11-26 无效（有效期 1993-11-10 至 2015-04-27）（应为 320413（金坛区））"),
+    # the day before the State Council's approval (国函〔2015〕75号, 2015-04-28) still had the old county-level city
+    Case("district-expired", BASE, [('district: "320404"', 'district: "320413"'), ("written_on: 2020-11-24", "written_on: 2015-04-27"),
+                                    ("published_on: 2020-11-30", "published_on: 2015-04-30")], "district:",
+         "「所在地区」320413（金坛区）在成文日期 2015-04-27 无效（有效期 2015-04-28 至 今）", id="not-yet"),
+    # outside Changzhou: the successor is named in full
+    Case("district-expired", BASE, [('district: "320404"', 'district: "320103"')], "district:",
+         "320103（白下区）在成文日期 2020-11-24 无效（有效期 1983-08-19 至 2013-02-07）（应为 320104（江苏省南京市秦淮区））",
+         id="nanjing"),
     Case("org-uscc-checksum", ORG, [('uscc: "113204000141530838"', 'uscc: "113204000141530839"')], "uscc:", "校验位应为「8」"),
     Case("circular-findings", CIRCULAR, [("      - 负责人不重视", "      - 未配备专兼职人员")], "- 未配备专兼职人员",
          "「未配备专兼职人员」不是第二十二条对企事业单位所列的问题"),
@@ -304,6 +317,12 @@ PASSING = [
     Case("base-level", "records/bases/base-2022-101.yaml", [], "", ""),  # 国家级, accredited by 人社部
     Case("docnumber-format", BASE, [("常人社发〔2020〕121号", "常人社发〔2020〕1号")], "", ""),
     Case("district-expired", BASE, [('district: "320404"', 'district: "320412"')], "", ""),
+    Case("district-expired", BASE, [('district: "320404"', 'district: "320106"')], "", "", id="nanjing"),
+    Case("district-expired", ORG, [('district: "320400"', 'district: "110101"')], "", "", id="beijing"),
+    Case("district-expired", BASE, [('district: "320404"', 'district: "320413"'), ("written_on: 2020-11-24", "written_on: 2015-04-28"),
+                                    ("published_on: 2020-11-30", "published_on: 2015-04-30")], "", "", id="approval-day"),
+    Case("district-expired", BASE, [('district: "320404"', 'district: "320482"'), ("written_on: 2020-11-24", "written_on: 2015-04-27"),
+                                    ("published_on: 2020-11-30", "published_on: 2015-04-30")], "", "", id="day-before"),
     Case("base-revocation-grounds", REVOCATION, [("evaluation: eval-2024-003\n", "")], "", ""),
     # the 组织机构代码 (characters 9-17 of the 统一社会信用代码) is the other accepted prefix
     Case("index-issuer", REVOCATION, [("113204000141523630/2025-00047", "014152363/2025-00047")], "", ""),

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from generator.diagnostics import Diagnostic
 from generator.records import Record
 from generator.registry import RULES
+from generator.rules import attachments as attachment_rules
 from generator.rules import (
     circulars,
     dates,
@@ -41,6 +42,7 @@ CHECKS: tuple[Callable[[Context], Iterator[Diagnostic]], ...] = (
     organizations.check,
     circulars.check,
     plans.check,
+    attachment_rules.check,
     validity.check,
 )
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from generator import dates
 from generator.diagnostics import Diagnostic
 from generator.records import Record
-from generator.refdata import divisions
+from generator.refdata import division, home_current, label, periods
 from generator.rules.context import Context
 from generator.uscc import check_char
 
@@ -28,20 +28,23 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
 def _district(ctx: Context, record: Record) -> Iterator[Diagnostic]:
     code = record.data["district"]
-    division = divisions().get(code)
     title = ctx.title(record, "district")
-    if division is None:
-        known = "、".join(f"{d.code} {d.name}" for d in divisions().values() if d.valid_to is None)
+    known = periods(code)
+    if not known:
         yield record.diag(("district",), "district-unknown",
-                          f"「{title}」{code} 不是常州市的行政区划代码", hint=f"可用：{known}")
+                          f"「{title}」{code} 不是县级以上行政区划代码（GB/T 2260）",
+                          hint="可在民政部「全国行政区划信息查询平台」查询；常州市各区："
+                               + "、".join(f"{d.code} {d.name}" for d in home_current()))
         return
     # A notice is judged on its own date; an organization describes a body as it is today.
     written = dates.parse(record.data.get("written_on"))
     day, when = (written, "成文日期") if written is not None else (ctx.as_of, "今天")
-    if not division.valid_on(day):
-        successor = divisions().get(division.successor or "")
-        hint = f"应为 {successor.code}（{successor.name}）" if successor else None
-        span = f"{division.valid_from} 至 {division.valid_to or '今'}"
-        yield record.diag(("district",), "district-expired",
-                          f"「{title}」{code}（{division.name}）在{when} {day} 无效（有效期 {span}）",
-                          hint=hint)
+    if division(code, day) is not None:
+        return
+    # the period the day comes after (the code was abolished), or the first one (not yet in use)
+    nearest = next((d for d in reversed(known) if d.valid_from is None or d.valid_from <= day), known[0])
+    ended = nearest.valid_to is not None and day > nearest.valid_to
+    successors = [f"{s}（{label(s)}）" for s in nearest.successors if ended and s != code]
+    hint = "应为 " + " 或 ".join(successors) if successors else None
+    yield record.diag(("district",), "district-expired",
+                      f"「{title}」{code}（{nearest.name}）在{when} {day} 无效（有效期 {nearest.span}）", hint=hint)

@@ -27,6 +27,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from generator.attachments import Attachment, copy_to, sha256_of
 from generator.diagnostics import Report
 from generator.errors import JxjyError
 from generator.files import WriteRefused
@@ -130,6 +131,9 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
             records.put(f"{kind}/{name}.json", stream_module.encode(output.content))
         else:
             docs.put(output.path, output.encoded())
+    for record in result.records.valid():
+        for attachment in result.records.attachments(record):
+            docs.copy(site.file_of(attachment), attachment)
     docs.finish()
     records.finish()
     return result.report, pages_written
@@ -201,6 +205,17 @@ class _Tree:
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
+
+    def copy(self, rel: str, attachment: Attachment) -> None:
+        """Put an attachment's file, copied in blocks (never read whole), unless it is there already."""
+        self.written.add(rel)
+        path = self.target / rel
+        try:
+            if path.stat().st_size == attachment.size and sha256_of(path) == attachment.sha256:
+                return
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        copy_to(attachment, path)
 
     def finish(self) -> None:
         """Remove the files not put in this time, and folders left empty."""

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from generator import dates
+from generator.attachments import Attachment
 from generator.records import KIND_TITLES, Record, RecordSet
 from generator.schemas import SchemaSet
 from generator.site.history import Change
@@ -84,6 +85,11 @@ class SiteContext:
     def site_url(self) -> str:
         """The public root of the site, ending with a slash: mkdocs.yml's site_url (generator.site.settings)."""
         return str(self.settings["site_url"])
+
+    def file_of(self, attachment: Attachment) -> str:
+        """Where an attachment is published (docs-tree path): beside its record's page, by record id,
+        records/circulars/circ-2025-002/x.xlsx -> circulars/circ-2025-002/x.xlsx."""
+        return attachment.rel.removeprefix("records/")
 
     def absolute(self, path: str) -> str:
         """The public URL of a generated file (docs-tree path, e.g. revocations/rev-2025-001.md)."""

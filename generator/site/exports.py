@@ -21,10 +21,11 @@ from typing import Any
 
 import xlsxwriter
 
+from generator.attachments import Attachment
 from generator.fields import field, names
 from generator.kinds import KIND
 from generator.records import KIND_TITLES, KINDS, NOTICE_KINDS, Record
-from generator.refdata import divisions
+from generator.refdata import division, label
 from generator.site.context import Output, SiteContext, href
 from generator.site.fields import FIELDS, fields_page
 from generator.site.pages import meta
@@ -74,6 +75,9 @@ def _json(value: Any, *, sort_keys: bool = False) -> bytes:
 
 def _exported(site: SiteContext, record: Record) -> dict[str, Any]:
     data = dict(record.data)
+    if data.get("attachments"):
+        files = site.records.files(record)
+        data["attachments"] = [{**item, **_file_facts(site, files[item["file"]])} for item in data["attachments"]]
     if record.kind == "bases":
         data["status"] = _status(site, record)
     return data
@@ -92,6 +96,11 @@ def _status(site: SiteContext, base: Record) -> dict[str, Any]:
         "cause": step.record.id if step else None,
         "note": note,
     }
+
+
+def _file_facts(site: SiteContext, attachment: Attachment) -> dict[str, Any]:
+    """What the open data adds to a listed attachment: its size, SHA-256 and public URL."""
+    return {"size": attachment.size, "sha256": attachment.sha256, "url": site.absolute(site.file_of(attachment))}
 
 
 # -- tables (CSV and Excel share the columns) -------------------------------------------------
@@ -152,6 +161,10 @@ def _list_cell(site: SiteContext, kind: str, name: str) -> Callable[[Record], Ce
             text = [_subject(site, item) for item in items]
         elif name == "recipients":
             text = [_recipient(site, item) for item in items]
+        elif name == "attachments":
+            files = site.records.files(record)
+            text = [f"{i['title']}（{i['file']}，{files[i['file']].size} 字节，SHA-256 {files[i['file']].sha256}）"
+                    for i in items]
         elif name == "courses":
             text = [f"{i.get('title')}（{_number(i.get('hours'))}学时，{i.get('audience')}）" for i in items]
         elif item_fields:  # a list of objects this module does not know yet: title：value pairs
@@ -195,9 +208,8 @@ def _ref_name(site: SiteContext, value: Any) -> Cell:
 
 
 def _district(code: Any) -> Cell:
-    """320404 -> 钟楼区（320404）: the name for people, the code for lookups."""
-    division = divisions().get(code) if isinstance(code, str) else None
-    return f"{division.name}（{code}）" if division is not None else _scalar(code)
+    """320404 -> 钟楼区（320404）, 320106 -> 江苏省南京市鼓楼区（320106）: the name for people, the code for lookups."""
+    return f"{label(code)}（{code}）" if isinstance(code, str) and division(code) is not None else _scalar(code)
 
 
 def _page_url(site: SiteContext, record: Record) -> Cell:

@@ -7,10 +7,12 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from generator import refdata
+from generator.attachments import size_text
 from generator.dates import cn_date
 from generator.kinds import KIND, Listing
 from generator.records import Record
-from generator.refdata import divisions, hours_for_year
+from generator.refdata import hours_for_year
 from generator.rules.notices import LISTS
 from generator.site.charts import bars
 from generator.site.context import Output, SiteContext, href, published
@@ -109,11 +111,6 @@ def _status(site: SiteContext, base: Record) -> str:
     return site.life(base.id).state(site.as_of)[0]
 
 
-def _district(code: str) -> str:
-    division = divisions().get(code)
-    return division.name if division else code
-
-
 # -- pages -----------------------------------------------------------------------------------
 
 def _home(site: SiteContext) -> Output:
@@ -141,7 +138,7 @@ def _directory(site: SiteContext) -> Iterator[Output]:
             "name": current.data["name"],
             "status": status,
             "since": cn_date(step.on) if step and status == REVOKED else "",
-            "district": _district(current.data["district"]),
+            "district": refdata.label(current.data["district"]),
             "specialties": current.data["specialties"],
             "host": site.name(current.data["host"]),
             "supervisor": site.name(current.data["supervisor"]),
@@ -217,8 +214,10 @@ def _base(site: SiteContext, base: Record) -> Output:
         valid_until=current.data.get("valid_until") or (accredited.get("valid_until") if accredited else None),
         publicity=life.publicity if site.in_publicity(life.publicity) else None,
         own_document=document is current, year=str(life.accredited_on or step.on if step else "")[:4],
-        district=_district(current.data["district"]), changes=site.history.get(current.path, []),
-        validity=document.data["validity"], **_tools(site, source, "bases"),
+        district=refdata.label(current.data["district"]), changes=site.history.get(current.path, []),
+        validity=document.data["validity"],
+        attachments=_attachments(site, source, current) if document is current else [],
+        **_tools(site, source, "bases"),
     ))
 
 
@@ -251,10 +250,18 @@ def _notice(site: SiteContext, record: Record) -> Output:
         r=record, e=envelope, heading=title, kind_title=site.kind_title(record.kind),
         publicity=site.in_publicity(record), corrections=corrections, target=target, validity=validity,
         searchable=kind.searchable, hours=hours, changes=site.history.get(record.path, []),
+        attachments=_attachments(site, source, record),
         parent={"href": href(source, site.page_of(parent)), "record": parent} if parent is not None else None,
         listed=_listed(site, source, record) if record.kind == "notices" else None,
         **_tools(site, source, record.kind),
     ))
+
+
+def _attachments(site: SiteContext, source: str, record: Record) -> list[dict[str, str]]:
+    titles = {item["file"]: item["title"] for item in record.data.get("attachments") or ()}
+    return [{"title": titles[a.name], "type": a.type_title, "suffix": a.name.rsplit(".", 1)[-1],
+             "size": size_text(a.size), "sha256": a.sha256, "href": href(source, site.file_of(a)), "file": a.name}
+            for a in site.records.attachments(record)]
 
 
 def _listed(site: SiteContext, source: str, notice: Record) -> dict[str, Any]:
@@ -330,7 +337,7 @@ def _stats(site: SiteContext) -> Output:
         life = site.life(base.id)
         status = _status(site, base)
         statuses[status] += 1
-        cell = by_district.setdefault(_district(life.base.data["district"]), [0, 0])
+        cell = by_district.setdefault(refdata.label(life.base.data["district"]), [0, 0])
         cell[0] += 1
         cell[1] += status == "有效"
         if life.accredited_on is not None and status != WITHDRAWN:

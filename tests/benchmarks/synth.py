@@ -20,7 +20,7 @@ The records pass `jxjy validate` with no errors and no warnings as of any day fr
 the next year: dates that may not lie in the future are on or before UNTIL; 发文字号 and 索引号 are
 numbered per issuer and year in date order; credit codes carry their check character (generator.uscc).
 Later, plan-missing warns about the new year's plans, which nobody has filed yet. The 行政区划代码 are
-Changzhou's (generator/data/divisions.yaml, the only ones the rules accept), the 2015 codes included
+Changzhou's (from generator/data/divisions.csv, which holds all of China's), the 2015 codes included
 for bases accredited before the reform. The same N, seed and UNTIL give the same bytes. Records are
 written as text directly, in the block style of the sample.
 
@@ -44,7 +44,7 @@ from pathlib import Path
 import chinese_calendar
 
 from generator.dates import cn_date
-from generator.refdata import divisions, hours_for_year
+from generator.refdata import hours_for_year, periods
 from generator.uscc import ALPHABET, check_char
 
 UNTIL = date(2026, 11, 20)  # the last day a past date may take; tests validate as of 2026-11-26
@@ -539,7 +539,7 @@ class Model:
 
     def base_fields(self, host: Org, day: date, unit_key: str) -> dict:
         """Where a base of `host` accredited on `day` is: the codes valid on that day."""
-        reformed = day > divisions()["320482"].valid_to  # type: ignore[operator]
+        reformed = day > periods("320482")[-1].valid_to  # type: ignore[operator]
         if host.qishuyan and not reformed:
             district, address = "320405", f"常州市戚墅堰区{host.road}{host.number}号"
         elif host.unit.key == "jt" and not reformed:

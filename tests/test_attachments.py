@@ -44,6 +44,14 @@ def test_the_sample_attachment_is_what_the_tools_script_writes_and_says_it_is_fi
     assert sheet["B5"].value == "常州澄川工程设计有限公司" and sheet["E5"].value == 1.5
 
 
+def test_the_publicitys_list_is_what_its_tools_script_writes_and_says_it_is_fictional() -> None:
+    listed = REPO / "records/notices/notice-2025-011/nirending-mingdan-2025-2.xlsx"
+    script = runpy.run_path(str(REPO / "tools" / "attachments" / "batch_list.py"))
+    assert script["workbook"]() == listed.read_bytes()
+    sheet = openpyxl.load_workbook(listed).active
+    assert "示例数据" in sheet["A1"].value and sheet.max_row == 3 + 32
+
+
 def test_the_schema_and_the_checker_accept_the_same_names() -> None:
     pattern = SchemaSet().documents["defs.schema.json"]["$defs"]["envelope"]["properties"]["attachments"]["items"][
         "properties"]["file"]["pattern"]

@@ -473,3 +473,27 @@ RULE_TESTS = {
     "sheet-name": test_a_name_two_organizations_share_is_ambiguous,
     "sheet-duplicate-row": test_the_same_list_imported_twice_is_refused,
 }
+
+
+def test_the_samples_batch_is_what_import_makes_of_the_publicitys_attached_list(repo: Repo) -> None:
+    """The 32 bases of the sample's 公示 notice-2025-011 come from its attachment, as a clerk would enter
+    them: remove them (and the records that name them), import the attached list, and the same bases
+    come back, under new ids."""
+    listed = sorted((repo.root / "records/bases").glob("base-2025-1*.yaml"))
+    committed = [repo.text(f"records/bases/{p.name}") for p in listed]
+    for path in [*listed, *(repo.root / "records/evaluations").glob("eval-2026-01*.yaml"),
+                 repo.root / "records/notices/notice-2025-012.yaml", repo.root / "records/notices/notice-2026-031.yaml"]:
+        path.unlink()
+    before = set((repo.root / "records/bases").iterdir())
+    attached = repo.root / "records/notices/notice-2025-011/nirending-mingdan-2025-2.xlsx"
+    code, out, err = run(repo, str(attached), "--set", "notice=notice-2025-011", "--set", "level=市级", "--set", "sample=true")
+    assert code == 0, out + err
+    written = sorted(set((repo.root / "records/bases").iterdir()) - before)
+    assert len(written) == len(committed) == 32 and len(out.splitlines()) == 32
+    assert not repo.validate().errors
+
+    def content(text: str) -> set[str]:  # every line but the id's
+        return {line for line in text.splitlines() if not line.startswith(("id:", "#"))}
+
+    assert sorted(map(sorted, map(content, committed))) == sorted(sorted(content(p.read_text(encoding="utf-8")))
+                                                                 for p in written)

@@ -21,7 +21,7 @@ from typing import Any
 
 from generator.fields import Field, field, names
 from generator.records import KIND_TITLES, Record
-from generator.refdata import current, full_name, home_current
+from generator.refdata import division, every, full_name, home_current
 from generator.rules.refs import REFERENCES
 from generator.schemas import SchemaSet
 from generator.workbook import Value
@@ -104,9 +104,11 @@ class Lookup:
                     self._named[record.kind, normal(value)].add(record.id)
                     self._all_names[record.kind].add(value)
         self._divisions: dict[str, set[str]] = defaultdict(set)
-        for division in current():  # 鼓楼区 is in four cities: the full name 江苏省南京市鼓楼区 tells them apart
-            self._divisions[normal(division.name)].add(division.code)
-            self._divisions[normal(full_name(division.code))].add(division.code)
+        # Old names too (戚墅堰区: the validator then says since when it is not valid); 鼓楼区 is in four
+        # cities, and the full name 江苏省南京市鼓楼区 tells them apart.
+        for period in every():
+            self._divisions[normal(period.name)].add(period.code)
+            self._divisions[normal(full_name(period.code))].add(period.code)
 
     def record(self, text: str, kinds: tuple[str, ...], title: str) -> str:
         """The id of the record of one of `kinds` that `text` names.
@@ -139,8 +141,9 @@ class Lookup:
             if not codes and name.startswith(prefix):
                 name = name[len(prefix):]
                 codes = self._divisions.get(name, set())
-        if len(codes) == 1:
-            return next(iter(codes))
+        in_use = {c for c in codes if (latest := division(c)) is not None and latest.valid_to is None}
+        if len(codes) == 1 or len(in_use) == 1:  # a name now in use wins over the same old name elsewhere
+            return next(iter(codes if len(codes) == 1 else in_use))
         if len(codes) > 1:
             raise CellProblem("sheet-name", f"「{title}」「{clip(text)}」是 {'、'.join(sorted(codes))} 几个地区的名称，"
                                             "无法确定是哪一个", hint="请写全称（如 江苏省南京市鼓楼区）或六位代码")

@@ -91,6 +91,12 @@ def label(code: str) -> str:
     return found.name if code[:4] == HOME_CITY[:4] else full_name(code)
 
 
+def every() -> Iterator[Division]:
+    """Every period of every division, by code then date: names that are no longer in use too."""
+    for code in sorted(_table()):
+        yield from _table()[code]
+
+
 def current() -> Iterator[Division]:
     """Every division in use today, by code."""
     for code in sorted(_table()):

@@ -167,6 +167,12 @@ FAILING = [
          "缺少必填字段「公示期」"),
     Case("schema-required", DECISION, [("objection: 有异议\n", "")], "id: notice-2025-012", "缺少必填字段「公示结果」"),
     Case("schema-required", DECISION, [("objection_detail: ", "# ")], "id: notice-2025-012", "缺少必填字段「异议处理情况」"),
+    Case("ref-kind", "records/policies/pol-2026-001.yaml", [("  - org-cz-czj", "  - org-lcwsxx")], "  - org-lcwsxx",
+         "「联合发文机关」应为人大常委会或人社部门或政府办公室或行业主管部门或部委，「常州市龙城卫生进修学校」是施教机构"),
+    Case("schema-required", "records/policies/pol-2021-001.yaml", [("source_url: https://www.gov.cn/zhengce/zhengceku/\n", "")],
+         "id: pol-2021-001", "缺少必填字段「原文链接」"),
+    Case("schema-required", "records/policies/pol-2026-001.yaml", [("index_number: 113204000141523630/2026-00041\n", "")],
+         "id: pol-2026-001", "缺少必填字段「索引号」"),  # a document this platform issues has one
     Case("base-level", "records/bases/base-2024-101.yaml", [("level: 省级", "level: 市级")], "level:",
          "「基地级别」为「市级」，但认定机关「江苏省人力资源和社会保障厅」是省级（notice-2024-021）"),
     Case("notice-act", "records/evaluations/eval-2026-011.yaml", [("notice: notice-2026-031", "notice: notice-2025-012")],
@@ -311,6 +317,9 @@ PASSING = [
     Case("date-range", "records/policies/pol-2011-001.yaml", [("effective_from: 2011-02-01", "effective_from: 2100-12-31")],
          "", ""),
     Case("date-range", "records/policies/pol-2011-001.yaml", [("written_on: 2011-01-17", "written_on: 1949-10-01")],
+         "", ""),
+    # a cited document was published elsewhere: shown here years later, it is not late
+    Case("disclosure-deadline", "records/policies/pol-2021-001.yaml", [("cited: true", "published_on: 2026-03-02\ncited: true")],
          "", ""),
     Case("publicity-short", PUBLICITY, [("  end: 2025-09-16", "  end: 2025-09-15")], "", ""),  # exactly 5 working days
     Case("publicity-decision-date", DECISION, [("written_on: 2025-09-26", "written_on: 2025-09-17")], "", ""),

@@ -309,7 +309,9 @@ def test_both_validators_agree_on_every_field_at_its_edges(rel: str, data: st.Da
     record = copy.deepcopy(LOADED[rel])
     for path in data.draw(st.lists(st.sampled_from(FIELD_PATHS[rel]), min_size=1, max_size=3)):
         parent = _get_or_none(record, path[:-1])
-        if isinstance(parent, dict) or isinstance(parent, list) and path[-1] < len(parent):
+        step = path[-1]  # an earlier edge value may have replaced a mapping by a list, or the reverse
+        if isinstance(parent, dict) and isinstance(step, str) or isinstance(parent, list) and isinstance(step, int) \
+                and step < len(parent):
             _put(record, path, data.draw(edge_values))
     kind = rel.split("/")[1]
     fast = SCHEMAS.fast[kind].is_valid(record)

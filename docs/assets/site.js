@@ -115,6 +115,26 @@
   }
 
   // 搜索: Pagefind's UI, loaded from this site's own /pagefind/ bundle.
+  // The query is cut as generator/site/search.py cuts the pages (why: see there): a run of Han
+  // characters as each pair of neighbours (a single character alone), other runs of letters or
+  // digits whole, lower case. The pages also index each run's last character, for a query of one.
+  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}";
+  var SEARCH_RUN = new RegExp("[" + HAN + "]+|(?:(?![" + HAN + "])[\\p{L}\\p{N}])+", "gu");
+  var SEARCH_HAN = new RegExp("^[" + HAN + "]", "u");
+  var SEARCH_FIELDS = ["检索", "要素"];  // generator.site.search.TEXT and KEY: the pairs, not for showing
+
+  function searchWords(text) {
+    var found = [];
+    (text.toLowerCase().match(SEARCH_RUN) || []).forEach(function (run) {
+      var chars = Array.from(run);
+      var pieces = SEARCH_HAN.test(run) && chars.length > 1 ?
+        chars.slice(1).map(function (c, i) { return chars[i] + c; }) : [run];
+      pieces.forEach(function (word) { if (found.indexOf(word) < 0) found.push(word); });
+    });
+    return found.join(" ");
+  }
+  window.jxjySearchWords = searchWords;  // for tests/test_search.py: the same cut as search.py
+
   function search() {
     var box = document.getElementById("search");
     if (!box) return;
@@ -127,7 +147,13 @@
     script.src = bundle + "pagefind-ui.js";
     script.onload = function () {
       var ui = new window.PagefindUI({ element: "#search", bundlePath: bundle, showSubResults: false,
-        showImages: false, resetStyles: false });
+        showImages: false, resetStyles: false, processTerm: searchWords,
+        // a page whose own facts (要素: title, status, host, district, 发文字号) hold the query first
+        ranking: { metaWeights: { "要素": 10 } },
+        processResult: function (result) {
+          SEARCH_FIELDS.forEach(function (field) { delete result.meta[field]; });
+          return result;
+        } });
       // Pagefind's box has only a placeholder; screen readers need a name (GB/T 37668).
       var label = function () {
         var input = box.querySelector("input");

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.site.render import Fragment, front_matter, meta_text
+from generator.site.search import search_fields
 
 SHELL = "JXJY-SLOT"  # the shell's page name: not a valid record id (ids are lower case)
 # Material adds an <h1> of the page title when the content has none; every record template has its
@@ -76,9 +77,10 @@ def fill(site_dir: Path, stream_dir: Path, search_dir: Path) -> int:
                 stored = json.load(source)
             _write(site_dir / kind_dir.name / page_id, _pour(template, page_id, stored))
             if "data-pagefind-body" in stored["body"]:
+                # with its Chinese as pairs of characters: why, see generator.site.search
                 _write(search_dir / kind_dir.name / page_id,
                        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head>'
-                       f'<body>{stored["body"]}</body></html>')
+                       f'<body>{stored["body"]}{search_fields(stored["body"])}</body></html>')
             written += 1
         shutil.rmtree(shell_dir)
     _sitemap(site_dir, pages)

@@ -1,29 +1,31 @@
 """Search words of a record page: its Chinese text as overlapping pairs of characters, added to the
 page's search copy, which docs/assets/site.js (`searchWords`) cuts the reader's query into alike.
 
-Why Pagefind alone found nothing for 整改, 整改中, 龙城 or 常州市龙城卫生进修学校 although the pages
-carry them: the two ends of Pagefind 1.6 cut Chinese into words with different segmenters, and a
-query word only matches an indexed word it is a prefix of.
-- At index time the extended binary runs charabia (pagefind/src/fossick/mod.rs, `segment_str` for
-  a zh/ja/th page): jieba's dictionary without its HMM, then every word longer than two characters
-  cut again, greedily, into dictionary pairs or triples or else single characters
-  (charabia/src/segmenter/chinese.rs, `cut_for_search`). 整改 is not in that dictionary, so the
-  index holds 整 and 改, never 整改 (likewise 龙 城, 常州 市中 小学, 工业 和信 息 化 局).
-- At search time pagefind.js cuts the query with the browser's Intl.Segmenter (ICU's dictionary;
-  pagefind_web_js/lib/coupled_search.ts, since 1.5), which keeps 整改 and 龙城 whole. No indexed
-  word starts with 整改, and every word of a query must match, so the page is not found.
-The two dictionaries will always disagree somewhere, so no list of special words can fix this.
+Why Pagefind alone missed 整改, 整改中, 限期整改, 龙城 or 常州市龙城卫生进修学校 although the pages
+carry them: its two ends cut Chinese into words with two different dictionaries, and a query
+word only matches an indexed word that starts with it, every word of the query on one page.
+- At index time the extended binary runs charabia on a zh/ja/th page (pagefind/src/fossick/mod.rs,
+  `segment_str`): jieba's dictionary without its HMM, each word longer than two characters cut
+  again into dictionary pairs or triples or else single characters (charabia/src/segmenter/
+  chinese.rs, `cut_for_search`).
+- At search time pagefind.js cuts the query with the browser's Intl.Segmenter, that is the
+  browser's own ICU (or ICU4X) dictionary (pagefind_web_js/lib/coupled_search.ts, since 1.5).
+With Pagefind 1.5.2 (the site review's build) the index held 整改 and 龙城 whole while Chromium
+cut the query into 整 改 and 龙 城: no indexed word starts with 改 or 城 on those pages, so nothing
+was found (reproduced: 108 of 1,689 words of the sample's own text missed pages that carry them).
+1.6.0's charabia happens to index 整 改 and 龙 城, and Debian's Chromium 156 happens to cut the same
+way, so those words are found today; the next Pagefind or another browser moves the boundaries
+again, so no list of special words can fix this.
 Here both ends cut Chinese the same way, with no dictionary at all: a run of Han characters
 becomes each pair of neighbours plus its last character (CJK bigrams, as Lucene's CJKAnalyzer
 indexes), so any two characters that stand together on the page are an indexed word, and a
-query word of one character is the prefix of one. The pairs go into a metadata field, which
-Pagefind splits at whitespace only (`parse_meta_words`) and searches like the text; excerpts
-still come from the page text. A second field holds the pairs of the page's own facts (its title
-and the elements the templates weight: a base's status, host and district, a notice's 发文字号),
-weighted in site.js, so that the base or the notice a query names ranks before pages that only
-mention it. Whatever the browser then does to the cut query (it may cut a
-pair into its two characters, never join across a space), each piece is still a prefix of an
-indexed word.
+query word of one character is the prefix of one. Whatever the browser then does to the cut
+query (it may cut a pair into its two characters, never join across a space), each piece is
+still the prefix of an indexed word. The pairs go into a metadata field, which Pagefind splits at
+whitespace only (`parse_meta_words`) and searches like the text; excerpts still come from the
+page text. A second field holds the pairs of the page's own facts (its title and the elements the
+templates weight: a base's status, host and district, a notice's 发文字号), weighted in site.js, so
+that the base or the notice a query names ranks before pages that only mention it.
 """
 
 from __future__ import annotations

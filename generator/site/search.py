@@ -12,7 +12,7 @@ word only matches an indexed word that starts with it, every word of the query o
   browser's own ICU (or ICU4X) dictionary (pagefind_web_js/lib/coupled_search.ts, since 1.5).
 With Pagefind 1.5.2 (the site review's build) the index held 整改 and 龙城 whole while Chromium
 cut the query into 整 改 and 龙 城: no indexed word starts with 改 or 城 on those pages, so nothing
-was found (reproduced: 108 of 1,689 words of the sample's own text missed pages that carry them).
+was found (reproduced: 108 of 1,689 queries cut from the sample's own text missed pages carrying them).
 1.6.0's charabia happens to index 整 改 and 龙 城, and Debian's Chromium 156 happens to cut the same
 way, so those words are found today; the next Pagefind or another browser moves the boundaries
 again, so no list of special words can fix this.

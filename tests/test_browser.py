@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
 from helpers import AS_OF, copy_from_repo
 from site_fixtures import BUILD_INPUTS, SITE_NAME, SUBPATH, nginx_serving, page_path, records
@@ -89,17 +89,7 @@ def server(site_dir: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium "
-                    "(apt-get install chromium); Playwright must not download a browser.", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+# The `browser` fixture is in conftest.py: one Playwright per run, shared with tests/test_search.py.
 
 
 @dataclass

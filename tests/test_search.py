@@ -20,8 +20,9 @@ from generator.site.search import KEY, TEXT, search_fields, words
 
 from site_fixtures import SUBPATH
 
-# the browser tests' fixtures: Debian's chromium, the sample site served on loopback and under /jxjy/
-browser, server, subpath_server, tab = test_browser.browser, test_browser.server, test_browser.subpath_server, test_browser.tab
+# the browser tests' fixtures: the sample site served on loopback and under /jxjy/, a watched tab
+# (`browser`, the one Playwright of the run, is in conftest.py)
+server, subpath_server, tab = test_browser.server, test_browser.subpath_server, test_browser.tab
 
 B, N, R = "bases/base-", "notices/notice-", "revocations/rev-"
 

@@ -8,7 +8,15 @@ page as built and the page as filtered agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from pypinyin import Style, lazy_pinyin
+
+# pypinyin's `errors`: text without a reading comes back as a list of its characters, one entry each,
+# so readings line up with characters. The code takes a list (pypinyin/converter.py, handle_nopinyin);
+# its type stub names only a str.
+_EACH_CHARACTER = cast("Callable[[str], str]", list)
 
 
 def pinyin_key(text: str) -> tuple[list[tuple[int, str]], str]:
@@ -17,6 +25,6 @@ def pinyin_key(text: str) -> tuple[list[tuple[int, str]], str]:
     Characters without a reading (digits, Latin letters, brackets) sort before Chinese ones and
     among themselves by code point, case-blind, as ICU's collation does.
     """
-    readings = lazy_pinyin(text, style=Style.TONE3, errors=list, neutral_tone_with_five=True)
+    readings = lazy_pinyin(text, style=Style.TONE3, errors=_EACH_CHARACTER, neutral_tone_with_five=True)
     return [(1, reading) if reading != char else (0, char.casefold())
             for char, reading in zip(text, readings, strict=True)], text

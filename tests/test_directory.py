@@ -261,6 +261,8 @@ def test_the_directory_is_a_table_on_a_wide_screen(tab: Tab) -> None:
     assert page.locator("#base-table thead").is_visible()
     assert page.locator("#base-table tbody tr").first.evaluate("r => getComputedStyle(r).display") == "table-row"
     assert not page.locator(".jxjy-cell-label").first.is_visible()
+    assert page.evaluate(SMALL_TARGETS) == []  # a tablet in landscape gets the table, and is tapped too
+    tab.assert_no_errors()
 
 
 # -- the home page's 查询培训基地 box -----------------------------------------------------------------

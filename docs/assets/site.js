@@ -57,8 +57,12 @@
         if (value && !(name === "sort" && value === "name")) params.set(name, value);
       });
       var search = params.toString();
-      window.history.replaceState(window.history.state, "",
-        window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+      try {
+        window.history.replaceState(window.history.state, "",
+          window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+      } catch (error) {
+        // Safari refuses more than 100 calls in 30 seconds (a long typing spree): the list still filters
+      }
     }
 
     function load(data) {

@@ -14,15 +14,14 @@ from urllib.parse import quote
 import pytest
 import test_browser
 from playwright.sync_api import Browser, Page
-from test_browser import TIMEOUT_MS, Tab
 
 from generator.site.search import KEY, TEXT, search_fields, words
 
+from browsing import TIMEOUT_MS, Tab
 from site_fixtures import SUBPATH
 
-# the browser tests' fixtures: the sample site served on loopback and under /jxjy/, a watched tab
-# (`browser`, the one Playwright of the run, is in conftest.py)
-server, subpath_server, tab = test_browser.server, test_browser.subpath_server, test_browser.tab
+# the site built for /jxjy/ and served there (`browser`, `server` and `tab` are in conftest.py)
+subpath_server = test_browser.subpath_server
 
 B, N, R = "bases/base-", "notices/notice-", "revocations/rev-"
 

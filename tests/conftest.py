@@ -1,4 +1,4 @@
-"""Shared fixtures: a private copy of the sample records, the sample site built once, a private cache."""
+"""Shared fixtures: a private copy of the sample records, the sample site built once, a private cache, the browser."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from helpers import AS_OF, REPO, Repo
+
+# The browser fixtures (browser, server, tab) live with the browser helpers.
+pytest_plugins = ["browsing"]
 
 
 @pytest.fixture

@@ -1,0 +1,182 @@
+"""The built site in Debian's chromium through Playwright: the table of page types, a loopback server, fixtures.
+
+The table PAGE_TYPES is the one list of pages that the browser tests (tests/test_pages.py) check and that
+`make screenshots` (tools/screenshots/shoot.py) photographs. The machine may have no network and
+Playwright never downloads a browser: `make test` installs Debian's chromium, and the browser tests
+fail (they do not skip) when it is missing. conftest.py loads this module as a plugin (its fixtures).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 15_000
+
+
+@dataclass(frozen=True)
+class PageType:
+    """One kind of page a reader meets, by a sample page of that kind."""
+
+    path: str  # site-relative URL
+    notice: bool = False  # a record's page: printed as a notice (body and 政府信息公开要素, no navigation)
+    ready: str = ""  # a selector that shows once the page's scripts have drawn it (besides network idle)
+
+
+# Every page type of the site. Some URLs are agreed before their pages exist (issue 14): their rows
+# fail until the page is built, which is the point.
+PAGE_TYPES: dict[str, PageType] = {
+    "home": PageType(""),
+    "directory": PageType("bases/"),
+    "base-valid": PageType("bases/base-2013-001/", notice=True),  # 有效, with its evaluations
+    "base-revoked": PageType("bases/base-2021-001/", notice=True),  # 已取消
+    "base-publicity": PageType("bases/base-2026-001/", notice=True),  # 公示中 (拟认定)
+    "base-withdrawn": PageType("bases/base-2025-108/", notice=True),  # 未予认定 after its 公示
+    "notices": PageType("notices/"),
+    "notice-publicity": PageType("notices/notice-2025-011/", notice=True),  # the 公示 of a batch, with its list
+    "notice-batch": PageType("notices/notice-2025-012/", notice=True),  # the decision on that batch
+    "evaluations": PageType("evaluations/"),
+    "evaluation": PageType("evaluations/eval-2026-001/", notice=True),  # corrected by a later one
+    "revocations": PageType("revocations/"),
+    "revocation": PageType("revocations/rev-2025-001/", notice=True),
+    "circulars": PageType("circulars/"),
+    "circular": PageType("circulars/circ-2025-001/", notice=True),
+    "commendations": PageType("commendations/"),
+    "commendation": PageType("commendations/comm-2026-001/", notice=True),
+    "plans": PageType("plans/"),
+    "plan": PageType("plans/plan-2026-cz-zjj/", notice=True),
+    "policies": PageType("policies/"),
+    "policy": PageType("policies/pol-2021-001/", notice=True),
+    "policy-cited": PageType("policies/pol-2015-001/", notice=True),  # a national rule this platform cites
+    "stats": PageType("stats/"),
+    "data": PageType("data/"),
+    "search": PageType("search/?q=整改", ready=".pagefind-ui__message"),
+    "organizations": PageType("organizations/"),
+    "organization": PageType("organizations/org-czrsj/"),
+    "updates": PageType("updates/"),
+    "sitemap": PageType("sitemap/"),
+    "feeds": PageType("feeds/"),
+    "guide": PageType("guide/"),
+    "404": PageType("404.html"),
+    "submitting": PageType("submitting/"),
+    "rules": PageType("rules/"),
+}
+
+# Viewports (width, height): the narrowest phones, a common phone, a laptop.
+SIZES: dict[int, tuple[int, int]] = {320: (320, 640), 390: (390, 844), 1366: (1366, 900)}
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serving(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler, path: str = "/") -> Iterator[str]:
+    """`folder` on a free loopback port, served by a threaded http.server; the URL of `path`."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    thread = threading.Thread(target=httpd.serve_forever, name=f"server-{folder.name}", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}{path}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Debian's chromium, headless."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@dataclass
+class Tab:
+    """A page in a fresh browser context that records what went wrong while it was used."""
+
+    page: Page
+    base: str
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> Page:
+        response = self.page.goto(self.base + path, wait_until="load")
+        assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
+        return self.page
+
+    def assert_no_errors(self) -> None:
+        """No console error, uncaught exception, failed response or outside request so far.
+
+        Waits for the network to settle first: scripts fetch after `load` (Material's bundle does).
+        """
+        self.page.wait_for_load_state("networkidle")
+        assert not self.errors, "\n".join(self.errors)
+
+    def watch(self) -> None:
+        page = self.page
+        page.on("console", lambda m: self.errors.append(f"{page.url}: console.error: {m.text}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"{page.url}: uncaught {e}"))
+        page.on("response", lambda r: self.errors.append(f"{page.url}: HTTP {r.status} for {r.url}")
+                if r.status >= 400 else None)
+
+
+@contextmanager
+def new_tab(browser: Browser, server: str, *, viewport: tuple[int, int] | None = None) -> Iterator[Tab]:
+    """A watched Tab in its own context that may fetch from `server` only (anything else is an error)."""
+    size = {"width": viewport[0], "height": viewport[1]} if viewport else None
+    context = browser.new_context(locale="zh-CN", viewport=size)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = Tab(context.new_page(), server)
+
+    def only_this_site(route: Route) -> None:
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            tab.errors.append(f"{tab.page.url}: request to another host: {route.request.url}")
+            route.abort()
+
+    context.route("**/*", only_this_site)
+    tab.watch()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+# -- fixtures ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def server(site_dir: Path) -> Iterator[str]:
+    with serving(site_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium "
+                    "(apt-get install chromium); Playwright must not download a browser.", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def tab(browser: Browser, server: str) -> Iterator[Tab]:
+    with new_tab(browser, server) as tab:
+        yield tab

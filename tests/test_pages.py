@@ -80,6 +80,8 @@ class Visit:
     printed: dict[str, bool]  # label -> displayed under print media (notice pages only)
 
     def failed_to_load(self) -> str:
+        if self.status == 0:
+            return "not a page of the site (a folder without index.html?)"
         return f"HTTP {self.status}" if self.status >= 400 else ""
 
 
@@ -92,6 +94,8 @@ def _visit(browser: Browser, server: str, page_type: PageType, width: int) -> Vi
         if page_type.ready and status < 400:
             page.locator(page_type.ready).first.wait_for()
         page.evaluate("document.fonts.ready.then(() => true)")
+        if status < 400 and not page.locator(".md-content").count():
+            status = 0  # not one of the site's pages: http.server's listing of a folder without index.html
         errors = list(tab.errors)
         overflow = page.evaluate(_OVERFLOW)
         violations = Axe().run(page, options=AXE_OPTIONS).response["violations"] if width in AXE_WIDTHS else []

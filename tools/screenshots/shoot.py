@@ -52,7 +52,7 @@ def main() -> int:
     taken = len(list(args.out.glob("*.png")))
     print(f"已写入 {taken} 张截图：{args.out}/（页面类型-宽度.png，宽度 {'、'.join(map(str, SIZES))} px）")
     for page in missing:
-        print(f"未截图：{page} 打不开")
+        print(f"未截图（打不开）：{page}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: a private copy of the sample records, the sample site built once, a private cache, the browser."""
+"""Shared fixtures: a private copy of the sample records, the sample site built once, a private cache."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from helpers import AS_OF, REPO, Repo
 
-# The browser fixtures (browser, server, tab) live with the browser helpers.
-pytest_plugins = ["browsing"]
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from browsing import Tab
 
 
 @pytest.fixture
@@ -65,3 +68,41 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         del os.environ["JXJY_CACHE_DIR"]
     else:
         os.environ["JXJY_CACHE_DIR"] = before
+
+
+# -- the browser tests' fixtures (tests/browsing.py; Playwright is imported only when they run) --------
+
+@pytest.fixture(scope="session")
+def server(site_dir: Path) -> Iterator[str]:
+    """The sample site on a free loopback port."""
+    from browsing import serving
+
+    with serving(site_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium: the tests fail, not skip, without it, and Playwright never downloads one."""
+    from playwright.sync_api import sync_playwright
+
+    from browsing import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium "
+                    "(apt-get install chromium); Playwright must not download a browser.", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def tab(browser: Browser, server: str) -> Iterator[Tab]:
+    """A fresh watched tab on the sample site (default viewport)."""
+    from browsing import open_tab
+
+    with open_tab(browser, server) as opened:
+        yield opened

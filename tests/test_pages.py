@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser
 
-from browsing import PAGE_TYPES, SIZES, PageType, new_tab
+from browsing import PAGE_TYPES, SIZES, PageType, open_tab, viewport
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +86,7 @@ class Visit:
 
 
 def _visit(browser: Browser, server: str, page_type: PageType, width: int) -> Visit:
-    with new_tab(browser, server, viewport=SIZES[width]) as tab:
+    with open_tab(browser, server, viewport=viewport(width)) as tab:
         response = tab.page.goto(server + page_type.path, wait_until="load")
         status = response.status if response else 0
         page = tab.page

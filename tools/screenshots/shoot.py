@@ -14,7 +14,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
-from browsing import PAGE_TYPES, SIZES, launch, new_tab, serving  # noqa: E402
+from browsing import CHROMIUM, CHROMIUM_ARGS, PAGE_TYPES, SIZES, open_tab, serving, viewport  # noqa: E402
 
 
 def shoot(site: Path, out: Path) -> list[str]:
@@ -24,10 +24,10 @@ def shoot(site: Path, out: Path) -> list[str]:
         old.unlink()
     missing = []
     with sync_playwright() as playwright, serving(site) as url:
-        browser = launch(playwright)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for name, page_type in PAGE_TYPES.items():
-            for width, size in SIZES.items():
-                with new_tab(browser, url, viewport=size) as tab:
+            for width in SIZES:
+                with open_tab(browser, url, viewport=viewport(width)) as tab:
                     response = tab.page.goto(url + page_type.path, wait_until="load")
                     if response is None or not response.ok:
                         missing.append(f"{page_type.path or '/'}（HTTP {response.status if response else '?'}）")

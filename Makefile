@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test fuzz bench lock clean
+.PHONY: site test fuzz bench lock clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,10 +67,19 @@ test: $(VENV)/.installed-test $(VNU) $(PAGEFIND)
 	command -v chromium >/dev/null && command -v java >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium default-jre-headless)
 	$(BIN)/python -m pytest
 
+# -- screenshots (issue 14, harness) --
+# One full-page PNG per page type and width (tests/browsing.py: PAGE_TYPES, SIZES) of the sample site,
+# into screenshots/ for reviewers to look at. Debian's chromium, and a CJK font: without one every
+# character is a box.
+screenshots: $(VENV)/.installed-test site
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	fc-list :lang=zh 2>/dev/null | grep -q . || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk)
+	$(BIN)/python tools/screenshots/shoot.py --site site --out screenshots
+
 # The fuzz tests with a long budget (make test runs them with a small one).
 FUZZ_EXAMPLES ?= 5000
 fuzz: $(VENV)/.installed-test
 	JXJY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -q
 
 clean:
-	rm -rf $(VENV) site site.old build
+	rm -rf $(VENV) site site.old build screenshots

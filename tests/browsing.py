@@ -98,3 +98,64 @@ def visible_rows(page: Page) -> list[dict[str, str]]:
     return page.eval_on_selector_all("#base-table tbody tr", """rows => rows
         .filter(r => r.getClientRects().length > 0)
         .map(r => ({district: r.dataset.district, status: r.dataset.status, name: r.dataset.name}))""")
+
+
+# -- the page types (issue 14, harness) -------------------------------------------------------------
+# The one list of pages that tests/test_pages.py checks and `make screenshots` (tools/screenshots/shoot.py)
+# photographs.
+
+@dataclass(frozen=True)
+class PageType:
+    """One kind of page a reader meets, by a sample page of that kind."""
+
+    path: str  # site-relative URL
+    notice: bool = False  # a record's page: printed as a notice (body and 政府信息公开要素, no navigation)
+    ready: str = ""  # a selector that shows once the page's scripts have drawn it (besides network idle)
+
+
+# Some URLs are agreed before their pages exist (issue 14): their rows fail until the page is built.
+PAGE_TYPES: dict[str, PageType] = {
+    "home": PageType(""),
+    "directory": PageType("bases/"),
+    "base-valid": PageType("bases/base-2013-001/", notice=True),  # 有效, with its evaluations
+    "base-revoked": PageType("bases/base-2021-001/", notice=True),  # 已取消
+    "base-publicity": PageType("bases/base-2026-001/", notice=True),  # 公示中 (拟认定)
+    "base-withdrawn": PageType("bases/base-2025-108/", notice=True),  # 未予认定 after its 公示
+    "notices": PageType("notices/"),
+    "notice-publicity": PageType("notices/notice-2025-011/", notice=True),  # the 公示 of a batch, with its list
+    "notice-batch": PageType("notices/notice-2025-012/", notice=True),  # the decision on that batch
+    "evaluations": PageType("evaluations/"),
+    "evaluation": PageType("evaluations/eval-2026-001/", notice=True),  # corrected by a later one
+    "revocations": PageType("revocations/"),
+    "revocation": PageType("revocations/rev-2025-001/", notice=True),
+    "circulars": PageType("circulars/"),
+    "circular": PageType("circulars/circ-2025-001/", notice=True),
+    "commendations": PageType("commendations/"),
+    "commendation": PageType("commendations/comm-2026-001/", notice=True),
+    "plans": PageType("plans/"),
+    "plan": PageType("plans/plan-2026-cz-zjj/", notice=True),
+    "policies": PageType("policies/"),
+    "policy": PageType("policies/pol-2021-001/", notice=True),
+    "policy-cited": PageType("policies/pol-2015-001/", notice=True),  # a national rule this platform cites
+    "stats": PageType("stats/"),
+    "data": PageType("data/"),
+    "search": PageType("search/?q=整改", ready=".pagefind-ui__message"),
+    "organizations": PageType("organizations/"),
+    "organization": PageType("organizations/org-czrsj/"),
+    "updates": PageType("updates/"),
+    "sitemap": PageType("sitemap/"),
+    "feeds": PageType("feeds/"),
+    "guide": PageType("guide/"),
+    "404": PageType("404.html"),
+    "submitting": PageType("submitting/"),
+    "rules": PageType("rules/"),
+}
+
+# Viewports (width, height): the narrowest phones, a common phone, a laptop.
+SIZES: dict[int, tuple[int, int]] = {320: (320, 640), 390: (390, 844), 1366: (1366, 900)}
+
+
+def viewport(width: int) -> dict[str, int]:
+    """The `viewport` option of open_tab for a width of SIZES."""
+    return {"width": SIZES[width][0], "height": SIZES[width][1]}
+

@@ -175,7 +175,10 @@ def test_validate_judges_the_pull_request_with_the_base_branch_validator() -> No
     assert 'diff --check --format github "$BASE" HEAD' in runs and "GITHUB_STEP_SUMMARY" in runs
     # Pull-request code (make test) never runs in the judge's workspace.
     assert "make test" not in runs
-    assert "make test" in "\n".join(s.get("run", "") for job, s in _steps(workflow) if job == "test")
+    test_runs = "\n".join(s.get("run", "") for job, s in _steps(workflow) if job == "test")
+    assert "make test" in test_runs and "make screenshots" in test_runs
+    assert [s["with"]["name"] for job, s in _steps(workflow)
+            if job == "test" and s.get("uses", "").startswith("actions/upload-artifact@")] == ["screenshots"]
     names = [s.get("with", {}).get("name") for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert names == ["change-report", "site-preview"]
 

@@ -103,7 +103,8 @@ def test_pages_publishes_public_from_the_default_branch_and_the_nightly_schedule
 def test_make_test_runs_only_when_more_than_records_changed() -> None:
     script = _script("test")
     assert "git diff --quiet \"$BASE...HEAD\" -- . ':(exclude)records/'" in script
-    assert script.endswith("make test")
+    assert script.endswith("make test || status=1\nmake screenshots || status=1\nexit \"$status\"")
+    assert _ci()["test"]["artifacts"]["paths"] == ["screenshots/"]
 
 
 def test_pages_refuses_a_push_that_rewrote_the_branch(tmp_path: Path) -> None:

@@ -11,23 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from browsing import CHROMIUM, TIMEOUT_MS, QuietHandler, Tab, serving, visible_rows
 from helpers import AS_OF, copy_from_repo
-from site_fixtures import BUILD_INPUTS, SITE_NAME, SUBPATH, nginx_serving, page_path, records
+from site_fixtures import BUILD_INPUTS, SITE_NAME, SUBPATH, nginx_serving, records
 
 pytestmark = pytest.mark.browser
-
-# One page of each type.
-PAGES = {"home": "", "directory": "bases/", "base": "bases/base-2021-001/", "revocation": "revocations/rev-2025-001/",
-         "circular": "circulars/circ-2025-001/", "plans": "plans/", "plan": "plans/plan-2026-cz-zjj/",
-         "stats": "stats/", "search": "search/", "policy": "policies/pol-2011-001/", "data": "data/"}
-
-
-AXE_PAGES = [pytest.param(path, id=name) for name, path in PAGES.items()]
-
 
 class _SubpathHandler(QuietHandler):
     """The site under SUBPATH only, with its 404.html for anything missing (as nginx's error_page)."""
@@ -150,31 +140,6 @@ def test_search_finds_an_evaluation_through_its_base(tab: Tab) -> None:
         found.first.click()
     page.locator('.jxjy-timeline a[href$="evaluations/eval-2024-001/"]').wait_for()
     tab.assert_no_errors()
-
-
-@pytest.mark.parametrize("path", list(PAGES.values()), ids=list(PAGES))
-def test_page_loads_without_errors(tab: Tab, path: str) -> None:
-    tab.open(path)
-    if path == "search/":
-        tab.page.locator("input.pagefind-ui__search-input").wait_for()
-    tab.assert_no_errors()
-
-
-# -- accessibility ---------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("path", AXE_PAGES)
-def test_no_serious_accessibility_violation(tab: Tab, site_dir: Path, path: str) -> None:
-    if path == "data/" and not page_path(site_dir, path).is_file():
-        pytest.skip("the site has no data/ page")
-    page = tab.open(path)
-    if path == "search/":
-        page.locator("input.pagefind-ui__search-input").wait_for()
-    violations = Axe().run(page).response["violations"]
-    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert not serious, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
-            f"    {', '.join(map(str, n['target']))}: {n['html'][:160]}" for n in v["nodes"])
-        for v in serious)
 
 
 # -- payloads in records never run -------------------------------------------------------------------

@@ -82,14 +82,14 @@ def follow(site: Path, url: str, link) -> Path:
 def test_base_page_shows_its_status_on_the_build_day(site_dir: Path, base: str, status: str) -> None:
     line = soup(site_dir, f"bases/{base}/").select_one(".jxjy-status-line")
     assert line is not None
-    assert text(line).replace(" ", "").startswith(f"当前状态：{status}")
+    assert text(line).replace(" ", "").startswith(f"当前状态（截至{cn_date(AS_OF.isoformat())}）：{status}")
     assert text(line.select_one(".jxjy-status")) == status
 
 
 @pytest.mark.parametrize("base, revocation", [("base-2021-001", "rev-2025-001"), ("base-2019-001", "rev-2025-002")])
 def test_revoked_base_links_to_its_revocation_notice(site_dir: Path, base: str, revocation: str) -> None:
     url = f"bases/{base}/"
-    line = soup(site_dir, url).select_one(".jxjy-status-line")
+    line = soup(site_dir, url).select_one(".jxjy-current")
     notice = records()[revocation].data
     assert "已取消" in text(line)
     assert cn_date(notice["written_on"]) in text(line)  # the day the qualification was revoked

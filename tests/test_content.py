@@ -69,6 +69,21 @@ def test_evaluation_list_names_the_base_and_the_result(site_dir: Path) -> None:
         r for r in rows if r["标题"].startswith(evaluation["title"])).items()
 
 
+def test_the_notice_list_shows_each_notice_its_act_and_how_many_bases_it_lists(site_dir: Path) -> None:
+    rows = {r["标题"]: r for r in list_rows(soup(site_dir, "notices/"))}
+    notice = records()["notice-2025-012"].data
+    listed = len(soup(site_dir, "notices/notice-2025-012/").select("table.jxjy-listed tbody tr"))
+    assert (rows[notice["title"]]["公告事项"], rows[notice["title"]]["基地数"]) == (notice["act"], f"{listed} 个")
+    assert listed > 1
+
+
+def test_the_policy_list_shows_each_policy_in_force_or_not(site_dir: Path) -> None:
+    rows = {r["标题"]: r for r in list_rows(soup(site_dir, "policies/"))}
+    for record in records().values():
+        if record.kind == "policies":
+            assert rows[record.data["title"]]["有效性"] == record.data["validity"]
+
+
 def test_no_iso_date_on_a_page_outside_machine_readable_attributes(site_dir: Path) -> None:
     found = {}
     for path in html_files(site_dir):

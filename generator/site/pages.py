@@ -118,10 +118,12 @@ def _row(site: SiteContext, source: str, record: Record) -> dict[str, Any]:
 
 # The columns a list page adds for its kind, after 标题: what a reader of that list asks first.
 LIST_COLUMNS = {
+    "notices": ("公告事项", "基地数"),
     "revocations": ("培训基地", "取消原因"),
     "evaluations": ("培训基地", "评估结果"),
     "circulars": ("年度", "通报性质"),
     "commendations": ("年度", "奖项"),
+    "policies": ("有效性",),
 }
 REASON_SHORT = 16  # characters of a stated reason (「其他」) a list shows; the notice has it whole
 
@@ -137,6 +139,10 @@ def _reason(revocation: dict[str, Any]) -> str:
 def _columns(site: SiteContext, kind: str, record: Record) -> list[str]:
     """The values of LIST_COLUMNS[kind] for `record`: a notice of its kind, or a 名单公告 listing items of it."""
     data = record.data
+    if kind == "notices":
+        return [data["act"], f"{len(_items(site, record))} 个"]
+    if kind == "policies":
+        return [data["validity"]]
     if kind in ("circulars", "commendations"):
         return [f"{data['year']} 年", data["nature"] if kind == "circulars" else data["award"]]
     items = site.records.members(record.id) if record.kind == "notices" else [record]
@@ -320,13 +326,19 @@ def _attachments(site: SiteContext, source: str, record: Record) -> list[dict[st
             for a in site.records.attachments(record)]
 
 
+def _items(site: SiteContext, notice: Record) -> list[Record]:
+    """What a 名单公告 lists: its own items, or for a decision after a 公示 the 公示's items it did not withdraw."""
+    follows = site.records.get(notice.data.get("follows", ""))
+    if follows is None:
+        return site.records.members(notice.id)
+    withdrawn = {site.records.identity(b) for b in notice.data.get("withdrawn", [])}
+    return [b for b in site.records.members(follows.id) if site.records.identity(b.id) not in withdrawn]
+
+
 def _listed(site: SiteContext, source: str, notice: Record) -> dict[str, Any]:
     """What a 名单公告 lists, each item with where it stands today, and the notices it is tied to."""
-    items = site.records.members(notice.id)
+    items = _items(site, notice)
     follows = site.records.get(notice.data.get("follows", ""))
-    if follows is not None:
-        withdrawn = {site.records.identity(b) for b in notice.data.get("withdrawn", [])}
-        items = [b for b in site.records.members(follows.id) if site.records.identity(b.id) not in withdrawn]
     rows = []
     for item in sorted(items, key=lambda r: r.id):
         base = site.records.get(site.records.identity(item.id if item.kind == "bases" else item.data["base"]))

@@ -11,9 +11,15 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from generator import refdata
+from generator.schemas import SchemaSet
+from generator.site import organizations, updates
+from generator.site.build import settings
+from generator.site.context import SiteContext
+from generator.site.render import Fragment
 from generator.site.updates import UPDATES_ROWS
+from generator.validate import check_repository
 
-from helpers import AS_OF
+from helpers import AS_OF, REPO
 from site_fixtures import cn_date, html_files, org_name, page_path, records, resolve, soup, text
 
 ISO_DATE = re.compile(r"(?<![\d/])\d{4}-\d{2}-\d{2}(?!\d)")
@@ -250,3 +256,35 @@ def test_the_updates_page_lists_changes_newest_first_with_links(site_dir: Path) 
         assert link_target(site_dir, "updates/", anchor).is_file()
     feed = next(a for a in page.select(".jxjy-page a") if "Atom" in text(a))
     assert link_target(site_dir, "updates/", feed) == site_dir / "atom.xml"
+
+
+# -- scale: capped sections ----------------------------------------------------------------------
+
+def _sample_site() -> SiteContext:
+    result = check_repository(REPO, as_of=AS_OF)
+    return SiteContext(result.records, AS_OF, SchemaSet(), settings(REPO), {}, result.lifecycles)
+
+
+def _body(outputs, path: str) -> BeautifulSoup:
+    content = next(o.content for o in outputs if o.path == path)
+    return BeautifulSoup(content.body if isinstance(content, Fragment) else content, "html.parser")
+
+
+def test_an_organization_page_lists_the_newest_rows_of_a_long_section_and_says_so(monkeypatch) -> None:
+    site = _sample_site()
+    full = _body(organizations.plan(site), "organizations/org-czrsj.md")
+    monkeypatch.setattr(organizations, "SECTION_ROWS", 2)
+    capped = _body(organizations.plan(site), "organizations/org-czrsj.md")
+    for whole, cut in zip(full.select(".jxjy-org-section"), capped.select(".jxjy-org-section"), strict=True):
+        rows = [text(tr) for tr in whole.select("tbody tr")]
+        assert [text(tr) for tr in cut.select("tbody tr")] == rows[:2]
+        assert text(cut.find("h2")) == text(whole.find("h2"))  # the heading keeps the whole count
+        assert ("此处列出最近的 2 项" in text(cut)) == (len(rows) > 2)
+
+
+def test_the_updates_page_keeps_the_newest_changes(monkeypatch) -> None:
+    site = _sample_site()
+    every = [text(li) for li in _body(updates.plan(site), "updates.md").select(".jxjy-updates-day li")]
+    monkeypatch.setattr(updates, "UPDATES_ROWS", 5)
+    newest = [text(li) for li in _body(updates.plan(site), "updates.md").select(".jxjy-updates-day li")]
+    assert newest == every[:5]

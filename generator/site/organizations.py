@@ -79,7 +79,7 @@ def _page(site: SiteContext, organization: Record, ties: dict[str, list[Record]]
     def label(*path: str | int) -> str:
         return site.schemas.title("organizations", path)
 
-    def bases(section: str) -> list[dict[str, Any]]:
+    def bases(section: str) -> tuple[list[dict[str, Any]], int]:
         rows = []
         for base in ties.get(section, []):
             life = site.life(base.id)
@@ -88,12 +88,13 @@ def _page(site: SiteContext, organization: Record, ties: dict[str, list[Record]]
                          "level": life.base.data["level"],
                          "accredited": life.accredited_on.isoformat() if life.accredited_on else ""})
         rows.sort(key=lambda r: (r["accredited"], r["name"]), reverse=True)
-        return rows
+        return rows[:SECTION_ROWS], len(rows)
 
-    def notices(section: str) -> list[dict[str, str]]:
+    def notices(section: str) -> tuple[list[dict[str, str]], int]:
+        found = ties.get(section, [])  # newest first already: only the rows shown are built
         return [{"href": href(source, site.page_of(n)), "title": n.data["title"], "kind": site.kind_title(n.kind),
                  "doc": n.data.get("doc_number", "—"), "published": published(n.data)}
-                for n in ties.get(section, [])]
+                for n in found[:SECTION_ROWS]], len(found)
 
     parent = site.records.get(data.get("parent", ""))
     sections = [
@@ -109,7 +110,7 @@ def _page(site: SiteContext, organization: Record, ties: dict[str, list[Record]]
         d=data, label=label, district=refdata.label(data["district"]) if data.get("district") else "",
         parent={"href": href(source, site.page_of(parent)), "name": parent.data["name"]}
         if parent is not None and parent.valid else None,
-        sections=[(title, kind, rows[:SECTION_ROWS], len(rows)) for title, kind, rows in sections if rows],
+        sections=[(title, kind, rows, count) for title, kind, (rows, count) in sections if count],
         index=href(source, INDEX), directory=href(source, "bases/index.md"), data=href(source, "data/index.md"),
         limit=SECTION_ROWS,
     ))

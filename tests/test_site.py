@@ -83,14 +83,14 @@ def follow(site: Path, url: str, link) -> Path:
 def test_base_page_shows_its_status_on_the_build_day(site_dir: Path, base: str, status: str) -> None:
     line = soup(site_dir, f"bases/{base}/").select_one(".jxjy-status-line")
     assert line is not None
-    assert text(line).replace(" ", "").startswith(f"当前状态：{status}")
+    assert text(line).replace(" ", "").startswith(f"当前状态（截至{cn_date(AS_OF.isoformat())}）：{status}")
     assert text(line.select_one(".jxjy-status")) == status
 
 
 @pytest.mark.parametrize("base, revocation", [("base-2021-001", "rev-2025-001"), ("base-2019-001", "rev-2025-002")])
 def test_revoked_base_links_to_its_revocation_notice(site_dir: Path, base: str, revocation: str) -> None:
     url = f"bases/{base}/"
-    line = soup(site_dir, url).select_one(".jxjy-status-line")
+    line = soup(site_dir, url).select_one(".jxjy-current")
     notice = records()[revocation].data
     assert "已取消" in text(line)
     assert cn_date(notice["written_on"]) in text(line)  # the day the qualification was revoked
@@ -228,11 +228,11 @@ def test_the_directory_lists_provincial_and_national_bases_in_changzhou(site_dir
 def test_a_cited_joint_document_names_every_issuer_and_links_its_source(site_dir: Path) -> None:
     page = soup(site_dir, "policies/pol-2021-001/")
     values = disclosure(page)
-    assert values["发文机关"] == ("中华人民共和国人力资源和社会保障部、中华人民共和国财政部、中华人民共和国工业和信息化部、"
+    assert values["发文机关"].replace(" ", "") == ("中华人民共和国人力资源和社会保障部、中华人民共和国财政部、中华人民共和国工业和信息化部、"
                               "中华人民共和国科学技术部、中华人民共和国教育部、中国科学院（联合发文）")
     assert values["索引号"] == "—" and values["发布日期"] == "—"
-    assert values["原文链接"].startswith("本平台引用的文件") and page.select_one(".jxjy-disclosure a")["href"].startswith(
-        "https://www.gov.cn/")
+    source = next(a for a in page.select(".jxjy-disclosure a") if text(a) == "查看原文")
+    assert values["原文链接"].startswith("本平台引用的文件") and source["href"].startswith("https://www.gov.cn/")
 
 
 # -- plans, corrections --------------------------------------------------------------------------
@@ -253,7 +253,7 @@ def test_plans_page_shows_missing_and_late_plans(site_dir: Path) -> None:
     assert org_name("org-cz-nyncj") == "常州市农业农村局"
     assert y2025["常州市农业农村局"][1:] == ["未报送", "—", "—", "—"]
     late = records()["plan-2026-cz-zjj"].data
-    assert y2026[org_name("org-cz-zjj")][1:4] == ["逾期报送", late["filed_on"], late["approved_on"]]
+    assert y2026[org_name("org-cz-zjj")][1:4] == ["逾期报送", cn_date(late["filed_on"]), cn_date(late["approved_on"])]
     assert y2026[org_name("org-cz-zjj")][4] == late["title"]
     assert y2026["常州市农业农村局"][1] == "按时报送"
 

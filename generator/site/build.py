@@ -32,7 +32,7 @@ from generator.diagnostics import Report
 from generator.errors import JxjyError
 from generator.files import WriteRefused
 from generator.records import RepositoryError, require_records
-from generator.site import exports, feeds, pages
+from generator.site import exports, feeds, organizations, pages, updates
 from generator.site import stream as stream_module
 from generator.site.context import SiteContext
 from generator.site.history import history
@@ -122,7 +122,9 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
         # the sample banner on hand-written pages too
         docs.put(rel, (sample if rel.endswith(".md") else b"") + content)
     pages_written = 0
-    for output in itertools.chain(pages.plan(site), exports.plan(site), feeds.plan(site)):  # one at a time
+    # One at a time; organizations and updates are the content pages of the citizen's site (issue 14)
+    for output in itertools.chain(pages.plan(site), organizations.plan(site), updates.plan(site), exports.plan(site),
+                                  feeds.plan(site)):
         pages_written += output.path.endswith(".md")
         if stream and isinstance(output.content, Fragment):
             kind, name = output.path.removesuffix(".md").split("/")

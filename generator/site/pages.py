@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from markupsafe import Markup
+
 from generator import refdata
 from generator.attachments import size_text
 from generator.collation import pinyin_key
@@ -18,7 +20,7 @@ from generator.rules.notices import LISTS
 from generator.site.charts import bars
 from generator.site.context import Output, SiteContext, href, published
 from generator.site.render import fragment, page
-from generator.status import REVOKED, STATUSES, WITHDRAWN
+from generator.status import NOT_YET, PUBLICITY, REVOKED, STATUSES, VALID, WITHDRAWN
 
 DIRECTORY = "bases/index.md"
 DIRECTORY_DATA = "bases/directory.json"
@@ -91,7 +93,14 @@ def _tools(site: SiteContext, source: str, kind: str) -> dict[str, Any]:
             return record_id
         return str(record.data.get("name") or record.data.get("title") or record_id)
 
-    return {"name": site.name, "link": link, "title_of": title_of, "label": label}
+    def org(org_id: str) -> Markup:
+        """An organization's name, linked to its page when it has one."""
+        record = site.records.get(org_id)
+        if record is None or record.kind != "organizations" or not record.valid:
+            return Markup("{}").format(site.name(org_id))
+        return Markup('<a href="{}">{}</a>').format(href(source, site.page_of(record)), site.name(org_id))
+
+    return {"name": site.name, "link": link, "title_of": title_of, "label": label, "org": org}
 
 
 def _row(site: SiteContext, source: str, record: Record) -> dict[str, Any]:
@@ -102,10 +111,46 @@ def _row(site: SiteContext, source: str, record: Record) -> dict[str, Any]:
         "doc": record.data.get("doc_number", "—"),
         "issuer": site.name(record.data["issuer"]),
         "written": record.data["written_on"],
-        "published": record.data.get("published_on", "—"),
+        "published": record.data.get("published_on", ""),
         "kind": site.kind_title(record.kind),
         "flag": flag,
     }
+
+
+# The columns a list page adds for its kind, after 标题: what a reader of that list asks first.
+LIST_COLUMNS = {
+    "notices": ("公告事项", "基地数"),
+    "revocations": ("培训基地", "取消原因"),
+    "evaluations": ("培训基地", "评估结果"),
+    "circulars": ("年度", "通报性质"),
+    "commendations": ("年度", "奖项"),
+    "policies": ("有效性",),
+}
+REASON_SHORT = 16  # characters of a stated reason (「其他」) a list shows; the notice has it whole
+
+
+def _reason(revocation: dict[str, Any]) -> str:
+    """A revocation's reason in short: 逾期不整改, or 其他：<the start of its stated reason>."""
+    detail = str(revocation.get("reason_detail") or "")
+    if revocation["reason"] != "其他" or not detail:
+        return str(revocation["reason"])
+    return "其他：" + (detail if len(detail) <= REASON_SHORT else detail[:REASON_SHORT] + "…")
+
+
+def _columns(site: SiteContext, kind: str, record: Record) -> list[str]:
+    """The values of LIST_COLUMNS[kind] for `record`: a notice of its kind, or a 名单公告 listing items of it."""
+    data = record.data
+    if kind == "notices":
+        return [data["act"], f"{len(_items(site, record))} 个"]
+    if kind == "policies":
+        return [data["validity"]]
+    if kind in ("circulars", "commendations"):
+        return [f"{data['year']} 年", data["nature"] if kind == "circulars" else data["award"]]
+    items = site.records.members(record.id) if record.kind == "notices" else [record]
+    bases = [site.base_name(i.data["base"]) for i in items]
+    values = [_reason(i.data) if kind == "revocations" else i.data["result"] for i in items]
+    base = bases[0] if len(bases) == 1 else f"共 {len(bases)} 个基地"
+    return [base, "、".join(dict.fromkeys(values)) or "—"]
 
 
 def _status(site: SiteContext, base: Record) -> str:
@@ -216,9 +261,12 @@ def _base(site: SiteContext, base: Record) -> Output:
         "on": s.on, "status": s.status, "note": s.note, "href": href(source, site.page_of(s.record)),
         "doc": site.records.envelope(s.record).get("doc_number"),
     } for s in life.steps]
+    cause = step.record if step else document
     status = {"status": _status(site, base), "on": step.on if step else None,
-              "note": life.state(site.as_of)[1],
-              "href": href(source, site.page_of(step.record if step else document))}
+              "note": life.state(site.as_of)[1], "as_of": site.as_of,
+              "href": href(source, site.page_of(cause)), "act": _act(cause),
+              "doc": site.records.envelope(cause).get("doc_number", ""),
+              "written": site.records.envelope(cause)["written_on"]}
     accredited = life.decision.data if life.decision is not None and status["status"] != WITHDRAWN else None
     notices = [{"href": href(source, site.page_of(n)), "record": n}
                for n in (life.publicity, life.decision) if n is not None and n is not current]
@@ -234,6 +282,20 @@ def _base(site: SiteContext, base: Record) -> Output:
         attachments=_attachments(site, source, current) if document is current else [],
         **_tools(site, source, "bases"),
     ))
+
+
+# What each act is called after its 发文字号 on a base page: 常人社发〔2025〕23号 取消资格决定
+_ACTS = {"bases": "认定决定", "evaluations": "评估验收结果", "revocations": "取消资格决定"}
+_NOTICE_ACTS = {"拟认定公示": "拟认定公示", "认定": "认定决定", "评估结果": "评估验收结果", "取消资格": "取消资格决定"}
+
+
+def _act(record: Record) -> str:
+    """The act behind a base's status: its accreditation, an evaluation (or re-inspection) or a revocation."""
+    if record.kind == "notices":
+        return _NOTICE_ACTS[record.data["act"]]
+    if record.kind == "evaluations":
+        return f"{record.data['type']}结果"
+    return _ACTS[record.kind]
 
 
 def _notice(site: SiteContext, record: Record) -> Output:
@@ -279,13 +341,19 @@ def _attachments(site: SiteContext, source: str, record: Record) -> list[dict[st
             for a in site.records.attachments(record)]
 
 
+def _items(site: SiteContext, notice: Record) -> list[Record]:
+    """What a 名单公告 lists: its own items, or for a decision after a 公示 the 公示's items it did not withdraw."""
+    follows = site.records.get(notice.data.get("follows", ""))
+    if follows is None:
+        return site.records.members(notice.id)
+    withdrawn = {site.records.identity(b) for b in notice.data.get("withdrawn", [])}
+    return [b for b in site.records.members(follows.id) if site.records.identity(b.id) not in withdrawn]
+
+
 def _listed(site: SiteContext, source: str, notice: Record) -> dict[str, Any]:
     """What a 名单公告 lists, each item with where it stands today, and the notices it is tied to."""
-    items = site.records.members(notice.id)
+    items = _items(site, notice)
     follows = site.records.get(notice.data.get("follows", ""))
-    if follows is not None:
-        withdrawn = {site.records.identity(b) for b in notice.data.get("withdrawn", [])}
-        items = [b for b in site.records.members(follows.id) if site.records.identity(b.id) not in withdrawn]
     rows = []
     for item in sorted(items, key=lambda r: r.id):
         base = site.records.get(site.records.identity(item.id if item.kind == "bases" else item.data["base"]))
@@ -308,10 +376,14 @@ def _list(site: SiteContext, kind: str, listing: Listing) -> Output:
     # A 名单公告 of results or revocations is listed with them too: readers look there.
     batches = [n for n in site.notices("notices") if kind != "bases" and LISTS[n.data["act"]] == kind]
     for record in sorted([*site.notices(kind), *batches], key=lambda r: (published(r.data), r.id), reverse=True):
-        groups.setdefault(int(record.data["written_on"][:4]), []).append(_row(site, source, record))
+        row = _row(site, source, record)
+        row["columns"] = _columns(site, kind, record) if kind in LIST_COLUMNS else []
+        groups.setdefault(int(record.data["written_on"][:4]), []).append(row)
     return Output(source, page("list.html", meta=meta(site, title, title, column_type, description=intro,
                                                       keywords=(KIND[kind].title,)),
-                               intro=intro, groups=sorted(groups.items(), reverse=True)))
+                               intro=intro, groups=sorted(groups.items(), reverse=True),
+                               columns=LIST_COLUMNS.get(kind, ()),
+                               written="取消日期" if kind == "revocations" else "成文日期"))
 
 
 def _plans(site: SiteContext) -> Output:
@@ -327,14 +399,14 @@ def _plans(site: SiteContext) -> Output:
             plan_record = plans.get((department.id, year))
             if plan_record is None:
                 state = "未报送" if site.as_of.isoformat() > f"{year}-03-31" else "尚未到期"
-                rows.append({"department": department.data["name"], "state": state, "filed": "—",
-                             "approved": "—", "href": None, "title": ""})
+                rows.append({"department": department.data["name"], "state": state, "filed": "",
+                             "approved": "", "href": None, "title": "", "org": href(source, site.page_of(department))})
                 continue
             filed = plan_record.data["filed_on"]
             rows.append({
-                "department": department.data["name"],
+                "department": department.data["name"], "org": href(source, site.page_of(department)),
                 "state": "按时报送" if filed <= f"{year}-03-31" else "逾期报送",
-                "filed": filed, "approved": plan_record.data.get("approved_on", "—"),
+                "filed": filed, "approved": plan_record.data.get("approved_on", ""),
                 "href": href(source, site.page_of(plan_record)), "title": plan_record.data["title"],
             })
         table.append((year, hours_for_year(year), rows))
@@ -352,9 +424,11 @@ def _stats(site: SiteContext) -> Output:
         life = site.life(base.id)
         status = _status(site, base)
         statuses[status] += 1
-        cell = by_district.setdefault(refdata.label(life.base.data["district"]), [0, 0])
-        cell[0] += 1
-        cell[1] += status == "有效"
+        # Counted where they stand: a base in its 公示 (or left out after it) holds no accreditation.
+        cell = by_district.setdefault(life.base.data["district"], [0, 0, 0])
+        cell[0] += status not in (PUBLICITY, WITHDRAWN, NOT_YET)
+        cell[1] += status == VALID
+        cell[2] += status == PUBLICITY
         if life.accredited_on is not None and status != WITHDRAWN:
             years.setdefault(life.accredited_on.year, Counter())["accredited"] += 1
         for s in life.steps:
@@ -370,7 +444,8 @@ def _stats(site: SiteContext) -> Output:
             amount = len(record.data["recipients"]) if kind == "commendations" else 1
             years.setdefault(int(record.data["written_on"][:4]), Counter())[key] += amount
     by_status = [(s, statuses[s]) for s in STATUSES if statuses[s]]
-    districts = sorted(by_district.items())
+    # Official order: by division code (天宁区 320402, 钟楼区 320404, …), an abolished division marked.
+    districts = [(name, by_district[code]) for code, name in refdata.in_code_order(by_district)]
     rows = [{"year": y, **{k: c[k] for k in ("accredited", "ordered", "rectified", "revoked", "commended",
                                              "circulars", "plans")}} for y, c in sorted(years.items(), reverse=True)]
     return Output("stats.md", page(
@@ -378,8 +453,8 @@ def _stats(site: SiteContext) -> Output:
                                 description="培训基地按状态、地区和年度的统计，以及各年度的公告数量。"),
         as_of=site.as_of,
         by_status=by_status, chart_status=bars("培训基地按状态", by_status),
-        by_district=[(d, n, v) for d, (n, v) in districts],
-        chart_district=bars("培训基地按地区", [(d, n) for d, (n, _) in districts]),
+        by_district=[(d, *cell) for d, cell in districts],
+        chart_district=bars("认定培训基地按地区", [(d, cell[0]) for d, cell in districts]),
         by_year=rows,
     ))
 

@@ -24,6 +24,20 @@ def document_date(value: str) -> str:
     return cn_numeral_date(value) if value < "2012-07-01" else cn_date(value)
 
 
+def cn_time(value: str | None) -> Markup:
+    """An ISO date as a reader sees it, the ISO form kept for machines:
+    <time datetime="2026-11-20">2026年11月20日</time>; an empty or absent date as 「—」."""
+    shown = cn_date(value) if value else ""
+    if not shown:
+        return Markup("—")
+    return Markup('<time datetime="{}">{}</time>').format(value, shown)
+
+
+def number(value: float) -> str:
+    """A figure without a spurious decimal part: 1.5 -> 1.5, 2.0 -> 2, 16 -> 16."""
+    return f"{value:g}"
+
+
 def paragraphs(text: str | None) -> Markup:
     """Plain text with blank lines between paragraphs -> escaped <p> elements."""
     if not text:
@@ -47,7 +61,8 @@ ENV = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-ENV.filters.update(cn_date=cn_date, document_date=document_date, paragraphs=paragraphs, safe_url=safe_url)
+ENV.filters.update(cn_date=cn_date, cn_time=cn_time, number=number, document_date=document_date, paragraphs=paragraphs,
+                   safe_url=safe_url)
 
 
 @dataclass(frozen=True)

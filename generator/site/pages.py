@@ -90,7 +90,8 @@ def _tools(site: SiteContext, source: str, kind: str) -> dict[str, Any]:
             return record_id
         return str(record.data.get("name") or record.data.get("title") or record_id)
 
-    return {"name": site.name, "link": link, "title_of": title_of, "label": label}
+    # the page's permanent address, for its QR code and printouts (templates/_print.html)
+    return {"name": site.name, "link": link, "title_of": title_of, "label": label, "permalink": site.absolute(source)}
 
 
 def _row(site: SiteContext, source: str, record: Record) -> dict[str, Any]:

@@ -23,8 +23,7 @@ import xlsxwriter
 
 from generator.attachments import Attachment
 from generator.fields import field, names
-from generator.kinds import KIND
-from generator.records import KIND_TITLES, KINDS, NOTICE_KINDS, Record
+from generator.records import KIND_TITLES, KINDS, Record
 from generator.refdata import division, label
 from generator.site.context import Output, SiteContext, href
 from generator.site.feeds import CALENDAR, FEEDS

@@ -347,8 +347,10 @@ def test_atom_feed_parses(site_dir: Path) -> None:
 def test_no_page_loads_or_links_another_host_except_record_links(site_dir: Path) -> None:
     allowed = record_urls()
     settings = registry_settings()
-    # The 纠错 forms of mkdocs.yml, and the site's own public address (canonical links, not loaded).
-    reader_links = (settings["error_report"], settings["correction_url"])
+    # The 纠错 forms of mkdocs.yml, the footer's ICP and 公网安备 registers, and the site's own public
+    # address (canonical links, not loaded).
+    reader_links = (settings["error_report"], settings["correction_url"], "https://beian.miit.gov.cn/",
+                    "https://www.beian.gov.cn/portal/registerSystemInfo?recordcode=")
     problems = []
     for path in html_files(site_dir):
         page, rel = soup_of(path), path.relative_to(site_dir).as_posix()
@@ -637,7 +639,7 @@ def test_sitemap_xml_lists_every_page_with_the_public_address(site_dir: Path) ->
     pages = {path.relative_to(site_dir).as_posix().removesuffix("index.html") for path in site_dir.rglob("index.html")
              if not path.is_relative_to(site_dir / "pagefind")}
     assert {loc.removeprefix(site_url) for loc in listed} == pages
-    assert set(record_urls()) <= pages
+    assert {record_page_url(r) for r in notice_records()} <= pages
 
 
 def test_robots_txt_points_at_the_sitemap(site_dir: Path) -> None:
@@ -676,4 +678,5 @@ def test_the_404_page_is_chinese_with_root_absolute_links(site_dir: Path, subpat
         assert page.select_one("form[role=search]")["action"] == f"{root}search/"
         for link in page.select("link[rel=stylesheet]"):
             assert link["href"].startswith(root), link["href"]
-        assert {a["href"] for a in page.select("article a")} == {root, f"{root}sitemap/", f"{root}search/"}
+        links = {a["href"].removesuffix(".") for a in page.select("article a")}  # the home page: "/." or "/jxjy/."
+        assert links == {root, f"{root}sitemap/", f"{root}search/"}

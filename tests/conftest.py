@@ -6,10 +6,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from helpers import AS_OF, REPO, Repo
+from helpers import AS_OF, CHROMIUM, CHROMIUM_ARGS, REPO, Repo
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 @pytest.fixture
@@ -62,3 +66,19 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         del os.environ["JXJY_CACHE_DIR"]
     else:
         os.environ["JXJY_CACHE_DIR"] = before
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, once per run for every browser test module (one Playwright per process)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium "
+                    "(apt-get install chromium); Playwright must not download a browser.", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

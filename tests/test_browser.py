@@ -18,16 +18,13 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
-from helpers import AS_OF, copy_from_repo
+from helpers import AS_OF, CHROMIUM, copy_from_repo
 from site_fixtures import BUILD_INPUTS, SITE_NAME, SUBPATH, nginx_serving, page_path, records
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 15_000
 
 # One page of each type.
@@ -87,19 +84,6 @@ def serving_under_subpath(folder: Path) -> contextlib.AbstractContextManager[str
 def server(site_dir: Path) -> Iterator[str]:
     with serving(site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium "
-                    "(apt-get install chromium); Playwright must not download a browser.", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @dataclass

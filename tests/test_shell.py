@@ -10,8 +10,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page
 
-# browser, server and tab are the fixtures of tests/test_browser.py, reused here
-from test_browser import TIMEOUT_MS, Tab, browser, server, serving_under_subpath, tab  # noqa: F401
+# server and tab are the fixtures of tests/test_browser.py, reused here (browser is tests/conftest.py's)
+from test_browser import TIMEOUT_MS, Tab, server, serving_under_subpath, tab  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -89,6 +89,28 @@ def label(code: str) -> str:
     if found is None:
         return code
     return found.name if code[:4] == HOME_CITY[:4] else full_name(code)
+
+
+def in_code_order(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """The distinct codes in official order, each with its name as a list of districts shows it.
+
+    Official usage lists divisions by code (GB/T 2260, as statistical yearbooks do): 天宁区 320402,
+    钟楼区 320404, 新北区 320411, 武进区 320412, 金坛区 320413, 溧阳市 320481. A division no longer in
+    use keeps its place by code and is marked: 戚墅堰区（已撤销）. For filters, tables and charts by
+    district.
+
+    Args:
+        codes: division codes, repeats allowed (one per base, say).
+
+    Returns:
+        (code, name) pairs: name is label(code), with 「（已撤销）」 for an abolished division.
+    """
+    listed = []
+    for code in sorted(set(codes)):
+        latest = division(code)
+        mark = "（已撤销）" if latest is not None and latest.valid_to is not None else ""
+        listed.append((code, label(code) + mark))
+    return listed
 
 
 def every() -> Iterator[Division]:

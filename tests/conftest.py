@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from helpers import AS_OF, CHROMIUM, CHROMIUM_ARGS, REPO, Repo
+from helpers import AS_OF, REPO, Repo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
+
+    from browsing import Tab
 
 
 @pytest.fixture
@@ -68,10 +70,23 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["JXJY_CACHE_DIR"] = before
 
 
+# -- the browser tests' fixtures (tests/browsing.py; Playwright is imported only when they run) --------
+
+@pytest.fixture(scope="session")
+def server(site_dir: Path) -> Iterator[str]:
+    """The sample site on a free loopback port."""
+    from browsing import serving
+
+    with serving(site_dir) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium, once per run for every browser test module (one Playwright per process)."""
+    """Debian's chromium: the tests fail, not skip, without it, and Playwright never downloads one."""
     from playwright.sync_api import sync_playwright
+
+    from browsing import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium "
@@ -82,3 +97,12 @@ def browser() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def tab(browser: Browser, server: str) -> Iterator[Tab]:
+    """A fresh watched tab on the sample site (default viewport)."""
+    from browsing import open_tab
+
+    with open_tab(browser, server) as opened:
+        yield opened

@@ -18,10 +18,6 @@ from generator.validate import check_repository
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 26)
-# The browser tests drive Debian's chromium (tests/conftest.py, `browser`); Playwright never downloads one.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @dataclass

@@ -7,25 +7,18 @@ chromium, and these tests fail (they do not skip) when it is missing.
 from __future__ import annotations
 
 import contextlib
-import functools
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page
 
-from helpers import AS_OF, CHROMIUM, copy_from_repo
+from browsing import CHROMIUM, TIMEOUT_MS, QuietHandler, Tab, serving, visible_rows
+from helpers import AS_OF, copy_from_repo
 from site_fixtures import BUILD_INPUTS, SITE_NAME, SUBPATH, nginx_serving, page_path, records
 
 pytestmark = pytest.mark.browser
-
-TIMEOUT_MS = 15_000
 
 # One page of each type.
 PAGES = {"home": "", "directory": "bases/", "base": "bases/base-2021-001/", "revocation": "revocations/rev-2025-001/",
@@ -36,26 +29,7 @@ PAGES = {"home": "", "directory": "bases/", "base": "bases/base-2021-001/", "rev
 AXE_PAGES = [pytest.param(path, id=name) for name, path in PAGES.items()]
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def serving(folder: Path, handler: type[SimpleHTTPRequestHandler] = _QuietHandler, path: str = "/") -> Iterator[str]:
-    """`folder` on a free loopback port, served by a threaded http.server; the URL of `path`."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-    thread = threading.Thread(target=httpd.serve_forever, name=f"server-{folder.name}", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}{path}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
-
-
-class _SubpathHandler(_QuietHandler):
+class _SubpathHandler(QuietHandler):
     """The site under SUBPATH only, with its 404.html for anything missing (as nginx's error_page)."""
 
     def translate_path(self, path: str) -> str:
@@ -78,70 +52,6 @@ class _SubpathHandler(_QuietHandler):
 def serving_under_subpath(folder: Path) -> contextlib.AbstractContextManager[str]:
     """`folder` at http://127.0.0.1:<port>/jxjy/ by a threaded http.server."""
     return serving(folder, _SubpathHandler, SUBPATH)
-
-
-@pytest.fixture(scope="session")
-def server(site_dir: Path) -> Iterator[str]:
-    with serving(site_dir) as url:
-        yield url
-
-
-@dataclass
-class Tab:
-    """A page in a fresh browser context that records what went wrong while it was used."""
-
-    page: Page
-    base: str
-    errors: list[str] = field(default_factory=list)
-
-    def open(self, path: str) -> Page:
-        response = self.page.goto(self.base + path, wait_until="load")
-        assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
-        return self.page
-
-    def assert_no_errors(self) -> None:
-        """No console error, uncaught exception, failed response or outside request so far.
-
-        Waits for the network to settle first: scripts fetch after `load` (Material's bundle does).
-        """
-        self.page.wait_for_load_state("networkidle")
-        assert not self.errors, "\n".join(self.errors)
-
-    def watch(self) -> None:
-        page = self.page
-        page.on("console", lambda m: self.errors.append(f"{page.url}: console.error: {m.text}")
-                if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(f"{page.url}: uncaught {e}"))
-        page.on("response", lambda r: self.errors.append(f"{page.url}: HTTP {r.status} for {r.url}")
-                if r.status >= 400 else None)
-
-
-@pytest.fixture
-def tab(browser: Browser, server: str) -> Iterator[Tab]:
-    context = browser.new_context(locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = Tab(context.new_page(), server)
-
-    def only_this_site(route: Route) -> None:
-        if route.request.url.startswith(server):
-            route.continue_()
-        else:
-            tab.errors.append(f"{tab.page.url}: request to another host: {route.request.url}")
-            route.abort()
-
-    context.route("**/*", only_this_site)
-    tab.watch()
-    try:
-        yield tab
-    finally:
-        context.close()
-
-
-def visible_rows(page: Page) -> list[dict[str, str]]:
-    """The directory rows a reader sees (laid out, not hidden), in table order."""
-    return page.eval_on_selector_all("#base-table tbody tr", """rows => rows
-        .filter(r => r.getClientRects().length > 0)
-        .map(r => ({district: r.dataset.district, status: r.dataset.status, name: r.dataset.name}))""")
 
 
 # -- pages and behaviour ---------------------------------------------------------------------------

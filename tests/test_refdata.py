@@ -47,6 +47,14 @@ def test_places_outside_changzhou_are_named_in_full_and_changzhou_s_own_short() 
     assert _district("320404") == "钟楼区（320404）"
 
 
+def test_districts_are_listed_by_code_with_abolished_ones_marked_in_place() -> None:
+    codes = ["320481", "320412", "320405", "320402", "320413", "320411", "320404", "320412", "320106", "999999"]
+    assert refdata.in_code_order(codes) == [
+        ("320106", "江苏省南京市鼓楼区"), ("320402", "天宁区"), ("320404", "钟楼区"), ("320405", "戚墅堰区（已撤销）"),
+        ("320411", "新北区"), ("320412", "武进区"), ("320413", "金坛区"), ("320481", "溧阳市"), ("999999", "999999")]
+    assert refdata.in_code_order([]) == []
+
+
 def test_there_is_no_code_for_the_whole_country() -> None:
     assert refdata.periods("100000") == () and refdata.periods("000000") == ()
 

@@ -449,3 +449,18 @@ RULE_TESTS = {
     "plan-missing": test_plan_missing_is_reported_on_the_department,
     "record-path": test_record_path,
 }
+
+
+def test_a_correction_between_items_of_notices_is_dated_by_their_notices(repo: Repo) -> None:
+    # base-2025-102 (listed by the 2025 公示) correcting base-2021-001 is dated by its notice: no crash
+    # on the 成文日期 it does not carry, and no complaint, since 2025 is after 2021.
+    rel = "records/bases/base-2025-102.yaml"
+    repo.edit(rel, "notice: notice-2025-011\n", "notice: notice-2025-011\ncorrects: base-2025-101\n")
+    assert not [d for d in found(repo.validate(), "ref-correction") if "早于" in d.message]
+    # an item of a 2025 notice cannot be corrected by a base decided in 2021
+    old = "records/bases/base-2021-001.yaml"
+    repo.edit(rel, "corrects: base-2025-101\n", "")
+    repo.edit(old, "validity: 现行有效\n", "validity: 现行有效\ncorrects: base-2025-102\n")
+    hits = [d for d in found(repo.validate(), "ref-correction") if "早于" in d.message]
+    assert [(d.location.path, d.location.line) for d in hits] == [(old, repo.line_of(old, "written_on:"))]
+    assert "被更正记录「base-2025-102」的 2025-09-08" in hits[0].message

@@ -9,24 +9,13 @@ from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page
+from test_browser import serving_under_subpath
 
-# server and tab are the fixtures of tests/test_browser.py, reused here (browser is tests/conftest.py's)
-from test_browser import TIMEOUT_MS, Tab, server, serving_under_subpath, tab  # noqa: F401
+from browsing import TIMEOUT_MS, Tab
 
 pytestmark = pytest.mark.browser
 
 RECORD = "revocations/rev-2025-001/"
-
-
-@pytest.fixture
-def shell_tab(request: pytest.FixtureRequest) -> Tab:
-    """test_browser's `tab`: a fresh context on the sample site that records what went wrong."""
-    return request.getfixturevalue("tab")
-
-
-@pytest.fixture
-def chromium(request: pytest.FixtureRequest) -> Browser:
-    return request.getfixturevalue("browser")
 
 
 def body_font_px(page: Page) -> float:
@@ -34,23 +23,23 @@ def body_font_px(page: Page) -> float:
 
 
 @pytest.mark.parametrize("width", [320, 390, 1366])
-def test_the_header_search_box_opens_the_search_page_with_the_query(shell_tab: Tab, width: int) -> None:
-    shell_tab.page.set_viewport_size({"width": width, "height": 800})
-    page = shell_tab.open(RECORD)
+def test_the_header_search_box_opens_the_search_page_with_the_query(tab: Tab, width: int) -> None:
+    tab.page.set_viewport_size({"width": width, "height": 800})
+    page = tab.open(RECORD)
     box = page.locator("header.jxjy-header input[name=q]")
     assert box.is_visible() and page.get_by_label("搜索本站").count() == 1  # on a phone too, not behind a menu
     box.fill("龙城")
     with page.expect_navigation(wait_until="load"):
         box.press("Enter")
-    assert page.url == f"{shell_tab.base}search/?q={quote('龙城')}"
+    assert page.url == f"{tab.base}search/?q={quote('龙城')}"
     page.locator("input.pagefind-ui__search-input").wait_for()
     assert page.locator("input.pagefind-ui__search-input").input_value() == "龙城"
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    shell_tab.assert_no_errors()
+    tab.assert_no_errors()
 
 
-def test_care_mode_enlarges_the_text_and_is_remembered(shell_tab: Tab) -> None:
-    page = shell_tab.open(RECORD)
+def test_care_mode_enlarges_the_text_and_is_remembered(tab: Tab) -> None:
+    page = tab.open(RECORD)
     switch = page.locator("button.jxjy-care-switch")
     assert switch.is_visible() and switch.inner_text() == "关怀模式" and switch.get_attribute("aria-pressed") == "false"
     normal = body_font_px(page)
@@ -61,18 +50,18 @@ def test_care_mode_enlarges_the_text_and_is_remembered(shell_tab: Tab) -> None:
     page.reload(wait_until="load")
     assert page.locator("button.jxjy-care-switch").get_attribute("aria-pressed") == "true"
     assert body_font_px(page) == larger
-    page = shell_tab.open("bases/")  # every page
+    page = tab.open("bases/")  # every page
     assert page.locator("button.jxjy-care-switch").get_attribute("aria-pressed") == "true"
     page.locator("button.jxjy-care-switch").click()
     page.reload(wait_until="load")
     assert page.locator("button.jxjy-care-switch").get_attribute("aria-pressed") == "false"
-    assert body_font_px(shell_tab.open(RECORD)) == normal
-    shell_tab.assert_no_errors()
+    assert body_font_px(tab.open(RECORD)) == normal
+    tab.assert_no_errors()
 
 
 @pytest.mark.parametrize("path", ["", RECORD, "bases/", "guide/"])
-def test_the_skip_link_is_first_in_tab_order_and_skips_to_the_content(shell_tab: Tab, path: str) -> None:
-    page = shell_tab.open(path)
+def test_the_skip_link_is_first_in_tab_order_and_skips_to_the_content(tab: Tab, path: str) -> None:
+    page = tab.open(path)
     page.keyboard.press("Tab")
     focused = page.evaluate("[document.activeElement.classList.contains('jxjy-skip'), document.activeElement.textContent.trim()]")
     assert focused == [True, "跳到正文"]
@@ -89,8 +78,8 @@ def subpath_url(subpath_site: Path) -> Iterator[str]:
         yield url
 
 
-def test_the_404_page_under_a_subpath_is_styled_chinese_and_searchable(chromium: Browser, subpath_url: str) -> None:
-    context = chromium.new_context(locale="zh-CN")
+def test_the_404_page_under_a_subpath_is_styled_chinese_and_searchable(browser: Browser, subpath_url: str) -> None:
+    context = browser.new_context(locale="zh-CN")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     missing = subpath_url + "bases/no-such-base/"
@@ -117,8 +106,8 @@ def test_the_404_page_under_a_subpath_is_styled_chinese_and_searchable(chromium:
 
 
 @pytest.mark.parametrize("path", [RECORD, "bases/base-2021-001/"])
-def test_printing_keeps_the_notice_disclosure_banner_and_qr_and_drops_navigation(shell_tab: Tab, path: str) -> None:
-    page = shell_tab.open(path)
+def test_printing_keeps_the_notice_disclosure_banner_and_qr_and_drops_navigation(tab: Tab, path: str) -> None:
+    page = tab.open(path)
     assert page.locator("button.jxjy-print").is_visible()
     page.emulate_media(media="print")
     for shown in (".jxjy-sample-banner", ".jxjy-disclosure", "h1.jxjy-title", "svg.jxjy-qr-code", ".jxjy-permalink"):
@@ -126,4 +115,4 @@ def test_printing_keeps_the_notice_disclosure_banner_and_qr_and_drops_navigation
     for hidden in ("header.jxjy-header", ".jxjy-nav", "form.jxjy-search", "footer.jxjy-footer", "button.jxjy-print",
                    "button.jxjy-care-switch"):
         assert not page.locator(hidden).first.is_visible(), hidden
-    shell_tab.assert_no_errors()
+    tab.assert_no_errors()

@@ -13,6 +13,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
+from generator.collation import pinyin_key
 from generator.kinds import KIND
 from generator.refdata import hours_for_year
 from generator.site.build import BuildError, build
@@ -121,13 +122,15 @@ def test_directory_lists_every_base_including_revoked_ones(site_dir: Path) -> No
     rows = {}
     for row in page.select("#base-table tbody tr"):
         cells = row.find_all("td")
-        rows[text(cells[0])] = (row, [text(c) for c in cells])
+        labels = [text(c.select_one(".jxjy-cell-label")) if c.select_one(".jxjy-cell-label") else "" for c in cells]
+        assert labels == ["", "", "级别：", "所在地区：", "专业领域：", "依托单位：", "主管部门：", "认定日期："]  # for cards
+        rows[text(cells[0])] = (row, [text(c).removeprefix(label).strip() for c, label in zip(cells, labels, strict=True)])
     bases = [r for r in records().values() if r.kind == "bases"]
     assert sorted(rows) == sorted(b.data["name"] for b in bases)
     assert f"共 {len(bases)} 个培训基地" in text(page.select_one(".jxjy-directory"))
     for base in bases:
         row, cells = rows[base.data["name"]]
-        _, status, level, district, specialties, host, supervisor, _ = cells
+        _, status, level, district, specialties, host, supervisor, accredited = cells
         assert level == base.data["level"]
         assert follow(site_dir, "bases/", row.find("a")) == page_path(site_dir, record_page_url(base))
         assert district == {"320402": "天宁区", "320404": "钟楼区", "320405": "戚墅堰区", "320411": "新北区", "320412": "武进区",
@@ -136,9 +139,51 @@ def test_directory_lists_every_base_including_revoked_ones(site_dir: Path) -> No
         assert host == org_name(base.data["host"])
         assert supervisor == org_name(base.data["supervisor"])
         assert status.split()[0] == row["data-status"]
+        assert accredited == (cn_date(row["data-date"]) if row["data-date"] else "—")
+    assert rows["常州市轨道交通装备专业技术人员继续教育基地"][1][-1] == "2013年6月18日"
     assert rows["常州市数字技术专业技术人员继续教育基地"][1][1] == "已取消 2025年3月18日"
     assert rows["常州市建设工程专业技术人员继续教育基地"][1][1] == "已取消 2025年8月26日"
     assert rows["常州市中小学教师继续教育基地"][1][1] == "逾期未整改"
+
+
+def test_the_directory_lists_districts_by_code_and_names_by_pinyin(site_dir: Path) -> None:
+    page = soup(site_dir, "bases/")
+    districts = [(o["value"], text(o)) for o in page.select("#filter-district option")]
+    assert districts == [("", "全部"), ("天宁区", "天宁区"), ("钟楼区", "钟楼区"), ("戚墅堰区", "戚墅堰区（已撤销）"),
+                         ("新北区", "新北区"), ("武进区", "武进区"), ("金坛区", "金坛区"), ("溧阳市", "溧阳市")]
+    specialties = [text(o) for o in page.select("#filter-specialty option")][1:]
+    assert specialties == ["工程技术", "建设工程", "教育", "经济", "会计", "农业", "数字技术", "卫生"]
+    names = [row["data-name"] for row in page.select("#base-table tbody tr")]
+    assert names == sorted(names, key=pinyin_key) != sorted(names)
+    assert names.index("常州市会计专业技术人员继续教育基地") > names.index("常州市经济专业技术人员继续教育基地")
+    # The script sorts by index: its tables come in the same orders, its rows in name order.
+    data = json.loads((site_dir / "bases" / "directory.json").read_bytes())
+    assert data["tables"]["district"] == [value for value, _ in districts[1:]]
+    assert data["tables"]["specialty"] == specialties
+    assert data["columns"]["name"] == names
+
+
+def test_the_directory_data_carries_each_base_s_document_number_once(site_dir: Path) -> None:
+    data = json.loads((site_dir / "bases" / "directory.json").read_bytes())
+    docs = {name: data["tables"]["document"][i] for name, i in zip(data["columns"]["name"], data["columns"]["doc"],
+                                                                       strict=True)}
+    assert docs["常州市数字技术工程技术人员继续教育基地（常州天一信息技术有限公司）"] == "常人社发〔2025〕96号"  # the batch decision
+    assert docs["国家级专业技术人员继续教育基地（常州龙城理工学院）"] == "人社部函〔2022〕158号"
+    waiting = next(b for b in records().values() if b.id == "base-2026-001")  # in its 公示: the 公示's number
+    assert docs[waiting.data["name"]] == "常人社函〔2026〕141号"
+    documents = data["tables"]["document"]
+    assert len(documents) == len(set(documents)) < len(docs) / 2  # 31 bases of one batch share one entry
+
+
+def test_the_home_page_looks_bases_up_in_the_directory(site_dir: Path) -> None:
+    page = soup(site_dir, "")
+    box = page.select_one("form.jxjy-lookup")
+    assert box is not None and box["method"] == "get" and box["role"] == "search"
+    assert resolve(site_dir, page_path(site_dir, ""), box["action"])[0] == page_path(site_dir, "bases/")
+    field = box.select_one("input[name=q]")
+    assert text(box.find("label")) == "输入基地名称、依托单位或发文字号的任意一部分"
+    assert box.find("label")["for"] == field["id"] and field["type"] == "search"
+    assert text(page.find(id=box["aria-labelledby"])) == "查询培训基地" and text(box.find("button")) == "查询"
 
 
 # -- 名单公告: batches, a 公示 and its decision ----------------------------------------------------

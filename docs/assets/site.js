@@ -4,13 +4,30 @@
 
   // 培训基地名录: every base comes from bases/directory.json (one column per field, repeated texts
   // as indexes into tables), filtered and sorted here, and shown 50 at a time. Rows are built with
-  // textContent only: nothing from the data is ever parsed as HTML.
+  // textContent only: nothing from the data is ever parsed as HTML. They have the markup of the rows
+  // the build writes (generator/site/templates/bases_index.html): a table, cards on a phone.
+  // The filters live in the address (?q=&district=&level=&status=&specialty=&sort=), so a filtered
+  // list can be shared, reloaded and come back to.
   var PAGE = 50;
+  var LABELS = ["级别", "所在地区", "专业领域", "依托单位", "主管部门", "认定日期"];
+
+  // What the keyword filter compares: full-width and half-width forms alike, any bracket around a
+  // year (〔2021〕, [2021], （2021）), no spaces, Latin letters in any case.
+  function folded(text) {
+    return text.normalize("NFKC").toLowerCase().replace(/\s+/g, "")
+      .replace(/[\[(【〔［]/g, "〔").replace(/[\])】〕］]/g, "〕");
+  }
+
+  function cnDate(iso) {  // 2021-03-05 -> 2021年3月5日, as generator.dates.cn_date
+    var part = iso.split("-");
+    return part.length === 3 ? Number(part[0]) + "年" + Number(part[1]) + "月" + Number(part[2]) + "日" : "—";
+  }
 
   function directory() {
     var table = document.getElementById("base-table");
     if (!table) return;
     var body = table.tBodies[0];
+    var query = document.getElementById("filter-q");
     var district = document.getElementById("filter-district");
     var specialty = document.getElementById("filter-specialty");
     var status = document.getElementById("filter-status");
@@ -18,35 +35,74 @@
     var sortBy = document.getElementById("sort-by");
     var count = document.getElementById("filter-count");
     var more = document.getElementById("show-more");
+    var empty = document.getElementById("no-match");
     var note = document.querySelector(".jxjy-more-static");
-    var collator = new Intl.Collator("zh-CN");
-    var all = [], matching = [], shown = 0;
-    var params = new URLSearchParams(window.location.search);
-    if (params.get("district")) district.value = params.get("district");
-    if (params.get("specialty")) specialty.value = params.get("specialty");
-    if (params.get("status")) status.value = params.get("status");
-    if (params.get("level")) level.value = params.get("level");
+    // URL parameter -> control; the selects keep the build's orders (district code, pinyin name)
+    var controls = { q: query, district: district, level: level, status: status, specialty: specialty, sort: sortBy };
+    var all = [], matching = [], shown = 0, composing = false;
+
+    function restore() {
+      var params = new URLSearchParams(window.location.search);
+      Object.keys(controls).forEach(function (name) {
+        var el = controls[name];
+        el.value = params.get(name) || (el === sortBy ? "name" : "");
+        if (el.value === "" && el.tagName === "SELECT") el.selectedIndex = 0;  // a value no option has
+      });
+    }
+
+    function remember() {
+      var params = new URLSearchParams();
+      Object.keys(controls).forEach(function (name) {
+        var value = controls[name].value.trim();
+        if (value && !(name === "sort" && value === "name")) params.set(name, value);
+      });
+      var search = params.toString();
+      try {
+        window.history.replaceState(window.history.state, "",
+          window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+      } catch (error) {
+        // Safari refuses more than 100 calls in 30 seconds (a long typing spree): the list still filters
+      }
+    }
 
     function load(data) {
       var c = data.columns, t = data.tables;
       all = c.name.map(function (name, i) {
-        return {
-          href: c.href[i], name: name, status: t.status[c.status[i]], since: c.since[i],
-          district: t.district[c.district[i]], level: t.level[c.level[i]],
+        var b = {
+          order: i, href: c.href[i], name: name, status: t.status[c.status[i]], since: c.since[i],
+          district: t.district[c.district[i]], place: c.district[i], level: t.level[c.level[i]],
           specialties: c.specialties[i].map(function (k) { return t.specialty[k]; }),
           host: t.organization[c.host[i]], supervisor: t.organization[c.supervisor[i]], date: c.accredited[i]
         };
+        b.text = folded([name, b.host, b.supervisor, t.document[c.doc[i]]].join("\n"));
+        return b;
       });
       if (note) note.hidden = true;
-      [district, specialty, status, level, sortBy].forEach(function (el) { el.addEventListener("change", apply); });
+      [district, specialty, status, level, sortBy].forEach(function (el) { el.addEventListener("change", changed); });
+      // Chinese input: an IME fires input events for the pinyin being typed; filter on the text it commits
+      query.addEventListener("compositionstart", function () { composing = true; });
+      query.addEventListener("compositionend", function () { composing = false; changed(); });
+      query.addEventListener("input", function (event) { if (!composing && !event.isComposing) changed(); });
+      document.getElementById("clear-filters").addEventListener("click", function () {
+        district.form.reset();
+        changed();
+        query.focus();
+      });
+      window.addEventListener("popstate", function () { restore(); apply(); });
       more.addEventListener("click", showMore);
+      restore();
       apply();
       table.setAttribute("data-loaded", "");
     }
 
-    function cell(row, text) {
+    function cell(row, label, text) {
       var td = row.appendChild(document.createElement("td"));
-      if (text !== undefined) td.textContent = text;
+      if (label) {
+        var name = td.appendChild(document.createElement("span"));
+        name.className = "jxjy-cell-label";
+        name.textContent = label + "：";
+        td.appendChild(document.createTextNode(text));
+      }
       return td;
     }
 
@@ -58,37 +114,49 @@
       row.dataset.level = b.level;
       row.dataset.name = b.name;
       row.dataset.date = b.date;
-      var link = cell(row).appendChild(document.createElement("a"));
+      var first = cell(row);
+      first.className = "jxjy-base-name";
+      var link = first.appendChild(document.createElement("a"));
       link.href = b.href;
       link.textContent = b.name;
       var state = cell(row);
+      state.className = "jxjy-base-status";
       var badge = state.appendChild(document.createElement("span"));
       badge.className = "jxjy-status";
       badge.dataset.status = b.status;
       badge.textContent = b.status;
       if (b.since) {
-        state.appendChild(document.createElement("br"));
+        state.appendChild(document.createTextNode(" "));
         state.appendChild(document.createElement("small")).textContent = b.since;
       }
-      [b.level, b.district, b.specialties.join("、"), b.host, b.supervisor, b.date].forEach(function (text) { cell(row, text); });
+      [b.level, b.district, b.specialties.join("、"), b.host, b.supervisor, b.date ? cnDate(b.date) : "—"]
+        .forEach(function (text, i) { cell(row, LABELS[i], text); });
       return row;
     }
 
+    function changed() {
+      remember();
+      apply();
+    }
+
     function apply() {
-      var key = sortBy.value;
+      var key = sortBy.value, words = folded(query.value);
       matching = all.filter(function (b) {
-        return (!district.value || b.district === district.value) &&
+        return (!words || b.text.indexOf(words) >= 0) &&
+          (!district.value || b.district === district.value) &&
           (!specialty.value || b.specialties.indexOf(specialty.value) >= 0) &&
           (!status.value || b.status === status.value) &&
           (!level.value || b.level === level.value);
       });
+      // The data comes in name order and its district table in code order: sort by those indexes
       matching.sort(function (a, b) {
-        var order = key === "date" ? b.date.localeCompare(a.date) :
-          key === "district" ? collator.compare(a.district, b.district) : 0;
-        return order || collator.compare(a.name, b.name);
+        var order = key === "date" ? b.date.localeCompare(a.date) : key === "district" ? a.place - b.place : 0;
+        return order || a.order - b.order;
       });
       body.textContent = "";
       shown = 0;
+      table.hidden = matching.length === 0;
+      empty.hidden = matching.length > 0;
       showMore();
     }
 

@@ -86,10 +86,13 @@ def _correction(ctx: Context, record: Record) -> Iterator[Diagnostic]:
                               f"「{title}」只能指向另一条{KIND_TITLES[record.kind]}记录，"
                               f"「{target_id}」是{'本记录' if target is record else KIND_TITLES[target.kind] + '记录'}")
             continue
-        if target.valid and target.data["written_on"] > record.data["written_on"]:
-            yield record.diag(("written_on",), "ref-correction",
-                              f"「成文日期」{record.data['written_on']} 早于被{title}记录「{target_id}」的 "
-                              f"{target.data['written_on']}")
+        # An item of a notice is dated by its notice (it carries no 成文日期 of its own).
+        ours = ctx.records.envelope(record).get("written_on")
+        theirs = ctx.records.envelope(target).get("written_on")
+        if target.valid and isinstance(ours, str) and isinstance(theirs, str) and theirs > ours:
+            where = ("written_on",) if "written_on" in record.data else ("notice",)
+            yield record.diag(where, "ref-correction",
+                              f"「成文日期」{ours} 早于被{title}记录「{target_id}」的 {theirs}")
         successors = ctx.records.successors(target_id)
         if len(successors) > 1 and successors[0] is not record:
             yield record.diag((field,), "ref-correction",

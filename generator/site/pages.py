@@ -9,6 +9,7 @@ from typing import Any
 
 from generator import refdata
 from generator.attachments import size_text
+from generator.collation import pinyin_key
 from generator.dates import cn_date
 from generator.kinds import KIND, Listing
 from generator.records import Record
@@ -131,45 +132,58 @@ def _directory(site: SiteContext) -> Iterator[Output]:
     """The directory page with its first rows, and every row as compact JSON for its script."""
     rows = []
     for base in site.bases():
-        current = site.life(base.id).base
-        step = site.life(base.id).status_on(site.as_of)
+        life = site.life(base.id)
+        current = life.base
+        step = life.status_on(site.as_of)
         status = _status(site, base)
+        document = life.decision or life.publicity  # the act a reader quotes: 认定 (or 拟认定) 发文字号
         rows.append({
             "href": href(DIRECTORY, site.page_of(base)),
             "name": current.data["name"],
             "status": status,
             "since": cn_date(step.on) if step and status == REVOKED else "",
+            "code": current.data["district"],
             "district": refdata.label(current.data["district"]),
             "specialties": current.data["specialties"],
             "host": site.name(current.data["host"]),
             "supervisor": site.name(current.data["supervisor"]),
             "level": current.data["level"],
+            "doc": site.records.envelope(document).get("doc_number", "") if document else "",
             "accredited": _accredited(site, base),
         })
-    rows.sort(key=lambda r: r["name"])
-    yield Output(DIRECTORY_DATA, _directory_data(rows))
+    rows.sort(key=lambda r: pinyin_key(r["name"]))  # the script keeps this order for 按名称
+    districts = [(refdata.label(code), name) for code, name in refdata.in_code_order(r["code"] for r in rows)]
+    specialties = sorted({s for r in rows for s in r["specialties"]}, key=pinyin_key)
+    yield Output(DIRECTORY_DATA, _directory_data(rows, [value for value, _ in districts], specialties))
+    directory_meta = meta(site, "培训基地名录", "培训基地名录",
+                          description="经认定的继续教育培训基地及其当前状态，可按名称、地区、专业领域、级别和状态查找。",
+                          keywords=("培训基地", "认定"))
+    directory_meta["hide"] = ["toc"]  # the page has no headings: its table takes the toc's width
     yield Output(DIRECTORY, page(
-        "bases_index.html", meta=meta(site, "培训基地名录", "培训基地名录",
-                                      description="经认定的继续教育培训基地及其当前状态，可按地区、专业领域和状态筛选。",
-                                      keywords=("培训基地", "认定")),
+        "bases_index.html", meta=directory_meta,
         rows=rows[:DIRECTORY_PAGE], total=len(rows), as_of=site.as_of, data=href(DIRECTORY, DIRECTORY_DATA),
-        districts=sorted({r["district"] for r in rows}),
-        specialties=sorted({s for r in rows for s in r["specialties"]}),
+        districts=districts, specialties=specialties,
         statuses=[s for s in STATUSES if any(r["status"] == s for r in rows)],
         levels=[v for v in LEVELS if any(r["level"] == v for r in rows)],
         csv=href(DIRECTORY, "data/bases.csv"), xlsx=href(DIRECTORY, "data/bases.xlsx"),
     ))
 
 
-def _directory_data(rows: list[dict[str, Any]]) -> bytes:
-    """Column per field, repeated texts (status, district, specialty, organization) as indexes
-    into a table: at 50 000 bases this is what makes the list usable in well under a megabyte."""
+def _directory_data(rows: list[dict[str, Any]], districts: list[str], specialties: list[str]) -> bytes:
+    """Column per field, repeated texts (status, district, specialty, organization, 发文字号) as
+    indexes into a table: at 50 000 bases this is what makes the list usable in well under a
+    megabyte. Rows come in name order; the district table is in official code order and the
+    specialty table in name order, so the script sorts by index."""
     tables: dict[str, dict[str, int]] = {"status": {}, "district": {}, "specialty": {}, "organization": {},
-                                         "level": {}}
+                                         "level": {}, "document": {}}
 
     def code(table: str, value: str) -> int:
         return tables[table].setdefault(value, len(tables[table]))
 
+    for district in districts:
+        code("district", district)
+    for specialty in specialties:
+        code("specialty", specialty)
     columns = {
         "href": [r["href"] for r in rows],
         "name": [r["name"] for r in rows],
@@ -180,6 +194,7 @@ def _directory_data(rows: list[dict[str, Any]]) -> bytes:
         "host": [code("organization", r["host"]) for r in rows],
         "supervisor": [code("organization", r["supervisor"]) for r in rows],
         "level": [code("level", r["level"]) for r in rows],
+        "doc": [code("document", r["doc"]) for r in rows],
         "accredited": [r["accredited"] for r in rows],
     }
     data = {"columns": columns, "tables": {name: list(values) for name, values in tables.items()}}

@@ -253,14 +253,15 @@ def test_pages_under_a_subpath_load_with_their_styles(browser: Browser, subpath_
             page.locator("input.pagefind-ui__search-input").wait_for()
         page.wait_for_load_state("networkidle")
         assert assets and all(a.startswith("HTTP 200 ") and SUBPATH in a for a in assets), assets
-        # Material's stylesheet laid the header out, and every stylesheet (site.css too) was applied.
-        assert page.eval_on_selector(".md-header", "e => getComputedStyle(e).position") == "sticky"
+        # Material's stylesheet laid the page out, and every stylesheet (site.css too) was applied.
+        assert page.eval_on_selector(".md-main__inner", "e => getComputedStyle(e).display") == "flex"
+        assert page.eval_on_selector(".jxjy-nav", "e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
         sheets = page.evaluate("""[...document.querySelectorAll('link[rel=stylesheet]')]
             .map(l => [l.getAttribute('href'), l.sheet ? l.sheet.cssRules.length : 0])""")
         assert any(href.endswith("assets/site.css") for href, _ in sheets)
         assert all(rules > 0 for _, rules in sheets), sheets
         # The site's own links stay under the subpath: the home link, and 404.html's root-absolute ones.
-        home = page.eval_on_selector("a.md-logo", "a => a.href")
+        home = page.eval_on_selector("a.jxjy-header__home", "a => a.href")
         assert home.rstrip(".") == subpath_server, home
         assert SITE_NAME in page.title()
         if status == 404:  # the site's own page, in Chinese, leading back into the site

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -159,13 +160,43 @@ def test_calendar_stamps_come_from_the_records(out, site) -> None:
         assert event.decoded("dtstamp") in published
 
 
+# -- what a feed reader keeps ------------------------------------------------------------------
+
+def test_every_feeds_self_link_is_the_feed_itself(site_dir: Path) -> None:
+    """A reader that stores rel="self" must find the feed there (atom.xml's said feeds/all.xml, which never existed)."""
+    site_url = settings(REPO)["site_url"]
+    built = sorted([site_dir / "atom.xml", *(site_dir / "feeds").glob("*.xml")])
+    assert len(built) == len(NOTICE_KINDS) + 1
+    for path in built:
+        self_link = next(link.href for link in parse(path.read_bytes()).feed.links if link.rel == "self")
+        assert self_link == site_url + path.relative_to(site_dir).as_posix()
+
+
+def test_the_feeds_page_lists_every_feed_and_what_it_holds(site_dir: Path) -> None:
+    from site_fixtures import resolve, soup, text
+
+    page = soup(site_dir, "feeds/")
+    assert text(page.find("h1")) == "订阅"
+    rows = page.select("ul.jxjy-feed-list li")
+    assert [text(r.a) for r in rows] == [f.title for f in feeds.FEEDS]
+    site_url = settings(REPO)["site_url"]
+    for row, feed in zip(rows, feeds.FEEDS, strict=True):
+        found = resolve(site_dir, site_dir / "feeds" / "index.html", row.a["href"])
+        assert found is not None and found[0] == site_dir / feed.path
+        assert text(row.select_one(".jxjy-feed-url")) == site_url + feed.path
+        assert f"最新的 {feeds.FEED_ENTRIES} 份" in text(row)
+    ics = page.find("a", string="整改期限与公示截止")
+    assert resolve(site_dir, site_dir / "feeds" / "index.html", ics["href"])[0] == site_dir / "feeds" / "deadlines.ics"
+
+
 # -- reproducibility -------------------------------------------------------------------------
 
 def test_two_runs_give_identical_bytes(site) -> None:
     first = [(o.path, o.content) for o in feeds.plan(site)]
     second = [(o.path, o.content) for o in feeds.plan(site)]
     assert first == second
-    assert [p for p, _ in first] == ["atom.xml", *(f"feeds/{k}.xml" for k in NOTICE_KINDS), "feeds/deadlines.ics"]
+    assert [p for p, _ in first] == ["atom.xml", *(f"feeds/{k}.xml" for k in NOTICE_KINDS), "feeds/deadlines.ics",
+                                     "feeds/index.md"]
 
 
 def test_a_feed_carries_the_newest_notices_only(site, monkeypatch) -> None:

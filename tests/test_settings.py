@@ -28,6 +28,10 @@ BAD = {
     "email": ("correction_email", "jxjy@example.gov.cn?cc=x@evil.example", "correction_email（纠错邮箱）不是电子邮件地址"),
     "phone": ("correction_phone", "0519-0000<b>", "correction_phone（纠错电话）只能由数字和连字符组成"),
     "host-unit": ("host_unit", "", "extra.registry.host_unit（主办单位）未填写"),
+    # the footer links the record's digits to www.beian.gov.cn: a wrong count or stray digits would link another site
+    "police-record-digits": ("police_record", "苏公网安备 3204000200000号", "police_record（公安机关备案号）应写成公安机关核发的样式"),
+    "police-record-icp": ("police_record", "苏ICP备00000000号", "如「苏公网安备 32041102000123号」"),
+    "police-record-two-numbers": ("police_record", "苏公网安备 32040002000000号（2024年）", "（省简称、14 位数字、号）"),
 }
 
 

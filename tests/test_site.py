@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
 
 from generator.collation import pinyin_key
 from generator.kinds import KIND
@@ -34,6 +35,7 @@ from site_fixtures import (
     records,
     registry_settings,
     resolve,
+    set_config,
     soup,
     soup_of,
     text,
@@ -373,8 +375,8 @@ def test_every_page_is_chinese_responsive_and_links_the_atom_feed(site_dir: Path
         footer = page.find("footer")
         if footer is None or "网站标识码" not in text(footer) or "ICP" not in text(footer):
             problems.append(f"{rel}: footer without 网站标识码 and ICP")
-        # 404.html is Material's own page, rendered without page metadata: no sample banner.
-        if rel != "404.html" and page.select_one(".jxjy-sample-banner") is None:
+        # 404.html too: it follows the home page's front matter (generator/site/theme/404.html)
+        if page.select_one(".jxjy-sample-banner") is None:
             problems.append(f"{rel}: no 示例数据 banner")
     assert not problems, "\n".join(problems)
 
@@ -390,8 +392,10 @@ def test_atom_feed_parses(site_dir: Path) -> None:
 def test_no_page_loads_or_links_another_host_except_record_links(site_dir: Path) -> None:
     allowed = record_urls()
     settings = registry_settings()
-    # The 纠错 forms of mkdocs.yml, and the site's own public address (canonical links, not loaded).
-    reader_links = (settings["error_report"], settings["correction_url"])
+    # The 纠错 forms of mkdocs.yml, the footer's ICP and 公网安备 registers, and the site's own public
+    # address (canonical links, not loaded).
+    reader_links = (settings["error_report"], settings["correction_url"], "https://beian.miit.gov.cn/",
+                    "https://www.beian.gov.cn/portal/registerSystemInfo?recordcode=")
     problems = []
     for path in html_files(site_dir):
         page, rel = soup_of(path), path.relative_to(site_dir).as_posix()
@@ -566,3 +570,158 @@ def test_plans_show_the_hours_required_in_their_year(site_dir: Path) -> None:
     shown = {text(dt): text(dt.find_next_sibling("dd")) for dt in facts.find_all("dt")}
     assert shown["专业科目合计"] == f"{sum(c['hours'] for c in plan['courses'])} 学时"
     assert shown["本年度要求"].startswith(hours_for_year(2025).summary())
+
+
+# -- the government-site shell: header, footer, 打印本页 and QR, 网站地图, sitemap.xml, robots.txt -----
+
+def _shell_problems(site: Path, path: Path) -> list[str]:
+    page, rel = soup_of(path), path.relative_to(site).as_posix()
+    settings, problems = registry_settings(), []
+    # Material's own skip link (pages with a table of contents) is display:none in site.css; the
+    # browser test walks the real tab order
+    focusable = page.body.find(lambda tag: tag.name in ("a", "button", "input", "select", "textarea")
+                               and tag.get("type") != "checkbox" and not tag.has_attr("hidden")
+                               and tag.find_parent(attrs={"data-md-component": "skip"}) is None)
+    if focusable is None or "jxjy-skip" not in focusable.get("class", []) or text(focusable) != "跳到正文":
+        problems.append(f"{rel}: the first focusable element is not the 跳到正文 skip link: {focusable}")
+    elif page.find(id=focusable["href"].removeprefix("#")) is None:
+        problems.append(f"{rel}: the skip link's target {focusable['href']} is missing")
+    header = page.select_one("header.jxjy-header")
+    if header is None or SITE_NAME not in text(header) or settings["host_unit"] not in text(header):
+        return [*problems, f"{rel}: no header with the site name and host unit"]
+    form = header.select_one("form[role=search]")
+    found = resolve(site, path, form["action"]) if form is not None else None
+    if (form is None or form.get("method") != "get" or found is None or found[0] != site / "search" / "index.html"
+            or form.select_one("input[name=q]") is None or form.select_one("button[type=submit]") is None
+            or page.find("label", attrs={"for": form.select_one("input[name=q]")["id"]}) is None):
+        problems.append(f"{rel}: no labelled GET search form to search/?q=")
+    nav = [text(a) for a in header.select("nav.jxjy-nav a")]
+    if nav[:2] != ["首页", "培训基地名录"] or "办事指南" not in nav or {"提交记录", "校验规则"} & set(nav):
+        problems.append(f"{rel}: the nav bar is {nav}")
+    footer = page.select_one("footer.jxjy-footer")
+    links = {text(a): a["href"] for a in footer.find_all("a", href=True)} if footer is not None else {}
+    police = settings["police_record"]
+    if footer is None or f"主办单位：{settings['host_unit']}" not in text(footer) \
+            or f"网站标识码：{settings['site_id_code']}" not in text(footer) \
+            or links.get(settings["icp"]) != "https://beian.miit.gov.cn/" \
+            or links.get(police) != ("https://www.beian.gov.cn/portal/registerSystemInfo?recordcode="
+                                     + re.sub(r"\D", "", police)):
+        problems.append(f"{rel}: the footer lacks 主办单位, 网站标识码, or the ICP and 公网安备 links: {links}")
+    for name, target in (("网站地图", "sitemap/index.html"), ("订阅", "feeds/index.html"), ("办事指南", "guide/index.html")):
+        found = resolve(site, path, links.get(name, "missing"))
+        if found is None or found[0] != site / target:
+            problems.append(f"{rel}: footer link {name} -> {links.get(name)}, not {target}")
+    if links.get("联系我们") != "#jxjy-contact" or settings["contact"] not in text(page.find(id="jxjy-contact")):
+        problems.append(f"{rel}: 联系我们 does not lead to the contact block")
+    return problems
+
+
+def test_every_page_has_the_government_site_header_and_footer(site_dir: Path) -> None:
+    problems = [p for path in html_files(site_dir) if not path.is_relative_to(site_dir / "pagefind")
+                for p in _shell_problems(site_dir, path)]
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_the_header_and_footer_escape_the_settings(tmp_path: Path) -> None:
+    copy_build_inputs(tmp_path)
+    set_config(tmp_path, "host_unit", "<b>市人社局</b>")
+    site = build(tmp_path, as_of=AS_OF).site
+    for url in ("", "bases/base-2021-001/", "404.html"):
+        html = page_path(site, url).read_text(encoding="utf-8")
+        assert "<b>市人社局</b>" not in html and html.count("&lt;b&gt;市人社局&lt;/b&gt;") >= 2
+
+
+def test_without_a_police_record_the_footer_leaves_it_out(tmp_path: Path) -> None:
+    copy_build_inputs(tmp_path)
+    set_config(tmp_path, "police_record", None)
+    footer = soup(build(tmp_path, as_of=AS_OF).site, "").select_one("footer.jxjy-footer")
+    assert "公网安备" not in text(footer) and "ICP" in text(footer)
+
+
+@pytest.mark.parametrize("record_id", RECORD_IDS)
+def test_every_record_page_prints_and_carries_the_qr_code_of_its_address(site_dir: Path, record_id: str) -> None:
+    from generator.site.render import qr_svg
+
+    url = record_page_url(records()[record_id])
+    permanent = registry_settings()["site_url"] + url
+    html = page_path(site_dir, url).read_text(encoding="utf-8")
+    tools = soup(site_dir, url).select_one(".jxjy-page .jxjy-print-tools")
+    assert tools is not None and tools.get("data-pagefind-ignore") == "all"
+    assert text(tools.select_one("button.jxjy-print")) == "打印本页"
+    assert text(tools.select_one(".jxjy-permalink")) == permanent
+    svg = tools.select_one("svg.jxjy-qr-code")
+    assert svg is not None and text(svg.title) == f"本页地址的二维码：{permanent}"
+    assert str(qr_svg(permanent)) in html  # the very drawing segno makes of this address
+    assert "<script" not in str(tools)
+
+
+def test_the_qr_code_is_the_matrix_of_the_address() -> None:
+    """Read the drawing back into modules: the SVG path is segno's matrix of the URL, module for module."""
+    import segno
+
+    from generator.site.render import qr_svg
+
+    url = "https://jxjy.example.gov.cn/revocations/rev-2025-001/"
+    svg = BeautifulSoup(str(qr_svg(url)), "html.parser").svg
+    drawn: set[tuple[int, int]] = set()
+    x = y = 0.0
+    for op, number, rest in re.findall(r"([Mmhv])(-?[\d.]+)(?:\s(-?[\d.]+))?", svg.path["d"]):
+        if op in "Mm":
+            x, y = (float(number), float(rest)) if op == "M" else (x + float(number), y + float(rest))
+        elif op == "h":
+            start, x = x, x + float(number)
+            drawn |= {(int(y - .5), int(col)) for col in range(int(start), int(x))}
+    code = segno.make(url, error="m", micro=False)
+    border = 4
+    expected = {(r + border, c + border) for r, row in enumerate(code.matrix) for c, dark in enumerate(row) if dark}
+    assert drawn == expected
+
+
+def test_sitemap_xml_lists_every_page_with_the_public_address(site_dir: Path) -> None:
+    site_url = registry_settings()["site_url"]
+    listed = re.findall(r"<loc>([^<]*)</loc>", (site_dir / "sitemap.xml").read_text(encoding="utf-8"))
+    assert listed and all(loc.startswith(site_url) for loc in listed)
+    pages = {path.relative_to(site_dir).as_posix().removesuffix("index.html") for path in site_dir.rglob("index.html")
+             if not path.is_relative_to(site_dir / "pagefind")}
+    assert {loc.removeprefix(site_url) for loc in listed} == pages
+    assert {record_page_url(r) for r in notice_records()} <= pages
+
+
+def test_robots_txt_points_at_the_sitemap(site_dir: Path) -> None:
+    robots = (site_dir / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert robots == ["User-agent: *", "Allow: /", f"Sitemap: {registry_settings()['site_url']}sitemap.xml"]
+
+
+def test_the_human_sitemap_links_every_column_and_service_page(site_dir: Path) -> None:
+    path = site_dir / "sitemap" / "index.html"
+    page = soup_of(path)
+    groups = {text(s.h2): [text(a) for a in s.find_all("a")] for s in page.select(".jxjy-sitemap-group")}
+    assert list(groups) == ["首页", "信息公开", "查询与订阅", "办事指南（机构入口）"]
+    assert groups["办事指南（机构入口）"] == ["办事指南", "提交记录", "校验规则"]
+    assert groups["查询与订阅"] == ["搜索", "订阅", "开放数据"]
+    nav = [text(a) for a in soup(site_dir, "").select("nav.jxjy-nav a")]
+    assert set(nav) <= {name for names in groups.values() for name in names}
+    for a in page.select(".jxjy-page a"):
+        assert resolve(site_dir, path, a["href"]) is not None, a["href"]
+
+
+def test_the_guide_gathers_the_pages_for_institutions(site_dir: Path) -> None:
+    path = site_dir / "guide" / "index.html"
+    page = soup_of(path)
+    assert text(page.find("h1")) == "办事指南"
+    targets = {resolve(site_dir, path, a["href"])[0].relative_to(site_dir).as_posix()
+               for a in page.select("article a[href]") if resolve(site_dir, path, a["href"])}
+    assert {"submitting/index.html", "rules/index.html", "feeds/index.html", "data/index.html"} <= targets
+
+
+def test_the_404_page_is_chinese_with_root_absolute_links(site_dir: Path, subpath_site: Path) -> None:
+    from site_fixtures import SUBPATH
+
+    for site, root in ((site_dir, "/"), (subpath_site, SUBPATH)):
+        page = soup_of(site / "404.html")
+        assert text(page.find("h1")) == "404 - 找不到页面" and page.select_one(".jxjy-sample-banner") is not None
+        assert page.select_one("form[role=search]")["action"] == f"{root}search/"
+        for link in page.select("link[rel=stylesheet]"):
+            assert link["href"].startswith(root), link["href"]
+        links = {a["href"].removesuffix(".") for a in page.select("article a")}  # the home page: "/." or "/jxjy/."
+        assert links == {root, f"{root}sitemap/", f"{root}search/"}

@@ -246,8 +246,39 @@
     });
   }
 
+  // ---- The shell (theme partials/jxjy-header.html, templates/_print.html) ----
+  // 关怀模式 (适老化): larger text and higher contrast, remembered in localStorage. The page's
+  // <head> sets the class before it is drawn (theme main.html); this only shows and runs the switch.
+  var CARE = "jxjy-care";
+
+  function careSwitch() {
+    var root = document.documentElement;
+    Array.prototype.forEach.call(document.querySelectorAll(".jxjy-care-switch"), function (button) {
+      button.setAttribute("aria-pressed", String(root.classList.contains(CARE)));
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var on = root.classList.toggle(CARE);
+        button.setAttribute("aria-pressed", String(on));
+        try {
+          if (on) window.localStorage.setItem(CARE, "1");
+          else window.localStorage.removeItem(CARE);
+        } catch (e) { /* storage refused (private mode): the switch still works on this page */ }
+      });
+    });
+  }
+
+  // 打印本页: printing needs a script, so the button is shown only where one runs.
+  function printButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll(".jxjy-print"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   directory();
   search();
+  careSwitch();
+  printButtons();
   closeToggles();
   window.addEventListener("pageshow", function (event) { if (event.persisted) closeToggles(); });
 })();

@@ -32,7 +32,7 @@ from generator.diagnostics import Report
 from generator.errors import JxjyError
 from generator.files import WriteRefused
 from generator.records import RepositoryError, require_records
-from generator.site import exports, feeds, organizations, pages, updates
+from generator.site import exports, feeds, organizations, pages, sitemap, updates
 from generator.site import stream as stream_module
 from generator.site.context import SiteContext
 from generator.site.history import history
@@ -136,6 +136,10 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
     for record in result.records.valid():
         for attachment in result.records.attachments(record):
             docs.copy(site.file_of(attachment), attachment)
+    # Last: the 网站地图 lists the pages written above
+    docs.put(sitemap.ROBOTS, sitemap.robots(site))
+    docs.put(sitemap.PAGE, sitemap.sitemap_page(site, docs.has).encode())
+    pages_written += 1
     docs.finish()
     records.finish()
     return result.report, pages_written

@@ -23,10 +23,11 @@ import xlsxwriter
 
 from generator.attachments import Attachment
 from generator.fields import field, names
-from generator.kinds import KIND
-from generator.records import KIND_TITLES, KINDS, NOTICE_KINDS, Record
+from generator.records import KIND_TITLES, KINDS, Record
 from generator.refdata import division, label
 from generator.site.context import Output, SiteContext, href
+from generator.site.feeds import CALENDAR, FEEDS
+from generator.site.feeds import PAGE as FEEDS_PAGE
 from generator.site.fields import FIELDS, fields_page
 from generator.site.pages import meta
 from generator.site.render import page
@@ -333,13 +334,12 @@ def _index(site: SiteContext, counts: dict[str, int]) -> Output:
         "schema_name": f"{name}.schema.json",
         "fields": href(INDEX, FIELDS) + f"#{kind}",
     } for kind, name in KINDS.items()]
-    feeds = [{"title": "全部公告", "href": href(INDEX, "atom.xml")}]
-    feeds += [{"title": KIND[kind].feed_title, "href": href(INDEX, f"feeds/{kind}.xml")} for kind in NOTICE_KINDS]
+    feeds = [{"title": feed.title, "href": href(INDEX, feed.path)} for feed in FEEDS]
     return Output(INDEX, page(
         "data_index.html", meta=meta(site, "开放数据", "开放数据", keywords=("JSON", "CSV", "Excel"),
                                      description="全部记录的 JSON、CSV 和 Excel 下载，数据规范（schema）和字段说明。"),
         as_of=site.as_of, kinds=kinds, total=sum(counts.values()),
         all_json=href(INDEX, "data/all.json"), fields=href(INDEX, FIELDS),
         defs=href(INDEX, "data/schema/defs.schema.json"),
-        feeds=feeds, calendar=href(INDEX, "feeds/deadlines.ics"),
+        feeds=feeds, calendar=href(INDEX, CALENDAR), feeds_page=href(INDEX, FEEDS_PAGE),
     ))

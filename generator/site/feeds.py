@@ -1,4 +1,4 @@
-"""Feeds: Atom for all notices and per kind; iCalendar for deadlines and 公示 end dates.
+"""Feeds: Atom for all notices and per kind; iCalendar for deadlines and 公示 end dates; the 订阅 page.
 
 Every date in a feed comes from the records (发布日期, 整改期限, 公示截止日期), never from the
 wall clock, so two builds of the same records give the same bytes. Entry and event ids are made
@@ -18,8 +18,10 @@ from icalendar import Calendar, Event
 from generator import dates
 from generator.kinds import KIND
 from generator.records import NOTICE_KINDS, Record
-from generator.site.context import Output, SiteContext
+from generator.site.context import Output, SiteContext, href
 from generator.site.context import published as day_published
+from generator.site.pages import meta
+from generator.site.render import page
 
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
 # Namespace of the entry and feed ids (urn:uuid, RFC 9562 version 5): fixed forever, so an id
@@ -33,18 +35,39 @@ FEED_ENTRIES = 100
 CALENDAR_PAST = timedelta(days=730)
 
 
-def plan(site: SiteContext) -> Iterator[Output]:
-    """atom.xml (all notices), feeds/<kind>.xml for each notice kind, and feeds/deadlines.ics.
+@dataclass(frozen=True)
+class Feed:
+    """One Atom feed: where it is, the stable name in its id, and what it holds."""
 
-    The all-notices feed sits at the site root because every page links it with
-    rel="alternate", and Material's script fetches sitemap.xml beside each such link
-    (a feed in feeds/ made every page request a missing feeds/sitemap.xml).
-    """
-    yield Output("atom.xml", _atom(site, "all", "全部公告", "index.md", site.notices()))
-    for kind in NOTICE_KINDS:  # the feed stands for the kind's list page
-        yield Output(f"feeds/{kind}.xml",
-                     _atom(site, kind, KIND[kind].feed_title, f"{kind}/index.md", site.notices(kind)))
-    yield Output("feeds/deadlines.ics", _calendar(site))
+    path: str  # docs-tree path, which is also its rel="self"
+    name: str  # feed/<name> makes its id: fixed forever
+    title: str
+    listing: str  # the page it stands for (rel="alternate")
+    kind: str | None  # the notice kind it carries; None: every kind
+
+
+# The all-notices feed sits at the site root because every page links it with rel="alternate", and
+# Material's script fetches sitemap.xml beside each such link (a feed in feeds/ made every page
+# request a missing feeds/sitemap.xml).
+FEEDS = (Feed("atom.xml", "all", "全部公告", "index.md", None),
+         *(Feed(f"feeds/{kind}.xml", kind, KIND[kind].feed_title, f"{kind}/index.md", kind) for kind in NOTICE_KINDS))
+CALENDAR = "feeds/deadlines.ics"
+PAGE = "feeds/index.md"  # 订阅: every feed and what it holds
+
+
+def plan(site: SiteContext) -> Iterator[Output]:
+    """Every Atom feed of FEEDS, the calendar and the page that lists them."""
+    for feed in FEEDS:
+        yield Output(feed.path, _atom(site, feed, site.notices(feed.kind)))
+    yield Output(CALENDAR, _calendar(site))
+    feeds = [{"title": f.title, "href": href(PAGE, f.path), "url": site.absolute(f.path),
+              "holds": f"各类公告中最新的 {FEED_ENTRIES} 份" if f.kind is None
+              else f"最新的 {FEED_ENTRIES} 份{KIND[f.kind].noun}"} for f in FEEDS]
+    yield Output(PAGE, page("feeds.html", meta=meta(
+        site, "订阅", "订阅", keywords=("Atom", "RSS", "iCalendar"),
+        description="用阅读器订阅本平台的新公告（Atom），用日历订阅整改期限和公示截止日期（iCalendar）。"),
+        feeds=feeds, entries=FEED_ENTRIES, calendar={"href": href(PAGE, CALENDAR), "url": site.absolute(CALENDAR)},
+        data=href(PAGE, "data/index.md")))
 
 
 # -- text for feed entries ------------------------------------------------------------------
@@ -82,17 +105,17 @@ class _Entry:
     summary: str
 
 
-def _atom(site: SiteContext, name: str, title: str, listing: str, notices: list[Record]) -> bytes:
+def _atom(site: SiteContext, feed: Feed, notices: list[Record]) -> bytes:
     entries = [_entry(site, record) for record in notices[:FEED_ENTRIES]]
     fg = FeedGenerator()
-    fg.id(_urn(f"feed/{name}"))
+    fg.id(_urn(f"feed/{feed.name}"))
     site_name = site.settings["site_name"]
-    fg.title(f"{site_name} · {title}")
-    fg.subtitle(f"{site_name}发布的{title}，最新的 {FEED_ENTRIES} 条在前；全部公告见开放数据。")
+    fg.title(f"{site_name} · {feed.title}")
+    fg.subtitle(f"{site_name}发布的{feed.title}，最新的 {FEED_ENTRIES} 条在前；全部公告见开放数据。")
     fg.language("zh-CN")
     fg.author({"name": str(site.settings.get("host_unit") or site_name)})
-    fg.link(href=site.absolute(listing), rel="alternate", type="text/html")
-    fg.link(href=site.absolute(f"feeds/{name}.xml"), rel="self", type="application/atom+xml")
+    fg.link(href=site.absolute(feed.listing), rel="alternate", type="text/html")
+    fg.link(href=site.absolute(feed.path), rel="self", type="application/atom+xml")
     fg.generator("jxjy-registry")  # not the library's name and version: bytes must not change with it
     newest = max((e.updated for e in entries), default=_midnight(site.as_of))
     fg.updated(newest)

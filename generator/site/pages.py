@@ -100,7 +100,9 @@ def _tools(site: SiteContext, source: str, kind: str) -> dict[str, Any]:
             return Markup("{}").format(site.name(org_id))
         return Markup('<a href="{}">{}</a>').format(href(source, site.page_of(record)), site.name(org_id))
 
-    return {"name": site.name, "link": link, "title_of": title_of, "label": label, "org": org}
+    return {"name": site.name, "link": link, "title_of": title_of, "label": label, "org": org,
+            # the page's permanent address, for its QR code and printouts (templates/_print.html)
+            "permalink": site.absolute(source)}
 
 
 def _row(site: SiteContext, source: str, record: Record) -> dict[str, Any]:

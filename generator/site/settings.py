@@ -28,6 +28,10 @@ REQUIRED = {"site_domain": "网站域名", "site_id_code": "网站标识码", "h
 URLS = {"correction_url": "纠错表单网址", "error_report": "GitHub 纠错表单网址"}
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 PHONE = re.compile(r"\+?[0-9]+(-[0-9]+)*")
+# 公网安备 (the public security bureau's record of the site), e.g. 苏公网安备 32041102000123号: the
+# footer links its 14 digits to www.beian.gov.cn, so they are its only digits. Optional: a site on an
+# intranet has none.
+POLICE_RECORD = re.compile(r"[\u4e00-\u9fff]公网安备 ?[0-9]{14}号[^0-9]*")
 
 
 class SettingsError(ConfigError):
@@ -69,6 +73,10 @@ def check(site_url: Any, registry: Any) -> dict[str, Any]:
     if phone is not None and not (isinstance(phone, str) and PHONE.fullmatch(phone)):
         raise SettingsError("mkdocs.yml 的 extra.registry.correction_phone（纠错电话）只能由数字和连字符组成，"
                             f"如 0519-85680000，现为：{phone!r}")
+    police = registry.get("police_record")
+    if police is not None and not (isinstance(police, str) and POLICE_RECORD.fullmatch(police)):
+        raise SettingsError("mkdocs.yml 的 extra.registry.police_record（公安机关备案号）应写成公安机关核发的样式，"
+                            f"如「苏公网安备 32041102000123号」（省简称、14 位数字、号），现为：{police!r}")
     if not any(registry.get(key) for key in ("correction_url", "correction_email", "correction_phone", "error_report")):
         raise SettingsError("mkdocs.yml 的 extra.registry 至少要设置一种纠错方式：correction_url（纠错表单）、"
                             "correction_email（邮箱）、correction_phone（电话）或 error_report（GitHub 表单）")

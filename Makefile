@@ -67,7 +67,7 @@ test: $(VENV)/.installed-test $(VNU) $(PAGEFIND)
 	command -v chromium >/dev/null && command -v java >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium default-jre-headless)
 	$(BIN)/python -m pytest
 
-# -- screenshots (issue 14, harness) --
+# -- screenshots --
 # One full-page PNG per page type and width (tests/browsing.py: PAGE_TYPES, SIZES) of the sample site,
 # into screenshots/ for reviewers to look at. Debian's chromium, and a CJK font: without one every
 # character is a box.

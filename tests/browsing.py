@@ -100,7 +100,7 @@ def visible_rows(page: Page) -> list[dict[str, str]]:
         .map(r => ({district: r.dataset.district, status: r.dataset.status, name: r.dataset.name}))""")
 
 
-# -- the page types (issue 14, harness) -------------------------------------------------------------
+# -- the page types --------------------------------------------------------------------------------
 # The one list of pages that tests/test_pages.py checks and `make screenshots` (tools/screenshots/shoot.py)
 # photographs.
 
@@ -113,7 +113,6 @@ class PageType:
     ready: str = ""  # a selector that shows once the page's scripts have drawn it (besides network idle)
 
 
-# Some URLs are agreed before their pages exist (issue 14): their rows fail until the page is built.
 PAGE_TYPES: dict[str, PageType] = {
     "home": PageType(""),
     "directory": PageType("bases/"),

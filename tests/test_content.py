@@ -1,6 +1,6 @@
 """Record pages and list tables answer the reader's question: 取消原因 and dates in lists, Chinese dates,
 figures in their unit, statistics that do not count a base in its 公示, a base's status with its date and
-cause, organization pages and the 最近更新 page (issue 14, part 4)."""
+cause, organization pages and the 最近更新 page."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from site_fixtures import cn_date, html_files, org_name, page_path, records, res
 
 ISO_DATE = re.compile(r"(?<![\d/])\d{4}-\d{2}-\d{2}(?!\d)")
 # Pages that may show an ISO date as text: the clerks' rules and the field reference explain the data
-# format (YYYY-MM-DD) with examples; the directory's table belongs to the directory's own work (issue 14, part 2).
-ISO_ALLOWED = {"rules/index.html", "submitting/index.html", "data/fields/index.html", "bases/index.html"}
+# format (YYYY-MM-DD) with examples.
+ISO_ALLOWED = {"rules/index.html", "submitting/index.html", "data/fields/index.html"}
 
 
 def flat(node) -> str:

@@ -275,9 +275,22 @@
     });
   }
 
+  // Material wraps each Markdown table in a box that scrolls sideways on a phone (a six-column table
+  // of 提交记录): a keyboard reaches it only when it can take focus (WCAG 2.1.1), and a screen reader
+  // names it by its table's header row. Material adds the boxes when its bundle runs, before `load`.
+  function scrollableTables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), function (box) {
+      var head = box.querySelector("thead");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "表格" + (head ? "：" + head.textContent.trim().replace(/\s+/g, "、") : ""));
+    });
+  }
+
   directory();
   search();
   careSwitch();
+  window.addEventListener("load", scrollableTables);
   printButtons();
   closeToggles();
   window.addEventListener("pageshow", function (event) { if (event.persisted) closeToggles(); });

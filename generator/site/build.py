@@ -122,7 +122,7 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
         # the sample banner on hand-written pages too
         docs.put(rel, (sample if rel.endswith(".md") else b"") + content)
     pages_written = 0
-    # One at a time; organizations and updates are the content pages of the citizen's site (issue 14)
+    # one page at a time
     for output in itertools.chain(pages.plan(site), organizations.plan(site), updates.plan(site), exports.plan(site),
                                   feeds.plan(site)):
         pages_written += output.path.endswith(".md")

@@ -1,7 +1,7 @@
 """Organization pages: /organizations/ by type, and one page per organization with the bases it hosts or
 supervises, the notices it issued, its training plans and the commendations and circulars that name it.
 
-Built in one pass over the records (issue 15 builds 50 000 bases): every tie is filed under its
+Built in one pass over the records (a nation's registry holds 50 000 bases): every tie is filed under its
 organization first, then each page reads its own lists.
 """
 

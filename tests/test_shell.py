@@ -112,7 +112,7 @@ def test_printing_keeps_the_notice_disclosure_banner_and_qr_and_drops_navigation
     page.emulate_media(media="print")
     for shown in (".jxjy-sample-banner", ".jxjy-disclosure", "h1.jxjy-title", "svg.jxjy-qr-code", ".jxjy-permalink"):
         assert page.locator(shown).first.is_visible(), shown
-    for hidden in ("header.jxjy-header", ".jxjy-nav", "form.jxjy-search", "footer.jxjy-footer", "button.jxjy-print",
+    for hidden in ("header.jxjy-header", ".jxjy-nav", "form.jxjy-header-search", "footer.jxjy-footer", "button.jxjy-print",
                    "button.jxjy-care-switch"):
         assert not page.locator(hidden).first.is_visible(), hidden
     tab.assert_no_errors()

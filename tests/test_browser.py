@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from browsing import CHROMIUM, TIMEOUT_MS, QuietHandler, Tab, serving, visible_rows
+from browsing import CHROMIUM, TIMEOUT_MS, QuietHandler, Tab, open_tab, serving, visible_rows
 from helpers import AS_OF, copy_from_repo
 from site_fixtures import BUILD_INPUTS, SITE_NAME, SUBPATH, nginx_serving, records
 
@@ -190,11 +190,7 @@ def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_directory_shows_fifty_rows_at_a_time(browser: Browser, large_server: str) -> None:
-    context = browser.new_context(locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = Tab(context.new_page(), large_server)
-    tab.watch()
-    try:
+    with open_tab(browser, large_server) as tab:
         page = tab.open("bases/")
         total = int(page.locator("#base-table").get_attribute("data-total"))
         assert total > 100 and page.locator("#base-table tbody tr").count() == 50  # as built
@@ -215,8 +211,6 @@ def test_directory_shows_fifty_rows_at_a_time(browser: Browser, large_server: st
         assert revoked and {r["status"] for r in revoked} == {rare} and len(revoked) < 50
         assert count.inner_text() == f"显示 {len(revoked)} / {total} 个基地" and not more.is_visible()
         tab.assert_no_errors()
-    finally:
-        context.close()
 
 
 # -- published under a subpath ---------------------------------------------------------------------
@@ -274,11 +268,7 @@ def test_pages_under_a_subpath_load_with_their_styles(browser: Browser, subpath_
 
 
 def test_search_under_a_subpath_opens_the_result(browser: Browser, subpath_server: str) -> None:
-    context = browser.new_context(locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = Tab(context.new_page(), subpath_server)
-    tab.watch()
-    try:
+    with open_tab(browser, subpath_server) as tab:
         page = tab.open("search/")
         page.locator("input.pagefind-ui__search-input").fill("常人社发〔2025〕23号")
         found = page.locator('.pagefind-ui__result-link[href$="revocations/rev-2025-001/"]')
@@ -289,5 +279,3 @@ def test_search_under_a_subpath_opens_the_result(browser: Browser, subpath_serve
         assert page.url == subpath_server + "revocations/rev-2025-001/"
         assert "常人社发〔2025〕23号" in page.locator("article.md-content__inner").inner_text()
         tab.assert_no_errors()
-    finally:
-        context.close()

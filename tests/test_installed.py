@@ -134,3 +134,14 @@ def test_pre_commit_try_repo_runs_the_published_hook(sample: Path, tmp_path_fact
     done = _run(Path(sys.executable).parent / "pre-commit", "try-repo", REPO, "jxjy-validate", "--all-files",
                 cwd=sample, env=env)
     assert done.returncode == 1 and "Failed" in done.stdout and "base-2013-001.yaml" in done.stdout
+
+
+def test_the_wheel_holds_every_file_of_the_package(wheel: Path) -> None:
+    """A template, partial or data file that the packaging config does not list is missing from every
+    installation (the header partials once were: every build failed there, never here)."""
+    import zipfile
+
+    shipped = {name for name in zipfile.ZipFile(wheel).namelist() if name.startswith("generator/")}
+    wanted = {path.relative_to(REPO).as_posix() for path in (REPO / "generator").rglob("*")
+              if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"}
+    assert sorted(wanted - shipped) == []

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page
 
 from generator.site.search import KEY, TEXT, search_fields, words
 
-from browsing import TIMEOUT_MS, Tab
+from browsing import TIMEOUT_MS, Tab, open_tab
 from site_fixtures import SUBPATH
 
 # the site built for /jxjy/ and served there (`browser`, `server` and `tab` are in conftest.py)
@@ -200,19 +200,13 @@ def test_facets_are_compact_on_a_phone(browser: Browser, server: str, width: int
 
 @pytest.mark.browser
 def test_search_under_a_subpath_reads_the_query(browser: Browser, subpath_server: str) -> None:
-    context = browser.new_context(locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = Tab(context.new_page(), subpath_server)
-    tab.watch()
-    try:
+    with open_tab(browser, subpath_server) as tab:
         page = tab.open(f"search/?q={quote('逾期未整改')}")
         page.locator(".pagefind-ui__message").wait_for()
         link = page.locator(f'.pagefind-ui__result-link[href$="{B}2020-002/"]')
         link.wait_for()
         assert link.get_attribute("href").startswith(SUBPATH)
         tab.assert_no_errors()
-    finally:
-        context.close()
 
 
 # -- the words themselves, without a browser ---------------------------------------------------------

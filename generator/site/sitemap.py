@@ -25,7 +25,7 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("年度培训计划备案", "plans/index.md"),
         ("机构", "organizations/index.md"),
         ("统计", "stats.md"),
-        ("最近更新", "updates/index.md"),
+        ("最近更新", "updates.md"),
     )),
     ("查询与订阅", (("搜索", "search.md"), ("订阅", "feeds/index.md"), ("开放数据", "data/index.md"))),
     ("办事指南（机构入口）", (("办事指南", "guide.md"), ("提交记录", "submitting.md"), ("校验规则", "rules.md"))),

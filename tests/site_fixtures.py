@@ -29,7 +29,7 @@ from generator.validate import check_repository
 from helpers import AS_OF, REPO, copy_from_repo
 
 SITE_NAME = "常州市专业技术人员继续教育公示平台"
-# What `build` needs of a repository: the theme and hooks come with the installed generator.
+# What `build` needs of a repository: the theme comes with the installed generator.
 BUILD_INPUTS = ("records", "docs", "mkdocs.yml")
 
 

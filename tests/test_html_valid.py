@@ -29,7 +29,7 @@ INSTALL_HINT = "run `make test` (it installs Java and the pinned checker: `npm c
 # takes longer and twice the CPU at this size.
 JAVA_OPTIONS = ("-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
 MIN_JAVA = 11  # vnu.jar's classes are Java 11 bytecode (class file version 55)
-# As mkdocs-material's base.html writes it; generator/site/hooks.py removes the attribute, which HTML
+# As mkdocs-material's base.html writes it; `jxjy build` removes the attribute (generator/site/build.py), which HTML
 # allows only on text-like inputs.
 MATERIAL_TOGGLE = '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">'
 

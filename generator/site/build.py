@@ -1,9 +1,11 @@
 """`jxjy build`: validate, write the generated docs tree, run the engine, index, swap into site/.
 
 The engine only ever sees files on disk (build/docs: a copy of docs/ plus generated pages and
-data), so MkDocs, ProperDocs or a successor that reads mkdocs.yml can build the same tree. The
-new site is built in a fresh folder beside site/ and swapped in, atomically on Linux, only when
-everything succeeded: a failed validation, a crash or a kill leaves the last good site/ as it was.
+data) and runs no code of jxjy's (no hooks or plugins): jxjy fixes the markup of the pages the
+engine rendered and pours the record pages into their shells itself once the engine is done, so
+MkDocs, ProperDocs or a successor that reads mkdocs.yml builds the same site. The new site is
+built in a fresh folder beside site/ and swapped in, atomically on Linux, only when everything
+succeeded: a failed validation, a crash or a kill leaves the last good site/ as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -41,7 +44,7 @@ from generator.site.settings import settings
 from generator.validate import check_repository
 
 GENERATED = Path("build") / "docs"
-# What the engine reads: the repository's mkdocs.yml, with the theme and hooks of this installation.
+# What the engine reads: the repository's mkdocs.yml, with the theme of this installation.
 ENGINE_CONFIG = Path("build") / "mkdocs.yml"
 ENGINES = ("mkdocs", "properdocs")
 # The search indexer: Pagefind's extended binary (Chinese word segmentation), 1.6.0, pinned with its
@@ -76,11 +79,11 @@ class Built:
 
 def engine_config(root: Path) -> Path:
     """Write build/mkdocs.yml: the repository's mkdocs.yml (INHERIT, which both engines read, keeps
-    its tags and merges its settings) with the theme overrides and hooks of the installed package.
+    its tags and merges its settings) with the theme overrides of the installed package.
 
-    A records repository need not carry generator/, and a pull request's own copy of the theme or
-    hooks (engine code) is never what builds its preview: the installed jxjy's are. Every path the
-    engine resolves is written absolute, since the engine resolves them beside this file.
+    A records repository need not carry generator/, and a pull request's own copy of the theme is
+    never what builds its preview: the installed jxjy's is. Every path the engine resolves is
+    written absolute, since the engine resolves them beside this file.
     """
     package = files("generator.site")
     config = {
@@ -89,7 +92,6 @@ def engine_config(root: Path) -> Path:
         # zh-CN whatever the repository's mkdocs.yml says: the theme's partials/languages/zh-CN.html
         # is Material's zh under that tag (<html lang="zh-CN">, GB/T 37668)
         "theme": {"custom_dir": str(package / "theme"), "language": "zh-CN"},
-        "hooks": [str(package / "hooks.py")],
         "watch": [str((root / stream_module.STREAM).resolve()), str((root / "mkdocs.yml").resolve())],
     }
     path = root / ENGINE_CONFIG
@@ -258,6 +260,8 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
         # -P: the working folder must not shadow the installed package (a folder named generator/ in it).
         _run([sys.executable, "-P", "-m", engine, "build", "--strict",
               "-f", str(engine_config(root)), "-d", str(fresh)], env, f"{engine} 构建失败")
+        fix_markup(fresh, root / GENERATED)
+        stream_module.fill(fresh, root / stream_module.STREAM, root / stream_module.SEARCH)
         # Streamed record pages are indexed from their bodies alone (generator.site.stream.SEARCH).
         searched = root / stream_module.SEARCH if stream else fresh
         _run([str(indexer), "--site", str(searched), "--output-path", str(fresh / "pagefind"),
@@ -267,6 +271,27 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
     finally:
         _remove_marked(work)
     return Built(report, count, site_dir)
+
+
+# Material's base.html gives its two checkbox toggles autocomplete="off", an attribute HTML allows
+# only on text-like inputs (the Nu HTML Checker reports it). It is there so that Firefox does not
+# restore a toggle's state on reload (material#1513); docs/assets/site.js clears the toggles instead.
+# Exact markup: should Material change it, the HTML check fails again rather than pass unseen.
+_TOGGLE = re.compile(rb'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox" '
+                     rb'id="__(?:drawer|search)") autocomplete="off">')
+
+
+def fix_markup(site_dir: Path, docs_dir: Path) -> None:
+    """Make the theme's markup valid HTML in every page the engine rendered: each HTML file of
+    `site_dir` that is not a file of `docs_dir` copied as it is (run before the record pages are
+    poured, so that they inherit their shell's fixed markup)."""
+    for path in site_dir.rglob("*.html"):
+        if (docs_dir / path.relative_to(site_dir)).is_file():
+            continue
+        page = path.read_bytes()
+        fixed = _TOGGLE.sub(rb"\1>", page)
+        if fixed != page:
+            path.write_bytes(fixed)
 
 
 def pagefind() -> Path:

@@ -69,6 +69,7 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    auto_reload=False,  # templates never change during a run: no stat of each one per page
 )
 ENV.filters.update(cn_date=cn_date, cn_time=cn_time, number=number, document_date=document_date, paragraphs=paragraphs,
                    safe_url=safe_url, qr_svg=qr_svg)

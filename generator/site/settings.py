@@ -6,10 +6,9 @@ and the feeds and open data carry absolute URLs under it. `extra.registry` is th
 for the meta tags and footer, and the routes readers take to report an error (纠错): the bureau's
 own form, e-mail and phone, and a GitHub issue form, at least one of them.
 
-The theme prints these values into every page, so `check` runs twice: in `jxjy build` before any
-page is generated (a clear message, exit 2), and in the engine's `on_config` hook
-(generator/site/hooks.py), so that the engine never renders a setting that was not checked, also
-when `jxjy serve` rebuilds after mkdocs.yml changed.
+The theme prints these values into every page, so `jxjy build` checks them before any page is
+generated (a clear message, exit 2): the engine only ever runs after that check, also when the
+preview rebuilds after mkdocs.yml changed.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ MkDocs with Material spends about 2 ms and keeps about 35 KB per page, for every
 build ends; a province's registry has hundreds of thousands of record pages. Record pages all
 share one layout per kind (same depth, not in the navigation, no table of contents), so the
 engine renders a single shell per kind, `<kind>/JXJY-SLOT.md`, whose front matter and body are
-slots, and `fill`, run by the MkDocs hook in generator/site/hooks.py (MkDocs and ProperDocs alike,
-in `build` and in `serve`), writes each page as a copy of it.
+slots, and `fill`, run by `jxjy build` once the engine is done (generator/site/build.py: whichever
+engine rendered the shells), writes each page as a copy of it.
 
 The slots are ASCII words that every escaping and URL-encoding in the theme leaves as they are,
 and they are replaced in one pass, so text from a record can never be taken for a slot.

@@ -46,7 +46,10 @@ from generator.validate import check_repository
 GENERATED = Path("build") / "docs"
 # What the engine reads: the repository's mkdocs.yml, with the theme of this installation.
 ENGINE_CONFIG = Path("build") / "mkdocs.yml"
-ENGINES = ("mkdocs", "properdocs")
+ENGINES = ("mkdocs", "properdocs", "zensical")
+# Zensical builds only into a folder named in its configuration, beside that file (it has no -d,
+# and takes neither docs_dir nor site_dir as an absolute path): the site is moved on from here.
+ZENSICAL_SITE = Path("build") / "zensical-site"
 # The search indexer: Pagefind's extended binary (Chinese word segmentation), 1.6.0, pinned with its
 # hash in tools/pagefind/package-lock.json (`make site` runs npm ci there). 1.6.0 writes its filter
 # files in a stable order (1.5.2, the newest on PyPI, in a per-process random one), so two builds of
@@ -77,23 +80,26 @@ class Built:
     site: Path
 
 
-def engine_config(root: Path) -> Path:
-    """Write build/mkdocs.yml: the repository's mkdocs.yml (INHERIT, which both engines read, keeps
+def engine_config(root: Path, engine: str = "mkdocs") -> Path:
+    """Write build/mkdocs.yml: the repository's mkdocs.yml (INHERIT, which every engine reads, keeps
     its tags and merges its settings) with the theme overrides of the installed package.
 
     A records repository need not carry generator/, and a pull request's own copy of the theme is
-    never what builds its preview: the installed jxjy's is. Every path the engine resolves is
-    written absolute, since the engine resolves them beside this file.
+    never what builds its preview: the installed jxjy's is. The engine resolves paths beside this
+    file, so they are written absolute, but for the folders beside it (build/docs, and Zensical's
+    site folder).
     """
     package = files("generator.site")
     config = {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
-        "docs_dir": str((root / GENERATED).resolve()),
+        "docs_dir": GENERATED.name,
         # zh-CN whatever the repository's mkdocs.yml says: the theme's partials/languages/zh-CN.html
         # is Material's zh under that tag (<html lang="zh-CN">, GB/T 37668)
         "theme": {"custom_dir": str(package / "theme"), "language": "zh-CN"},
         "watch": [str((root / stream_module.STREAM).resolve()), str((root / "mkdocs.yml").resolve())],
     }
+    if engine == "zensical":
+        config["site_dir"] = ZENSICAL_SITE.name
     path = root / ENGINE_CONFIG
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")  # JSON is YAML
@@ -256,10 +262,7 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
     try:
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
                "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or _epoch(as_of)}
-        # No --quiet: it lowers the log level, and then --strict no longer counts warnings.
-        # -P: the working folder must not shadow the installed package (a folder named generator/ in it).
-        _run([sys.executable, "-P", "-m", engine, "build", "--strict",
-              "-f", str(engine_config(root)), "-d", str(fresh)], env, f"{engine} 构建失败")
+        _run_engine(root, engine, fresh, env)
         fix_markup(fresh, root / GENERATED)
         stream_module.fill(fresh, root / stream_module.STREAM, root / stream_module.SEARCH)
         # Streamed record pages are indexed from their bodies alone (generator.site.stream.SEARCH).
@@ -271,6 +274,20 @@ def build(root: Path, *, as_of: date, engine: str = "mkdocs", site_dir: Path | N
     finally:
         _remove_marked(work)
     return Built(report, count, site_dir)
+
+
+def _run_engine(root: Path, engine: str, fresh: Path, env: dict[str, str]) -> None:
+    """Build build/docs into `fresh` (which must not exist) with `engine`."""
+    # No --quiet: it lowers the log level, and then --strict no longer counts warnings.
+    # -P: the working folder must not shadow the installed package (a folder named generator/ in it).
+    command = [sys.executable, "-P", "-m", engine, "build", "--strict", "-f", str(engine_config(root, engine))]
+    if engine != "zensical":
+        _run([*command, "-d", str(fresh)], env, f"{engine} 构建失败")
+        return
+    shutil.rmtree(root / ZENSICAL_SITE, ignore_errors=True)
+    # --clean: its cache (build/.cache) never decides what a page says
+    _run([*command, "--clean"], env, f"{engine} 构建失败")
+    shutil.move(root / ZENSICAL_SITE, fresh)
 
 
 # Material's base.html gives its two checkbox toggles autocomplete="off", an attribute HTML allows

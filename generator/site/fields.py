@@ -1,4 +1,4 @@
-"""The field reference page (data/fields.md): every field of every kind with its Chinese title,
+"""The field reference page (data/fields/index.md): every field of every kind with its Chinese title,
 type, whether it is required, its description and its allowed values, generated from schema/ so
 it cannot drift from what the validator accepts.
 """
@@ -15,7 +15,9 @@ from generator.site.pages import meta
 from generator.site.render import page
 from generator.status import NOT_YET, STATUSES
 
-FIELDS = "data/fields.md"
+# An index page, so that its folder is its URL's: Zensical reads the relative links of raw HTML
+# from the page's file (data/fields.md's "../" would be the site root), MkDocs from its URL.
+FIELDS = "data/fields/index.md"
 
 # Added to the exported bases (JSON `status`, CSV/Excel 状态 and 状态日期): derived, not recorded.
 DERIVED_BASE_FIELDS = [
@@ -32,7 +34,7 @@ DERIVED_BASE_FIELDS = [
 
 
 def fields_page(site: SiteContext) -> Output:
-    """data/fields.md: every field of every kind, from the schemas."""
+    """data/fields/index.md: every field of every kind, from the schemas."""
     kinds = []
     for kind, name in KINDS.items():
         document = site.schemas.documents[f"{name}.schema.json"]

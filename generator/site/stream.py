@@ -37,6 +37,7 @@ STREAM = Path("build") / "stream"  # beside build/docs: one JSON file per record
 SEARCH = Path("build") / "search"
 _LANG = re.compile(r'<html lang="([^"]*)"')
 _SLOT = re.compile(rf"{SHELL}-([a-z_]+)")
+_URL_SLOT = re.compile(rf"(/|&#x2f;){SHELL}(/|&#x2f;)")
 
 
 def shell(parts: Fragment) -> str:
@@ -106,6 +107,8 @@ def _sitemap(site_dir: Path, pages: dict[str, list[str]]) -> None:
         sitemap = sitemap[:entry.start()] + listed + sitemap[entry.end():]
     path.write_text(sitemap, encoding="utf-8")
     packed = path.with_name(path.name + ".gz")
+    if not packed.is_file():  # Zensical writes none
+        return
     mtime = int.from_bytes(packed.read_bytes()[4:8], "little")  # the gzip header's MTIME field
     with open(packed, "wb") as out, gzip.GzipFile(fileobj=out, filename=str(packed), mode="wb", mtime=mtime) as gz:
         gz.write(sitemap.encode("utf-8"))
@@ -118,8 +121,9 @@ def _write(folder: Path, page: str) -> None:
 
 def _split(shell_html: str) -> list[str]:
     """The shell as text and slot names, alternately (once per kind, not once per page)."""
-    # The shell's own URL (kind/JXJY-SLOT/) is the one slot without a name.
-    return _SLOT.split(shell_html.replace(BODY, f"{SHELL}-body").replace(f"/{SHELL}/", f"/{SHELL}-id/"))
+    # The shell's own URL (kind/JXJY-SLOT/) is the one slot without a name; its slashes as they are
+    # or HTML-escaped (Zensical's template engine escapes "/" as &#x2f;).
+    return _SLOT.split(_URL_SLOT.sub(rf"\1{SHELL}-id\2", shell_html.replace(BODY, f"{SHELL}-body")))
 
 
 def _pour(template: list[str], page_id: str, stored: dict[str, Any]) -> str:

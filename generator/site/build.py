@@ -90,16 +90,19 @@ def engine_config(root: Path, engine: str = "mkdocs") -> Path:
     site folder).
     """
     package = files("generator.site")
-    config = {
+    # zh-CN whatever the repository's mkdocs.yml says: the theme's partials/languages/zh-CN.html
+    # is Material's zh under that tag (<html lang="zh-CN">, GB/T 37668)
+    theme = {"custom_dir": str(package / "theme"), "language": "zh-CN"}
+    config: dict[str, Any] = {
         "INHERIT": str((root / "mkdocs.yml").resolve()),
         "docs_dir": GENERATED.name,
-        # zh-CN whatever the repository's mkdocs.yml says: the theme's partials/languages/zh-CN.html
-        # is Material's zh under that tag (<html lang="zh-CN">, GB/T 37668)
-        "theme": {"custom_dir": str(package / "theme"), "language": "zh-CN"},
+        "theme": theme,
         "watch": [str((root / stream_module.STREAM).resolve()), str((root / "mkdocs.yml").resolve())],
     }
     if engine == "zensical":
         config["site_dir"] = ZENSICAL_SITE.name
+        # Material's look (its "modern" default has other type sizes, spacing and rounded buttons)
+        theme["variant"] = "classic"
     path = root / ENGINE_CONFIG
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")  # JSON is YAML

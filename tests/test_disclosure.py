@@ -10,6 +10,7 @@ from generator.schemas import SchemaSet
 from generator.site import exports, pages
 from generator.site.build import settings
 from generator.site.context import SiteContext
+from generator.site.fields import FIELDS
 from generator.site.render import Fragment
 from generator.validate import check_repository
 
@@ -57,7 +58,7 @@ def test_the_open_data_carries_the_header_fields(repo: Repo) -> None:
     assert (row["组配分类"], row["公开方式"], row["发布机构"], row["废止日期"]) == (
         "规范性文件", "主动公开", "常州市卫生健康委员会", "2026-06-30")
     assert b'"publisher": "org-cz-wsjk"' in out["data/policies.json"]
-    fields = out["data/fields.md"]
+    fields = out[FIELDS]
     assert isinstance(fields, str)
     for title in ("组配分类", "公开方式", "发布机构", "废止日期"):
         assert f"<td>{title}</td>" in fields, title

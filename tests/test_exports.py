@@ -17,6 +17,7 @@ from generator.schemas import SchemaSet, schema_files
 from generator.site import exports, feeds, pages
 from generator.site.build import settings
 from generator.site.context import SiteContext
+from generator.site.fields import FIELDS
 from generator.validate import check_repository
 
 from helpers import AS_OF, REPO, Repo
@@ -197,7 +198,7 @@ def test_index_page_lists_every_kind_with_its_files(out, site) -> None:
 
 
 def test_fields_page_documents_every_schema_field(out) -> None:
-    page = out["data/fields.md"]
+    page = out[FIELDS]
     assert page.startswith("---\ntitle: \"字段说明\"")
     documents = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in schema_files()}
     names = set(documents["base.schema.json"]["properties"])

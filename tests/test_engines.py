@@ -11,6 +11,9 @@ pours the record pages into their shells itself once the engine is done, so an e
   bundles, a skip link, no Material search), so the rest of its pages is not compared;
   ProperDocs renders Material itself, so its pages are compared whole;
 - the pages the sitemap lists (Zensical writes no <lastmod> and no sitemap.xml.gz).
+
+The MkDocs site's HTML is checked in tests/test_html_valid.py; Zensical's, whose base template
+differs, is checked here.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
+from test_html_valid import run_vnu, to_message
 
 from generator.site.build import ENGINES, build
 
@@ -93,3 +97,10 @@ def test_the_comparison_sees_a_changed_page(sites: dict[str, Path]) -> None:
                               (page.replace('href="#jxjy-contact"', 'href="#elsewhere"'), "footer.jxjy-footer")):
         seen = [_seen(BeautifulSoup(text, "html.parser").select_one(selector), rel) for text in (page, changed)]
         assert seen[0] != seen[1]
+
+
+def test_the_zensical_site_is_valid_html(sites: dict[str, Path]) -> None:
+    site = sites["zensical"]
+    raw, checked = run_vnu(html_files(site))
+    assert checked == set(html_files(site))
+    assert [str(to_message(entry, {"zensical": site})[1]) for entry in raw] == []

@@ -296,9 +296,12 @@ def _run_engine(root: Path, engine: str, fresh: Path, env: dict[str, str]) -> No
 # Material's base.html gives its two checkbox toggles autocomplete="off", an attribute HTML allows
 # only on text-like inputs (the Nu HTML Checker reports it). It is there so that Firefox does not
 # restore a toggle's state on reload (material#1513); docs/assets/site.js clears the toggles instead.
-# Exact markup: should Material change it, the HTML check fails again rather than pass unseen.
-_TOGGLE = re.compile(rb'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox" '
-                     rb'id="__(?:drawer|search)") autocomplete="off">')
+# Zensical's copy of the template has aria-hidden on the drawer's overlay label instead, which HTML
+# forbids on a label of a form control; Material's has none. Exact markup: should either change,
+# the HTML check fails again rather than pass unseen.
+_INVALID_MARKUP = re.compile(rb'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox" '
+                     rb'id="__(?:drawer|search)") autocomplete="off">'
+                     rb'|(<label class="md-overlay" for="__drawer") aria-hidden="true">')
 
 
 def fix_markup(site_dir: Path, docs_dir: Path) -> None:
@@ -309,7 +312,7 @@ def fix_markup(site_dir: Path, docs_dir: Path) -> None:
         if (docs_dir / path.relative_to(site_dir)).is_file():
             continue
         page = path.read_bytes()
-        fixed = _TOGGLE.sub(rb"\1>", page)
+        fixed = _INVALID_MARKUP.sub(lambda found: (found[1] or found[2]) + b">", page)
         if fixed != page:
             path.write_bytes(fixed)
 

@@ -774,8 +774,7 @@ class Harness:
         preview = measure_preview(self.work, env=self.env, timeout=self.args.timeout, edits=self.args.pairs,
                                   logs=self.logs / ("serve-profile" if profile else "serve"),
                                   as_of=self.args.as_of.isoformat(), profile=profile)
-        log(f"[{self.result.size}] 预览：启动 {preview.startup}，改动后 {preview.edits}" +
-            (f" — {preview.error}" if preview.error else ""))
+        log(f"[{self.result.size}] 预览：{preview_text(preview)}")
         return preview
 
     def reader(self) -> None:
@@ -840,8 +839,7 @@ class Harness:
                 prof = self.logs / "profile-preview.prof"
                 preview = self.preview(profile=prof)
                 text = [f"# {row.title}（N={size}）：cProfile（jxjy serve，SIGINT 停止）", "",
-                        f"启动 {preview.startup} s；改动后 {preview.edits}" + (f"；{preview.error}" if preview.error else ""),
-                        ""]
+                        f"在 cProfile 下：{preview_text(preview)}", ""]
                 self.write_profile("preview", row.title, text + pstats_top(prof))
             elif key == "site":
                 text = [f"# {row.title}（N={size}）：site/ 各目录", "", "| 目录 | MB | 文件数 |", "|---|---:|---:|"]
@@ -860,6 +858,12 @@ class Harness:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         self.result.profiles.append((title, name))
         log(f"[{self.result.size}] 剖析：{path}")
+
+
+def preview_text(preview: Any) -> str:
+    startup = f"{preview.startup:.1f} s" if preview.startup is not None else "—"
+    edits = "、".join(f"{x:.2f}" for x in preview.edits) or "—"
+    return f"启动 {startup}，改动后 {edits} s" + (f"（{preview.error}）" if preview.error else "")
 
 
 def pstats_top(prof: Path, count: int = 30) -> list[str]:
@@ -1194,7 +1198,7 @@ def report(results: list[Result], rows: list[Row], args: argparse.Namespace, sta
         f"传输量为 gzip（级别 6）后的字节数，Pagefind 的索引文件按磁盘大小（已压缩）计；搜索为在 search/ 输入"
         f"「{args.query}」后触发的请求（不含打开搜索页本身），由 Chromium 实测；其余规模为静态估算。",
         "",
-        "| N | site/ MB | 文件数 | 首页 KB | 基地名录 KB | 搜索 KB | 打开搜索页 KB | 预览：启动 s / 改动后 s |",
+        "| N | site/ MB | 文件数 | 首页 KB | 基地名录 KB | 搜索 KB | 打开搜索页 KB | 预览 |",
         "|---:|---:|---:|---|---|---|---|---|",
     ]
     for r in results:
@@ -1203,9 +1207,7 @@ def report(results: list[Result], rows: list[Row], args: argparse.Namespace, sta
         def cell(key: str, t: dict[str, Transfer] = t) -> str:
             return t[key].text() if key in t else "—"
 
-        p = r.preview
-        preview = "—" if p is None else (f"{p.startup:.1f} / " if p.startup is not None else "— / ") + (
-            "、".join(f"{x:.2f}" for x in p.edits) or "—") + (f"（{p.error}）" if p.error else "")
+        preview = "—" if r.preview is None else preview_text(r.preview)
         lines.append(f"| {r.size} | {f'{r.site_bytes / MB:.1f}' if r.site_bytes is not None else '—'} | "
                      f"{r.site_files if r.site_files is not None else '—'} | {cell('home')} | {cell('list')} | "
                      f"{cell('search')} | {cell('search_page')} | {preview} |")

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page
 
 from generator.site.search import GROUP, LANG, Section, groups, section, words
 
-from browsing import TIMEOUT_MS, Tab, open_tab
+from browsing import TIMEOUT_MS, Tab, open_tab, serving
 from site_fixtures import SUBPATH
 
 # the site built for /jxjy/ and served there (`browser`, `server` and `tab` are in conftest.py)
@@ -229,6 +229,20 @@ def test_search_under_a_subpath_reads_the_query(browser: Browser, subpath_server
         link = page.locator(f'.pagefind-ui__result-link[href$="{B}2020-002/"]')
         link.wait_for()
         assert link.get_attribute("href").startswith(SUBPATH)
+        tab.assert_no_errors()
+
+
+@pytest.mark.browser
+def test_record_text_in_results_is_text(browser: Browser, hostile_site: Path) -> None:
+    """Titles, tags and excerpts of results come from the records: shown as text, never run."""
+    with serving(hostile_site) as url, open_tab(browser, url) as tab:
+        ran: list[str] = []
+        tab.page.on("dialog", lambda d: (ran.append(d.message), d.dismiss()))
+        found = results(tab.open("search/?q=pwned"))
+        assert found and not ran and tab.page.evaluate("window.__pwned === undefined")
+        shown = tab.page.locator(".pagefind-ui__results")
+        assert "<script>" in shown.inner_text()
+        assert not shown.locator("script, img, svg").count()
         tab.assert_no_errors()
 
 

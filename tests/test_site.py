@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -16,6 +17,7 @@ from bs4 import BeautifulSoup
 from generator.collation import pinyin_key
 from generator.kinds import KIND
 from generator.refdata import hours_for_year
+from generator.site import search
 from generator.site.build import BuildError, build
 
 from helpers import AS_OF, REPO
@@ -462,14 +464,18 @@ def test_search_index_is_complete(site_dir: Path) -> None:
     assert len(list(bundle.glob("pagefind.*.pf_meta"))) == 1
     assert list((bundle / "index").glob("*.pf_index")) and list((bundle / "fragment").glob("*.pf_fragment"))
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["zh-cn"]  # from <html lang="zh-CN">, Chinese word segmentation as for zh
+    # pairs of characters, cut by no dictionary; record pages grouped (generator.site.search)
+    assert list(entry["languages"]) == [search.LANG]
     indexed = [p for p in html_files(site_dir) if soup_of(p).find(attrs={"data-pagefind-body": True})]
     searchable = [r for r in notice_records() if KIND[r.kind].searchable]
-    assert entry["languages"]["zh-cn"]["page_count"] == len(indexed) == len(searchable) < len(RECORD_IDS)
+    fragments = [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+                 for path in (bundle / "fragment").iterdir()]
+    assert entry["languages"][search.LANG]["page_count"] == len(fragments) < len(indexed)
+    assert sum(len(f["anchors"]) for f in fragments) == len(indexed) == len(searchable) < len(RECORD_IDS)
     filters = pagefind_filters(site_dir)
     assert {"类别", "年份", "地区"} <= set(filters)
-    assert len(filters["地区"]["武进区"]) == sum(r.data["district"] == "320412" for r in records().values()
-                                              if r.kind == "bases")
+    assert sum(len(f["anchors"]) for f in fragments if f["filters"].get("地区") == ["武进区"]) == sum(
+        r.data["district"] == "320412" for r in records().values() if r.kind == "bases")
     assert "评估验收" not in filters["类别"]  # found through their bases
     # The search page loads the bundle from this site.
     box = soup(site_dir, "search/").find(id="search")

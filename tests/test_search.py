@@ -233,6 +233,16 @@ def test_search_under_a_subpath_reads_the_query(browser: Browser, subpath_server
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("query, partial", [("武进", False), ("有效", True)])
+def test_a_note_says_when_not_every_result_is_listed(tab: Tab, query: str, partial: bool) -> None:
+    """One search reads indexed pages until it has 50 results (docs/assets/search/pagefind.js)."""
+    page = tab.open(f"search/?q={quote(query)}")
+    found = results(page)
+    assert page.locator("#search-partial").is_visible() == partial == (len(found) >= 50)
+    tab.assert_no_errors()
+
+
+@pytest.mark.browser
 def test_record_text_in_results_is_text(browser: Browser, hostile_site: Path) -> None:
     """Titles, tags and excerpts of results come from the records: shown as text, never run."""
     with serving(hostile_site) as url, open_tab(browser, url) as tab:

@@ -223,6 +223,9 @@
         else window.requestAnimationFrame(label);
       };
       label();
+      // assets/search/pagefind.js lists the best results of the indexed pages it read, not all
+      var partial = document.getElementById("search-partial");
+      window.addEventListener("jxjy-search", function (event) { partial.hidden = !event.detail.partial; });
       var query = new URLSearchParams(window.location.search).get("q");
       if (query) ui.triggerSearch(query);
     };

@@ -28,13 +28,13 @@ export async function search(term, options) {
       a.page - b.page || a.order - b.order;
   });
   var complete = read === found.results.length;
+  // site.js shows a note under the results when more record pages may hold the words
+  window.dispatchEvent(new CustomEvent("jxjy-search", { detail: { partial: !complete } }));
   return Object.assign({}, found, {
     results: hits.map(function (hit, i) {
       return { id: "jxjy-" + i, score: hit.score, data: function () { return Promise.resolve(hit.data); } };
     }),
-    filters: counts(found.filters, hits, complete),
-    // read by site.js: not every indexed page was read, so more record pages may hold the words
-    jxjyPartial: !complete
+    filters: counts(found.filters, hits, complete)
   });
 }
 

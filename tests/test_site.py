@@ -50,6 +50,7 @@ URL_ATTRS = ("href", "src", "srcset", "action", "formaction", "poster", "data", 
 OTHER_HOST = re.compile(r"(^|[\s,])(https?:)?//", re.IGNORECASE)
 CSS_OTHER_HOST = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*((?:https?:)?//[^"')\s]*)""", re.IGNORECASE)
 JAVASCRIPT_URL = re.compile(r"javascript\s*:", re.IGNORECASE)
+OUR_SCRIPTS = ("assets/site.js", "assets/search/pagefind.js")  # docs/assets: the site's own JavaScript
 
 
 def disclosure(page) -> dict[str, str]:
@@ -420,8 +421,9 @@ def test_no_page_loads_or_links_another_host_except_record_links(site_dir: Path)
     for path in [*html_files(site_dir), *site_dir.rglob("*.css")]:
         if re.search(r"fonts\.(googleapis|gstatic)\.com", path.read_text(encoding="utf-8")):
             problems.append(f"{path.relative_to(site_dir)}: Google Fonts")
-    # Our own script builds no outside URL (vendor bundles only run what our pages ask of them).
-    assert re.findall(r"https?://|[\"'`]//", (site_dir / "assets" / "site.js").read_text(encoding="utf-8")) == []
+    # Our own scripts build no outside URL (vendor bundles only run what our pages ask of them).
+    for script in OUR_SCRIPTS:
+        assert re.findall(r"https?://|[\"'`]//", (site_dir / script).read_text(encoding="utf-8")) == [], script
     assert not problems, "\n".join(problems)
 
 
@@ -438,10 +440,10 @@ def test_record_urls_are_links_never_embedded(site_dir: Path) -> None:
 
 def test_no_javascript_url_anywhere(site_dir: Path) -> None:
     # Vendor bundles (Material's assets/javascripts, Pagefind's *.js) are code, not URLs we write;
-    # every page, feed, data file, stylesheet and our own site.js is scanned.
+    # every page, feed, data file, stylesheet and our own scripts are scanned.
     scanned = [p for p in sorted(site_dir.rglob("*")) if p.is_file() and (
         p.suffix in {".html", ".xml", ".json", ".csv", ".ics", ".css", ".txt", ".md"}
-        or p.relative_to(site_dir).as_posix() == "assets/site.js")]
+        or p.relative_to(site_dir).as_posix() in OUR_SCRIPTS)]
     assert len(scanned) > len(RECORD_IDS)
     offenders = [p.relative_to(site_dir).as_posix() for p in scanned
                  if JAVASCRIPT_URL.search(p.read_text(encoding="utf-8", errors="replace"))]

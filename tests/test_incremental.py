@@ -53,7 +53,7 @@ class Editor:
         """One edit: what it was, and whether it can only shift positions or free text."""
         rel = self.rng.choice(self.present())
         text = self.repo.text(rel)
-        action = self.rng.choice(["comment", "prose", "touch", "swap", "swap", "swap", "clone", "delete",
+        action = self.rng.choice(["comment", "prose", "touch", "swap", "swap", "swap", "clone", "rehome", "delete",
                                   "restore", "restore", "break", "dangle"])
         if action == "comment":  # every position below moves; nothing a rule reads changes
             self.repo.write(rel, f"# 备注 {self.rng.randrange(1000)}\n{text}")
@@ -63,12 +63,18 @@ class Editor:
             self.repo.write(rel, text)
         elif action == "swap":
             self._swap(rel, text)
-        elif action == "clone":
+        elif action == "clone":  # a second plan of a department and year, a second decision, ...
             self.added += 1
+            if self.rng.random() < .3:
+                rel = self.rng.choice([r for r in self.present() if r.startswith("records/plans/")] or [rel])
+                text = self.repo.text(rel)
             kind, name = rel.split("/")[1:]
             new_id = f"{name.removesuffix('.yaml')}-x{self.added}"
             copy = text.replace(f"id: {name.removesuffix('.yaml')}\n", f"id: {new_id}\n") if self.rng.random() < .7 else text
             self.repo.write(f"records/{kind}/{new_id}.yaml", copy)
+        elif action == "rehome":  # the same id in another kind
+            kind, name = rel.split("/")[1:]
+            self.repo.write(f"records/{self.rng.choice([k for k in KINDS if k != kind])}/{name}", text)
         elif action == "delete":
             (self.repo.root / rel).unlink()
         elif action == "restore":
@@ -115,7 +121,7 @@ def test_random_edits_report_what_a_cold_run_reports(repo: Repo, tmp_path: Path,
     cache = tmp_path / "cache"
     editor = Editor(repo, random.Random(seed))
     fast = 0
-    for number in range(24):
+    for number in range(30):
         action, shifts_only = editor.step() if number else ("start", False)
         cold = check_repository(repo.root, as_of=AS_OF)
         report, files = check_report(repo.root, as_of=AS_OF, cache_dir=cache)

@@ -28,7 +28,7 @@ from generator.owners import codeowners_pending, write_codeowners
 from generator.records import KIND_TITLES, KINDS, require_records
 from generator.site.build import ENGINES, BuildError, build, generate
 from generator.site.serve import serve as serve_site
-from generator.validate import check_repository
+from generator.validate import check_report
 
 
 class InputError(click.ClickException):
@@ -58,7 +58,8 @@ def _cache(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--cache/--no-cache", default=True, show_default=True,
         help="记住每个文件的解析和 schema 结论（按内容的哈希，存于仓库之外的 JXJY_CACHE_DIR 或"
-             " ~/.cache/jxjy-registry），未改动的文件不再解析；跨记录规则每次都全部运行。",
+             " ~/.cache/jxjy-registry），未改动的文件不再解析；validate 还记住上次的全部结论：没有改动时直接给出，"
+             "改动只涉及跨记录规则不读的字段（正文、联系方式等）时只重查改动的文件，否则跨记录规则全部重新运行。",
     )(func)
 
 
@@ -108,21 +109,21 @@ def validate(root: Path, fmt: str, output: Path | None, strict: bool, changed_si
 
     退出码：0 无错误；1 有错误（--strict 时含警告）；2 用法或读写问题。
     """
-    result = check_repository(root, as_of=_day(as_of), only=paths, cache_dir=default_cache_dir() if cache else None)
+    report, files = check_report(root, as_of=_day(as_of), only=paths, cache_dir=default_cache_dir() if cache else None)
     changed = set(changed_files(root, changed_since, None)) if changed_since else set()
     if not paths:
-        require_records(result.files, root)
-    diags = sorted(result.report.diagnostics, key=lambda d: d.location.path not in changed)  # stable
+        require_records(files, root)
+    diags = sorted(report.diagnostics, key=lambda d: d.location.path not in changed)  # stable
     if output is not None:
         # surrogateescape: a file name that is not UTF-8 is written as its bytes, as stdout does under the C locale
         _write_output(output, FORMATS[fmt](diags), root)
         fmt = "text"
     click.echo(FORMATS[fmt](diags), nl=False)
     if summary_file is not None:
-        append_file(summary_file, render_summary(diags, result.files))
+        append_file(summary_file, render_summary(diags, files))
     if fmt == "text":
-        click.echo(summary(diags, result.files), nl=False, err=True)
-    sys.exit(result.report.exit_code(strict=strict))
+        click.echo(summary(diags, files), nl=False, err=True)
+    sys.exit(report.exit_code(strict=strict))
 
 
 @cli.command()

@@ -14,33 +14,43 @@ name, a minute for a directory of 50 000 bases. A character of one reading is re
 from __future__ import annotations
 
 from functools import cache
-
-from pypinyin import Style
-from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-from pypinyin.style import convert
+from typing import Any
 
 # Where a word around character i may lie, as (start, end) offsets from i: two characters, then three
 _WORDS = ((0, 2), (-1, 1), (0, 3), (-1, 2), (-2, 1))
 
 
 @cache
+def _tables() -> tuple[dict[int, str], dict[str, Any]]:
+    """pypinyin's character and phrase tables, imported on first use: importing the phrase table
+    takes about half a second, which every jxjy command (jxjy validate too) would otherwise pay."""
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    return PINYIN_DICT, PHRASES_DICT
+
+
+@cache
 def _tone_number(syllable: str) -> str:
     """kuài -> kuai4: letters first, then the tone, as dictionaries order syllables."""
+    from pypinyin import Style
+    from pypinyin.style import convert
+
     return str(convert(syllable, Style.TONE3, True, neutral_tone_with_five=True))
 
 
 @cache
 def _readings(char: str) -> tuple[str, ...]:
     """The character's readings with tone numbers, the most common first; () for none."""
-    found = PINYIN_DICT.get(ord(char))
+    found = _tables()[0].get(ord(char))
     return tuple(_tone_number(r) for r in found.split(",")) if found else ()
 
 
 def _in_word(text: str, i: int) -> str | None:
     """The reading of character i in the first word around it that the phrase table has."""
+    phrases = _tables()[1]
     for start, end in _WORDS:
         if 0 <= i + start and i + end <= len(text):
-            word = PHRASES_DICT.get(text[i + start:i + end])
+            word = phrases.get(text[i + start:i + end])
             if word:
                 return _tone_number(word[-start][0])
     return None

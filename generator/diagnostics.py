@@ -25,6 +25,9 @@ class Diagnostic:
     rule: str  # stable kebab-case id, registered in generator.registry and documented in docs/rules.md
     message: str  # Chinese; names the field by its schema title
     hint: str | None = None  # "did you mean ...", or the corrected 发文字号
+    # the field it was located at (path, key) when a record located it: the run cache locates it
+    # again in an edited file (generator.runcache); not part of its identity
+    anchor: tuple[tuple[str | int, ...], bool] | None = field(default=None, compare=False, repr=False)
     severity: Severity = field(init=False, compare=False)  # the registry's, never the caller's
 
     def __post_init__(self) -> None:

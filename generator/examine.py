@@ -24,24 +24,33 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.attachments import Attachment
 from generator.diagnostics import Diagnostic
 from generator.records import Record, find_records, read_record
-from generator.rules import RECORD_CHECKS
+from generator.rules import RECORD_CHECKS, projection
 from generator.schemas import SchemaSet, schema_files
 from generator.yamlio import Document, LoadError, load_document
 
-FORMAT = 3  # verdicts carry the positions of every node since 3
+FORMAT = 4  # verdicts carry the positions of every node since 3, the cross-record projection since 4
 RACY_SECONDS = 2  # files modified this recently are never trusted by their stat alone
 PARALLEL_FROM = 400  # files to examine before a second process pays for itself
 
 # A verdict: ("load", row) or ("ok", data, value positions, key positions, schema problems,
-# record-rule problems), each problem a Diagnostic.row(): builtins only, for marshal. The positions
-# travel with the data, so a record from the cache or a forked child locates problems as one
-# parsed here does, without reading its file again.
+# record-rule problems, projection), each problem a Diagnostic.row(): builtins only, for marshal.
+# The positions travel with the data, so a record from the cache or a forked child locates problems
+# as one parsed here does, without reading its file again. The projection (generator.rules.projection)
+# is what the cross-record rules can see of the record: the run cache (generator.runcache) compares it.
 Verdict = tuple[Any, ...]
+
+
+class Examined(NamedTuple):
+    records: list[Record]  # each with `valid` set
+    attachments: list[Attachment]  # the files beside them (never cached: the rules judge them afresh each run)
+    diagnostics: list[Diagnostic]  # the load, schema and one-record problems, and misplaced files
+    files: int  # record files seen
+    digests: dict[str, tuple[str, bytes | None]]  # rel -> (content digest, projection; None: it did not load)
 
 
 def default_cache_dir() -> Path:
@@ -51,8 +60,7 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jxjy-registry"
 
 
-def examine(root: Path, schemas: SchemaSet,
-            cache_dir: Path | None = None) -> tuple[list[Record], list[Attachment], list[Diagnostic], int]:
+def examine(root: Path, schemas: SchemaSet, cache_dir: Path | None = None) -> Examined:
     """Load every record under `root`/records and check it against its schema.
 
     Args:
@@ -61,8 +69,8 @@ def examine(root: Path, schemas: SchemaSet,
         cache_dir: where verdicts are remembered between runs; None: remember nothing.
 
     Returns:
-        The records (each with `valid` set), the attachment files beside them (never cached: the
-        rules judge them afresh each run), the load and schema problems, the number of record files seen.
+        The records, the attachment files beside them, the problems found, the number of record
+        files seen, and each record file's content digest and projection.
 
     Raises:
         RepositoryError: records/ is missing or a file cannot be read.
@@ -86,23 +94,28 @@ def examine(root: Path, schemas: SchemaSet,
     cache.save()
 
     records: list[Record] = []
+    digests: dict[str, tuple[str, bytes | None]] = {}
     for item in found:
         rel = item.rel
         verdict = verdicts[rel]
-        if verdict[0] == "load":
-            diagnostics.append(Diagnostic.from_row(rel, verdict[1]))
-            continue
-        _, data, values, keys, schema_problems, record_problems = verdict
-        records.append(Record(item.kind, item.id, rel, Document(data, values, keys), valid=not schema_problems))
-        diagnostics.extend(Diagnostic.from_row(rel, row) for row in (*schema_problems, *record_problems))
-    return records, files_found, diagnostics, files
+        diagnostics.extend(verdict_problems(rel, verdict))
+        digests[rel] = (cache.digests[rel], None if verdict[0] == "load" else verdict[6])
+        if verdict[0] == "ok":
+            records.append(Record(item.kind, item.id, rel, Document(*verdict[1:4]), valid=not verdict[4]))
+    return Examined(records, files_found, diagnostics, files, digests)
+
+
+def verdict_problems(rel: str, verdict: Verdict) -> list[Diagnostic]:
+    """The problems a verdict holds: its load error, or its schema and one-record problems."""
+    rows = [verdict[1]] if verdict[0] == "load" else [*verdict[4], *verdict[5]]
+    return [Diagnostic.from_row(rel, row) for row in rows]
 
 
 def _examine_all(pending: list[tuple[str, str, bytes, str]], schemas: SchemaSet) -> list[Verdict]:
     work = [(rel, kind, raw) for rel, kind, raw, _ in pending]
     workers = min(os.cpu_count() or 1, 8)
     if len(work) < PARALLEL_FROM or workers == 1:
-        return [_examine_one(item, schemas) for item in work]
+        return [examine_one(item, schemas) for item in work]
     size = -(-len(work) // (workers * 4))
     chunks = [work[i:i + size] for i in range(0, len(work), size)]
     # Forked children inherit the compiled schemas from this module; they send back plain verdicts.
@@ -122,18 +135,20 @@ def _examine_chunk(chunk: list[tuple[str, str, bytes]]) -> list[Verdict]:
     schemas = _SCHEMAS
     if schemas is None:  # not an assert: it would vanish under python -O
         raise RuntimeError("examine's children are forked only while _SCHEMAS is set")
-    return [_examine_one(item, schemas) for item in chunk]
+    return [examine_one(item, schemas) for item in chunk]
 
 
-def _examine_one(item: tuple[str, str, bytes], schemas: SchemaSet) -> Verdict:
+def examine_one(item: tuple[str, str, bytes], schemas: SchemaSet) -> Verdict:
+    """The verdict on one record file's bytes (rel, kind, raw): what the cache remembers."""
     rel, kind, raw = item
     try:
         doc = load_document(raw)
     except LoadError as exc:
         return ("load", exc.diagnostic(rel).row())
-    schema_problems, record_problems = check_alone(Record(kind, Path(rel).stem, rel, doc), schemas)
+    record = Record(kind, Path(rel).stem, rel, doc)
+    schema_problems, record_problems = check_alone(record, schemas)
     return ("ok", doc.data, doc.values, doc.keys, tuple(d.row() for d in schema_problems),
-            tuple(d.row() for d in record_problems))
+            tuple(d.row() for d in record_problems), projection(record, schemas))
 
 
 def check_alone(record: Record, schemas: SchemaSet) -> tuple[list[Diagnostic], list[Diagnostic]]:
@@ -151,7 +166,7 @@ class _Cache:
 
     def __init__(self, directory: Path | None, root: Path) -> None:
         self.file = directory / f"{_hash(str(root.resolve()).encode())[:20]}.marshal" if directory else None
-        self.salt = _salt()
+        self.salt = salt()
         self.started = time.time_ns()
         # this run's: rel -> (size, mtime, ctime, inode, device); rel -> digest; digest -> verdict
         self.stats: dict[str, tuple[int, ...]] = {}
@@ -182,7 +197,7 @@ class _Cache:
 
     def note(self, rel: str, stat: tuple[int, ...], kind: str, raw: bytes) -> str:
         """Digest `raw` (as a file of `kind`); remember its stat unless it changed too recently."""
-        digest = _hash(kind.encode() + b"\0" + raw)
+        digest = content_digest(kind, raw)
         if stat[1] < self.started - RACY_SECONDS * 10**9:
             self.stats[rel] = stat
         self.digests[rel] = digest
@@ -212,6 +227,11 @@ def _stat(entry: os.DirEntry[str]) -> tuple[int, ...]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
+def content_digest(kind: str, raw: bytes) -> str:
+    """What a verdict is remembered by: the file's kind and bytes."""
+    return _hash(kind.encode() + b"\0" + raw)
+
+
 def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -219,7 +239,7 @@ def _hash(data: bytes) -> str:
 _SALT: str | None = None
 
 
-def _salt() -> str:
+def salt() -> str:
     """A digest of everything a verdict depends on besides the file: this package's code and
     data, the schemas, and the versions of the libraries that parse and validate."""
     global _SALT

@@ -90,7 +90,7 @@ def plan_import(path: Path, root: Path, *, kind: str, sheet: str | None, preset:
     """
     schemas = SchemaSet()
     known = columns(schemas, kind)
-    loaded, _, _, _ = examine(root, schemas, cache_dir)
+    loaded = examine(root, schemas, cache_dir).records
     lookup = Lookup(loaded)
     fixed = _preset(preset, known, lookup, kind)
     table = read_sheet(path, sheet)

@@ -63,11 +63,15 @@ class Record:
         hint: str | None = None,
         key: bool = False,
     ) -> Diagnostic:
-        return Diagnostic(self.at(*path, key=key), rule, message, hint)
+        return Diagnostic(self.at(*path, key=key), rule, message, hint, anchor=(path, key))
 
 
 class RecordSet:
     """Every loaded record, by id, with the correction chains between notices."""
+
+    # The top-level fields its indexes and lookups read (chains, notices and their items, events,
+    # decisions, attachments): every rule reads them through it (see generator.rules.cross_fields).
+    READS = frozenset({"corrects", "supersedes", "notice", "base", "follows", "attachments"})
 
     def __init__(self, records: list[Record], files: list[Attachment] | None = None) -> None:
         """Index records whose `valid` flags are final (the schema has judged them), and the
@@ -206,7 +210,7 @@ def find_records(root: Path) -> tuple[list[Found], list[Attachment], list[Diagno
     files_found: list[Attachment] = []
     diagnostics: list[Diagnostic] = []
     files = 0
-    for entry, rel in _walk(str(records_dir), "records"):
+    for entry, rel in walk(str(records_dir), "records"):
         problem = _path_problem(entry, rel)
         if problem is None and attachments.owner_of(rel) is not None:
             file_problem = _attachment_problem(root, entry, rel)
@@ -257,7 +261,7 @@ def read_record(path: Path, rel: str) -> bytes:
         raise RepositoryError(f"{rel}:1:1: {exc}，无法作为记录读取") from None
 
 
-def _walk(directory: str, rel: str) -> Iterator[tuple[os.DirEntry[str], str]]:
+def walk(directory: str, rel: str) -> Iterator[tuple[os.DirEntry[str], str]]:
     """Every entry but real directories (those are entered, hidden ones too), hidden ones aside, by name.
 
     A directory named like a record file (x.yaml) is not entered but listed, to be reported.
@@ -266,7 +270,7 @@ def _walk(directory: str, rel: str) -> Iterator[tuple[os.DirEntry[str], str]]:
         entries = sorted(listing, key=lambda e: e.name)
     for entry in entries:
         if entry.is_dir(follow_symlinks=False) and not (entry.name.endswith(".yaml") and entry.name[0] != "."):
-            yield from _walk(entry.path, f"{rel}/{entry.name}")
+            yield from walk(entry.path, f"{rel}/{entry.name}")
         elif not entry.name.startswith("."):
             yield entry, f"{rel}/{entry.name}"
 

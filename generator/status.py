@@ -33,6 +33,10 @@ EXPIRED = "已到期"
 WITHDRAWN = "未予认定"  # named in a 公示, then left out of the decision that followed it
 STATUSES = (PUBLICITY, VALID, RECTIFYING, OVERDUE, FAILED, REVOKED, EXPIRED, WITHDRAWN)
 ACCREDITED = (VALID, RECTIFYING, OVERDUE, FAILED)  # holding an accreditation (a 公示 does not count)
+# Top-level fields of any record the fold reads, besides RecordSet.READS: generator.runcache trusts
+# that an edit to none of them changes no lifecycle (the rules on it declare theirs beside them).
+READS = frozenset({"act", "publicity", "withdrawn", "objection", "batch", "written_on", "valid_until", "name", "type",
+                   "result", "deadline", "evaluated_on", "reason", "evaluation", "announcement"})
 NOT_YET = "未生效"  # what a base is before its accreditation, on pages and in the open data
 NOT_YET_NOTE = "尚未认定"
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from generator import git
+from generator import git, runcache
 from generator.attachments import Attachment
 from generator.diagnostics import Diagnostic, Report
-from generator.examine import examine
+from generator.examine import Examined, examine
 from generator.records import Record, RecordSet, RepositoryError
 from generator.rules import run_all
 from generator.rules.context import Context
@@ -48,13 +48,43 @@ def check_repository(root: Path, *, as_of: date, only: Iterable[Path] = (), cach
         SchemaSetupError: the schemas cannot be trusted.
     """
     schemas = schemas or SchemaSet()
-    loaded, attachments, diagnostics, files = examine(root, schemas, cache_dir)
-    records, found, lives = check_records(loaded, as_of=as_of, schemas=schemas, attachments=attachments)
-    diagnostics.extend(found)
+    examined, records, found, lives = _run(root, as_of, cache_dir, schemas)
+    report, files = _report(root, [*examined.diagnostics, *found], examined.files, only)
+    return Result(report, records, files, schemas, lives)
+
+
+def check_report(root: Path, *, as_of: date, only: Iterable[Path] = (),
+                 cache_dir: Path | None = None) -> tuple[Report, int]:
+    """check_repository's report and number of files, served by the run cache (generator.runcache)
+    when it can: the same report, without loading the records nothing has changed in.
+
+    Raises:
+        As check_repository.
+    """
+    served = runcache.replay(cache_dir, root, as_of) if cache_dir is not None else None
+    if served is not None:
+        return _report(root, *served, only)
+    scan = runcache.Scan(root) if cache_dir is not None else None  # before any file is read
+    examined, _, found, _ = _run(root, as_of, cache_dir, SchemaSet())
+    if cache_dir is not None and scan is not None:
+        runcache.remember(cache_dir, root, as_of, scan, examined, found)
+    return _report(root, [*examined.diagnostics, *found], examined.files, only)
+
+
+def _run(root: Path, as_of: date, cache_dir: Path | None, schemas: SchemaSet,
+         ) -> tuple[Examined, RecordSet, list[Diagnostic], dict[str, Lifecycle]]:
+    examined = examine(root, schemas, cache_dir)
+    records, found, lives = check_records(examined.records, as_of=as_of, schemas=schemas,
+                                          attachments=examined.attachments)
+    return examined, records, found, lives
+
+
+def _report(root: Path, diagnostics: list[Diagnostic], files: int, only: Iterable[Path]) -> tuple[Report, int]:
+    """The report on `only` (every file when empty) and the number of files it covers."""
     wanted = _relative(root, only)
     if wanted is not None:
         diagnostics = [d for d in diagnostics if d.location.path in wanted]
-    return Result(Report.of(diagnostics), records, files if wanted is None else len(wanted), schemas, lives)
+    return Report.of(diagnostics), files if wanted is None else len(wanted)
 
 
 def check_records(loaded: list[Record], *, as_of: date, schemas: SchemaSet, attachments: list[Attachment] | None = None,

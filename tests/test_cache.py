@@ -100,7 +100,7 @@ def test_verdicts_of_another_program_version_are_not_used(broken: Repo, tmp_path
     (file,) = cache.iterdir()
     version, salt, stats, digests, verdicts = marshal.loads(file.read_bytes())
     digest = digests[BASE]
-    verdicts[digest] = ("ok", *verdicts[digest][1:4], (), ())
+    verdicts[digest] = ("ok", *verdicts[digest][1:4], (), (), verdicts[digest][6])
     file.write_bytes(marshal.dumps((version, salt, stats, digests, verdicts)))
     assert not any(t.startswith(BASE) and "schema-enum" in t for t in _run(broken, cache))  # the forgery works...
     file.write_bytes(marshal.dumps((version, salt, stats, digests, verdicts)))

@@ -257,10 +257,10 @@ def test_as_of_defaults_to_source_date_epoch(repo: Repo) -> None:
 
 
 def test_validate_is_thin() -> None:
-    with mock.patch.object(cli_module, "check_repository", autospec=True) as core:
-        core.return_value.report.diagnostics = []
-        core.return_value.report.exit_code.return_value = 0
-        core.return_value.files = 1
+    with mock.patch.object(cli_module, "check_report", autospec=True) as core:
+        report = mock.Mock(diagnostics=[])
+        report.exit_code.return_value = 0
+        core.return_value = (report, 1)
         code, out, _ = run("validate", "--as-of", "2026-01-02")
     assert code == 0 and out == ""
     assert core.call_args.kwargs["as_of"].isoformat() == "2026-01-02"

@@ -8,6 +8,11 @@ from generator.diagnostics import Diagnostic, Location
 from generator.records import KIND_TITLES, NOTICE_KINDS
 from generator.rules.context import Context
 
+# What the cross-record check of this module reads of any record (top-level fields, beyond RecordSet.READS
+# and generator.status.READS; generator.rules.cross_fields): the files a notice lists (the
+# files on disk are judged on each run).
+READS = frozenset({"attachments"})
+
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     """Judged on each run from the files on disk: the validation cache remembers record files only."""

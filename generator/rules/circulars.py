@@ -22,6 +22,12 @@ UNIT_FINDINGS = frozenset({
 QUOTA_CUT = (1, 2)  # Art. 23: 核减1%—2%
 
 
+# What the cross-record check of this module reads of any record (top-level fields, beyond RecordSet.READS
+# and generator.status.READS; generator.rules.cross_fields): who was inspected and what was
+# found.
+READS = frozenset({"scope", "subjects"})
+
+
 def check(ctx: Context) -> Iterator[Diagnostic]:
     for circular in ctx.records.valid("circulars"):
         units = circular.data["scope"] == "企事业单位"

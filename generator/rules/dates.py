@@ -38,6 +38,12 @@ ORDERS["plans"] += ((("filed_on",), ("approved_on",), False),)
 DISCLOSURE_DAYS = 20  # 《政府信息公开条例》第二十六条
 
 
+# What the cross-record check of this module reads of any record (top-level fields, beyond RecordSet.READS
+# and generator.status.READS; generator.rules.cross_fields): every date field (date-future),
+# which cross_fields adds itself.
+READS: frozenset[str] = frozenset()
+
+
 def check(ctx: Context) -> Iterator[Diagnostic]:
     for kind in KINDS:
         for record in ctx.records.valid(kind):

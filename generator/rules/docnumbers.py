@@ -16,6 +16,13 @@ from generator.rules.context import Context, each_with_others
 _SHARED = ("title", "written_on")
 
 
+# What the cross-record check of this module reads of any record (top-level fields, beyond RecordSet.READS
+# and generator.status.READS; generator.rules.cross_fields): the numbers, their issuer's
+# 机关代字 and code, and the fields bases sharing a decision agree on.
+READS = frozenset({"doc_number", "index_number", "issuer", "publisher", "doc_prefixes", "uscc", "name",
+                   "published_on", *_SHARED})
+
+
 def check(ctx: Context) -> Iterator[Diagnostic]:
     notices = list(ctx.records.notices())  # items of a notice carry no numbers of their own
     yield from _unique_doc_numbers(ctx, notices)

@@ -16,6 +16,11 @@ from generator.yamlio import clip
 _RESERVED = {"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))}
 
 
+# What the cross-record check of this module reads of any record (top-level fields, beyond RecordSet.READS
+# and generator.status.READS; generator.rules.cross_fields): the declared id beside the file name.
+READS = frozenset({"id"})
+
+
 def check(ctx: Context) -> Iterator[Diagnostic]:
     spec = ctx.schemas.documents["defs.schema.json"]["$defs"]["id"]
     pattern, limit = re.compile(spec["pattern"]), spec["maxLength"]

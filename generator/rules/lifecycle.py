@@ -7,6 +7,10 @@ from collections.abc import Iterator
 from generator.diagnostics import Diagnostic
 from generator.rules.context import Context
 
+# What the cross-record check of this module reads of any record (top-level fields, beyond RecordSet.READS
+# and generator.status.READS; generator.rules.cross_fields): nothing more.
+READS: frozenset[str] = frozenset()
+
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     for base in ctx.records.valid("bases"):

@@ -16,6 +16,13 @@ LISTS = {"拟认定公示": "bases", "认定": "bases", "评估结果": "evaluat
 PUBLICITY_MIN_WORKING_DAYS = 5
 
 
+# What the cross-record check of this module reads of any record (top-level fields, beyond RecordSet.READS
+# and generator.status.READS; generator.rules.cross_fields): a notice's act, dates and
+# 公示, and the level of the body that accredits a base.
+READS = frozenset({"act", "evaluated_on", "written_on", "publicity", "follows", "withdrawn", "issuer", "level",
+                   "name"})
+
+
 def check(ctx: Context) -> Iterator[Diagnostic]:
     for record in ctx.records.valid():
         if record.is_member:

@@ -11,6 +11,11 @@ from generator.refdata import division, home_current, label, periods
 from generator.rules.context import Context
 from generator.uscc import check_char
 
+# What the cross-record check of this module reads of any record (top-level fields, beyond RecordSet.READS
+# and generator.status.READS; generator.rules.cross_fields): the credit code, the district
+# and the day it is judged on.
+READS = frozenset({"uscc", "district", "written_on"})
+
 
 def check(ctx: Context) -> Iterator[Diagnostic]:
     for org in ctx.records.valid("organizations"):

@@ -17,6 +17,12 @@ from generator.rules.context import Context, each_with_others
 MISSING_FINDINGS = frozenset({"未制定培训计划", "未报送备案"})
 
 
+# What the cross-record check of this module reads of any record (top-level fields, beyond RecordSet.READS
+# and generator.status.READS; generator.rules.cross_fields): plans by department and year,
+# the departments due, and the circulars that name one missing.
+READS = frozenset({"year", "department", "filed_on", "courses", "type", "name", "scope", "subjects"})
+
+
 def check(ctx: Context) -> Iterator[Diagnostic]:
     filed: dict[tuple[str, int], list[Record]] = defaultdict(list)
     for plan in ctx.records.current("plans"):

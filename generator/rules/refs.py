@@ -40,6 +40,14 @@ REFERENCES: list[tuple[str, tuple[str, ...], str, Types]] = [
 ]
 
 
+# What the cross-record check of this module reads of any record (top-level fields, beyond RecordSet.READS
+# and generator.status.READS; generator.rules.cross_fields): each reference, the kind,
+# type and name of what it names, and the dates of a correction.
+READS = frozenset({"parent", "host", "supervisor", "base", "evaluation", "subjects", "recipients", "department",
+                   "issuer", "co_issuers", "notice", "follows", "withdrawn", "publisher", "scope", "type", "name",
+                   "written_on"})
+
+
 def check(ctx: Context) -> Iterator[Diagnostic]:
     for kind, pattern, target_kind, types in REFERENCES:
         for record in ctx.records.valid(kind):

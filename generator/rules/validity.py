@@ -20,6 +20,12 @@ ENDED = frozenset({"已废止", "已失效"})
 TRIAL_YEARS = 5
 
 
+# What the cross-record check of this module reads of any record (top-level fields, beyond RecordSet.READS
+# and generator.status.READS; generator.rules.cross_fields): a trial policy's validity and
+# start.
+READS = frozenset({"trial", "validity", "effective_from", "written_on"})
+
+
 def check_record(record: Record, schemas: SchemaSet) -> Iterator[Diagnostic]:
     """废止日期 and 有效性 agree (independent of today)."""
     if not record.is_notice:  # an item of a notice takes the notice's 有效性

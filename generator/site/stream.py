@@ -82,6 +82,8 @@ def fill(site_dir: Path, stream_dir: Path, search_dir: Path) -> int:
                        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head>'
                        f'<body>{stored["body"]}{search_fields(stored["body"])}</body></html>')
             written += 1
+        # kept beside the stream for `jxjy serve`, which pours single pages between builds (see kept_shell)
+        os.replace(shell_dir / "index.html", kept_shell(stream_dir, kind_dir.name))
         shutil.rmtree(shell_dir)
     _sitemap(site_dir, pages)
     return written
@@ -128,3 +130,15 @@ def _pour(template: list[str], page_id: str, stored: dict[str, Any]) -> str:
     values["body"], values["id"] = stored["body"], page_id
     return "".join(part if i % 2 == 0 else values[part] for i, part in enumerate(template))
 
+
+# -- single pages between builds (jxjy serve) ---------------------------------------------------
+
+def kept_shell(stream_dir: Path, kind: str) -> Path:
+    """Where `fill` keeps the shell of `kind` after the build: a file beside the kind's folder of
+    the stream, which the next `generate` removes with every file it does not write again."""
+    return stream_dir / f"{kind}.{SHELL}.html"
+
+
+def pour(shell_html: str, page_id: str, parts: Fragment) -> str:
+    """One record page, byte for byte as `fill` writes it, from its kind's kept shell."""
+    return _pour(_split(shell_html), page_id, json.loads(encode(parts)))

@@ -208,6 +208,9 @@ def test_the_banner_shows_the_errors_escaped_and_the_script_reloads_on_a_new_ver
     assert body.startswith("<html><body class='x'><div role=\"alert\"")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert" not in body
     assert body.endswith(f'<script src="{RELOAD_URL}" data-version="0"></script></body></html>')
+    state.problems = "\n".join(f"第 {n} 行" for n in range(1, 31))
+    body = _get(address, "/page/")[3]
+    assert "第 20 行\n……另有 10 行，见控制台</div>" in body and "第 21 行" not in body
     state.published()
     body = _get(address, "/page/")[3]
     assert 'role="alert"' not in body and 'data-version="1"' in body

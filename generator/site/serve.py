@@ -140,7 +140,7 @@ class _Handler(SimpleHTTPRequestHandler):
             banner = ('<div role="alert" style="background:#fdecea;color:#611a15;border-bottom:2px solid #b3261e;'
                       'padding:.75rem 1rem;font-size:.85rem;white-space:pre-wrap;overflow-wrap:anywhere">'
                       '<strong>预览未更新：改动未通过校验，仍显示上一版。</strong>\n'
-                      f'{html.escape(state.problems)}</div>')
+                      f'{html.escape(_first_lines(state.problems))}</div>')
             start = text.find(">", text.find("<body")) + 1 if "<body" in text else 0
             text = text[:start] + banner + text[start:]
         end = text.rfind("</body>")
@@ -155,6 +155,16 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(content)
+
+
+BANNER_LINES = 20  # a change with hundreds of errors keeps the page readable: the console has them all
+
+
+def _first_lines(text: str) -> str:
+    lines = text.splitlines()
+    if len(lines) <= BANNER_LINES:
+        return text
+    return "\n".join([*lines[:BANNER_LINES], f"……另有 {len(lines) - BANNER_LINES} 行，见控制台"])
 
 
 class _Server(ThreadingHTTPServer):

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from generator.cli import cli
 from generator.site import pages
 from generator.site.build import build
 from generator.site.context import SiteContext
@@ -134,6 +136,19 @@ def test_a_bad_setting_is_shown_the_preview_recovers_and_sigterm_stops_a_rebuild
 def _rebuilding(root: Path) -> bool:
     found = subprocess.run(["pgrep", "-f", "--", f"generator build --root {root} "], capture_output=True, text=True)
     return bool(found.stdout.strip())
+
+
+def test_a_taken_port_is_refused_before_anything_is_built(tmp_path: Path) -> None:
+    copy_build_inputs(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--root", str(tmp_path), "--port", str(port)],
+                                    catch_exceptions=False)
+    assert result.exit_code == 2
+    assert f"无法在 127.0.0.1:{port} 上预览" in result.stderr and "请换一个端口（--port）" in result.stderr
+    assert not (tmp_path / "build").exists()
 
 
 # -- the HTTP server alone, on a folder made here -----------------------------------------------

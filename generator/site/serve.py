@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.errors import JxjyError
 from generator.output import render_text
-from generator.records import KINDS
+from generator.records import KINDS, find_records, require_records
 from generator.site import pages
 from generator.site.build import build
 from generator.site.context import SiteContext
@@ -232,9 +232,8 @@ def _record_files(changed: set[str]) -> bool:
 class _Preview:
     """The preview folder kept up to date: fast single pages, then a full rebuild behind them."""
 
-    def __init__(self, root: Path, *, as_of: date, cache_dir: Path, echo: Callable[[str], None]) -> None:
-        self.root, self.as_of, self.cache_dir, self.echo = root, as_of, cache_dir, echo
-        self.state = _State(root / PREVIEW)
+    def __init__(self, root: Path, state: _State, *, as_of: date, cache_dir: Path, echo: Callable[[str], None]) -> None:
+        self.root, self.state, self.as_of, self.cache_dir, self.echo = root, state, as_of, cache_dir, echo
         self.shells: dict[str, str] = {}
         self.history = history(root)  # changes with commits, not with saves; the rebuild refreshes pages
         self.rebuild: subprocess.Popen[bytes] | None = None
@@ -341,23 +340,25 @@ def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None], ca
         cache_dir: the validation cache; None: one for this session only, removed at the end.
 
     Raises:
+        RepositoryError: records/ is missing or holds no record.
         BuildError: the first build failed (its report holds the records' problems).
         PreviewError: the port cannot be used.
     """
-    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl+C, taking a running rebuild down too
     root = root.resolve()
+    require_records(find_records(root)[3], root)  # a wrong --root says so before any port is taken
+    state = _State(root / PREVIEW)
+    try:
+        server = _Server(("127.0.0.1", port), type("Handler", (_Handler,), {"state": state}))
+    except OSError as exc:  # bound before the build: a taken port fails at once
+        raise PreviewError(f"无法在 127.0.0.1:{port} 上预览（{exc.strerror}）：请换一个端口（--port）") from None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    before = signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl+C, taking a running rebuild down too
     with tempfile.TemporaryDirectory(prefix="jxjy-serve-") as scratch:
-        preview = _Preview(root, as_of=as_of, cache_dir=cache_dir or Path(scratch), echo=echo)
-        handler = type("Handler", (_Handler,), {"state": preview.state})
+        preview = _Preview(root, state, as_of=as_of, cache_dir=cache_dir or Path(scratch), echo=echo)
         try:
-            server = _Server(("127.0.0.1", port), handler)  # bound before the build: a taken port fails at once
-        except OSError as exc:
-            raise PreviewError(f"无法在 127.0.0.1:{port} 上预览（{exc.strerror}）：请换一个端口（--port）") from None
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            build(root, as_of=as_of, site_dir=preview.state.folder, cache_dir=preview.cache_dir)
+            build(root, as_of=as_of, site_dir=state.folder, cache_dir=preview.cache_dir)
             preview.keep_shells()
-            preview.state.ready = True
+            state.ready = True
             echo(f"预览地址：http://127.0.0.1:{port}/  （Ctrl+C 结束）")
             _watch(root, preview)
         except KeyboardInterrupt:
@@ -366,6 +367,7 @@ def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None], ca
             preview.stop_rebuild()
             server.shutdown()
             server.server_close()
+            signal.signal(signal.SIGTERM, before)
 
 
 def _watch(root: Path, preview: _Preview) -> None:

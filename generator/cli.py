@@ -168,13 +168,7 @@ def build_command(root: Path, as_of: datetime | None, engine: str, site_dir: Pat
 @_cache
 def serve(root: Path, as_of: datetime | None, port: int, cache: bool) -> None:
     """本机预览网站；保存记录后几秒内显示改动，records/ 或 docs/ 有改动时在后台完整重新生成。"""
-    try:
-        serve_site(root, as_of=_day(as_of), port=port, cache_dir=default_cache_dir() if cache else None,
-                   echo=click.echo)
-    except BuildError as exc:
-        if exc.report is not None:
-            click.echo(FORMATS["text"](exc.report.diagnostics), nl=False)
-        raise InputError(str(exc)) from None
+    serve_site(root, as_of=_day(as_of), port=port, cache_dir=default_cache_dir() if cache else None, echo=click.echo)
 
 
 @cli.command("diff")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,6 +45,8 @@ def _fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return str(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as error:  # 404, or 503 while the first build runs or has failed
+        return f"{error.code} " + error.read().decode("utf-8")
     except OSError:
         return ""
 
@@ -60,8 +63,9 @@ def _wait(check: Callable[[], bool], seconds: float = 120) -> bool:
 class _Serving:
     """`jxjy serve` on a copy of the build inputs, its console in a file (read while it runs)."""
 
-    def __init__(self, root: Path) -> None:
-        copy_build_inputs(root)
+    def __init__(self, root: Path, *, copied: bool = False) -> None:
+        if not copied:
+            copy_build_inputs(root)
         self.root, self.port, self.log = root, _free_port(), root.parent / "console.txt"
         with open(self.log, "w", encoding="utf-8") as out:
             self.process = subprocess.Popen(
@@ -111,8 +115,9 @@ def test_a_saved_record_shows_at_once_an_invalid_one_keeps_the_page_and_the_end_
     built = build(serving.root, as_of=AS_OF, site_dir=tmp_path / "site").site
     assert manifest(serving.root / "build" / "preview") == manifest(built)
     page = _fetch(serving.url)  # what the browser gets: the built page and the reload script
-    assert f'<script src="{RELOAD_URL}" data-version="2"></script></body>' in page
-    assert _fetch(f"http://127.0.0.1:{serving.port}{VERSION_URL}") == "2"
+    # versions: 1 the first build, 2 the fast path's pages, 3 the rebuild behind them
+    assert f'<script src="{RELOAD_URL}" data-version="3"></script></body>' in page
+    assert _fetch(f"http://127.0.0.1:{serving.port}{VERSION_URL}") == "3"
     output = serving.stop()
     assert "仍显示上一版" in output and "Traceback" not in output
 
@@ -136,6 +141,25 @@ def test_a_bad_setting_is_shown_the_preview_recovers_and_sigterm_stops_a_rebuild
 def _rebuilding(root: Path) -> bool:
     found = subprocess.run(["pgrep", "-f", "--", f"generator build --root {root} "], capture_output=True, text=True)
     return bool(found.stdout.strip())
+
+
+def test_records_with_errors_at_start_are_shown_and_the_preview_appears_once_they_are_fixed(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    copy_build_inputs(root)
+    path = root / BASE
+    path.write_text(path.read_text(encoding="utf-8").replace("level: 市级", "level: 部级"), encoding="utf-8")
+    preview = _Serving(root, copied=True)
+    try:
+        located = "records/bases/base-2020-002.yaml:16:8: error: 「基地级别」取值「部级」无效"
+        assert _wait(lambda: located in preview.console()), "the first build's errors were not reported"
+        page = _fetch(preview.url)
+        assert page.startswith("503 ") and "预览网站未能生成：" in page and located in page
+        preview.edit("level: 部级", "level: 市级")
+        assert _wait(lambda: "常州市中小学教师继续教育基地</h1>" in _fetch(preview.url)), "the fixed records were not built"
+        assert preview.process.poll() is None
+    finally:
+        output = preview.stop()
+    assert "预览网站已生成。" in output and "Traceback" not in output
 
 
 def test_a_taken_port_is_refused_before_anything_is_built(tmp_path: Path) -> None:

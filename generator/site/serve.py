@@ -1,7 +1,7 @@
 """`jxjy serve`: a local preview that shows a saved record within seconds and ends up as `jxjy build` makes it.
 
-On start the preview is a normal build (generator.site.build.build) into build/preview, served by
-a small HTTP server of our own on 127.0.0.1. When record files change, the fast path validates the
+On start the preview is a normal `jxjy build` (generator.site.build.build) into build/preview, served
+by a small HTTP server of our own on 127.0.0.1. When record files change, the fast path validates the
 repository (check_repository: its cache makes an unchanged record cost a stat) and, if it is valid,
 pours just the pages that show the changed records (pages.record_pages) into the shells the last
 build kept (stream.kept_shell), then starts `jxjy build` into the same folder in the background;
@@ -33,7 +33,6 @@ from generator.errors import JxjyError
 from generator.output import render_text
 from generator.records import KINDS, find_records, require_records
 from generator.site import pages
-from generator.site.build import build
 from generator.site.context import SiteContext
 from generator.site.history import history
 from generator.site.render import Fragment
@@ -65,8 +64,8 @@ TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".pdf": "application/pdf", ".png": "image/png", ".ico": "image/x-icon", ".woff2": "font/woff2"}
 
 
-STARTING = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">'
-            '<title>正在生成预览</title></head><body><p>正在生成预览网站，完成后本页自动刷新。</p></body></html>').encode()
+STARTING = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>正在生成预览</title></head>'
+            '<body><p>正在生成预览网站，完成后本页自动刷新。</p></body></html>').encode()
 
 
 class PreviewError(JxjyError):
@@ -107,8 +106,8 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._send(HTTPStatus.OK, "text/plain; charset=utf-8", str(self.state.version).encode(), body)
         if path == RELOAD_URL:
             return self._send(HTTPStatus.OK, TYPES[".js"], RELOAD_SCRIPT, body)
-        if not self.state.ready:
-            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, TYPES[".html"], STARTING, body)
+        if not self.state.ready:  # with the first build's errors, if it failed, and the reload script
+            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, TYPES[".html"], self._decorate(STARTING), body)
         folder = self.state.folder.resolve()
         target = _inside(folder, unquote(path))
         if target is not None and target.is_dir():
@@ -137,9 +136,10 @@ class _Handler(SimpleHTTPRequestHandler):
         script = f'<script src="{RELOAD_URL}" data-version="{state.version}"></script>'
         text = page.decode("utf-8", errors="replace")
         if state.problems:
+            heading = "预览未更新：改动未通过校验，仍显示上一版。" if state.ready else "预览网站未能生成："
             banner = ('<div role="alert" style="background:#fdecea;color:#611a15;border-bottom:2px solid #b3261e;'
                       'padding:.75rem 1rem;font-size:.85rem;white-space:pre-wrap;overflow-wrap:anywhere">'
-                      '<strong>预览未更新：改动未通过校验，仍显示上一版。</strong>\n'
+                      f'<strong>{heading}</strong>\n'
                       f'{html.escape(_first_lines(state.problems))}</div>')
             start = text.find(">", text.find("<body")) + 1 if "<body" in text else 0
             text = text[:start] + banner + text[start:]
@@ -248,14 +248,14 @@ class _Preview:
     def change(self, changed: set[str]) -> None:
         """React to the paths (relative to root) that were added, changed or removed."""
         self.stop_rebuild()  # it builds an older state: it must not swap in over the pages written now
-        if _record_files(changed) and all((self.root / rel).is_file() for rel in changed):
+        if self.state.ready and _record_files(changed) and all((self.root / rel).is_file() for rel in changed):
             try:
                 if not self._fast(changed):
                     return  # nothing to rebuild until the records are valid again
             except (JxjyError, OSError) as exc:  # e.g. mkdocs.yml's settings, a file saved mid-read
                 self._refuse(f"错误：{exc}")
                 return
-        self._start_rebuild()
+        self.start_rebuild()
 
     def _fast(self, changed: set[str]) -> bool:
         """Validate; if valid, pour the pages showing the changed records into the preview folder."""
@@ -280,7 +280,8 @@ class _Preview:
         self.state.problems = text
         self.echo(f"{text}（仍显示上一版）")
 
-    def _start_rebuild(self) -> None:
+    def start_rebuild(self) -> None:
+        """Run `jxjy build` into the preview folder in the background (the first build too)."""
         command = [sys.executable, "-P", "-m", "generator", "build", "--root", str(self.root),
                    "--as-of", self.as_of.isoformat(), "--site-dir", str(self.state.folder)]
         self.rebuild_log = tempfile.TemporaryFile()
@@ -297,8 +298,9 @@ class _Preview:
         self.rebuild = None
         if code == 0:
             self.keep_shells()
+            self.echo("已完整重新生成。" if self.state.ready else "预览网站已生成。")
+            self.state.ready = True
             self.state.published()
-            self.echo("已完整重新生成。")
         else:
             self._refuse(log.strip())
 
@@ -339,9 +341,11 @@ def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None], ca
     Args:
         cache_dir: the validation cache; None: one for this session only, removed at the end.
 
+    A first build that fails (records with errors) is shown like any later failure: the console and the
+    page have the errors, and the next change builds again.
+
     Raises:
         RepositoryError: records/ is missing or holds no record.
-        BuildError: the first build failed (its report holds the records' problems).
         PreviewError: the port cannot be used.
     """
     root = root.resolve()
@@ -352,14 +356,13 @@ def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None], ca
     except OSError as exc:  # bound before the build: a taken port fails at once
         raise PreviewError(f"无法在 127.0.0.1:{port} 上预览（{exc.strerror}）：请换一个端口（--port）") from None
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    before = signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl+C, taking a running rebuild down too
+    before = signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl+C, taking a running build down too
     with tempfile.TemporaryDirectory(prefix="jxjy-serve-") as scratch:
         preview = _Preview(root, state, as_of=as_of, cache_dir=cache_dir or Path(scratch), echo=echo)
         try:
-            build(root, as_of=as_of, site_dir=state.folder, cache_dir=preview.cache_dir)
-            preview.keep_shells()
-            state.ready = True
-            echo(f"预览地址：http://127.0.0.1:{port}/  （Ctrl+C 结束）")
+            # the first build as every later one: in a process group of its own, so SIGTERM stops it at once
+            preview.start_rebuild()
+            echo(f"预览地址：http://127.0.0.1:{port}/  （Ctrl+C 结束）正在生成预览网站……")
             _watch(root, preview)
         except KeyboardInterrupt:
             pass

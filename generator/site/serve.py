@@ -360,10 +360,11 @@ def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None], ca
     with tempfile.TemporaryDirectory(prefix="jxjy-serve-") as scratch:
         preview = _Preview(root, state, as_of=as_of, cache_dir=cache_dir or Path(scratch), echo=echo)
         try:
+            seen = _snapshot(root)  # before the build reads a file: a save from now on is never missed
             # the first build as every later one: in a process group of its own, so SIGTERM stops it at once
             preview.start_rebuild()
             echo(f"预览地址：http://127.0.0.1:{port}/  （Ctrl+C 结束）正在生成预览网站……")
-            _watch(root, preview)
+            _watch(root, preview, seen)
         except KeyboardInterrupt:
             pass
         finally:
@@ -373,8 +374,7 @@ def serve(root: Path, *, as_of: date, port: int, echo: Callable[[str], None], ca
             signal.signal(signal.SIGTERM, before)
 
 
-def _watch(root: Path, preview: _Preview) -> None:
-    seen = _snapshot(root)
+def _watch(root: Path, preview: _Preview, seen: dict[str, tuple[int, int]]) -> None:
     while True:
         time.sleep(POLL_SECONDS)
         preview.poll_rebuild()

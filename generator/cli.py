@@ -26,7 +26,7 @@ from generator.new import ids_elsewhere, new_record
 from generator.output import FORMATS, render_cells, render_summary, summary, visible
 from generator.owners import codeowners_pending, write_codeowners
 from generator.records import KIND_TITLES, KINDS, require_records
-from generator.site.build import ENGINES, BuildError, build, generate
+from generator.site.build import ENGINES, BuildError, build
 from generator.site.serve import serve as serve_site
 from generator.validate import check_report
 
@@ -168,15 +168,8 @@ def build_command(root: Path, as_of: datetime | None, engine: str, site_dir: Pat
 @click.option("--port", type=int, default=8000, show_default=True, help="预览端口（只监听本机）。")
 @_cache
 def serve(root: Path, as_of: datetime | None, port: int, cache: bool) -> None:
-    """本机预览网站；records/ 或 docs/ 有改动时重新生成。"""
-    cache_dir = default_cache_dir() if cache else None
-    try:
-        generate(root, as_of=_day(as_of), cache_dir=cache_dir)
-    except BuildError as exc:
-        if exc.report is not None:
-            click.echo(FORMATS["text"](exc.report.diagnostics), nl=False)
-        raise InputError(str(exc)) from None
-    serve_site(root, as_of=_day(as_of), port=port, cache_dir=cache_dir, echo=click.echo)
+    """本机预览网站；保存记录后几秒内显示改动，records/ 或 docs/ 有改动时在后台完整重新生成。"""
+    serve_site(root, as_of=_day(as_of), port=port, cache_dir=default_cache_dir() if cache else None, echo=click.echo)
 
 
 @cli.command("diff")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from markupsafe import Markup
@@ -50,6 +50,33 @@ def plan(site: SiteContext) -> Iterator[Output]:
                                    bundle=href("search.md", "pagefind/"), directory=href("search.md", DIRECTORY),
                                    # docs/assets/search/pagefind.js: Pagefind's API, a result per record page
                                    results=href("search.md", "assets/search/")))
+
+
+def record_pages(site: SiteContext, changed: Iterable[Record]) -> Iterator[Output]:
+    """The record pages that show `changed` records obviously, each once: a record's own page, its
+    notice's, the page of the base it is about, and for a notice the pages of the bases it lists.
+    `jxjy serve` re-renders these at once and leaves every other page to its full rebuild."""
+    shown: dict[str, Record] = {}
+
+    def add(record: Record | None) -> None:
+        if record is None or not record.valid or record.kind == "organizations":
+            return
+        if record.kind == "bases":
+            record = site.records.get(site.records.identity(record.id)) or record
+        shown.setdefault(site.page_of(record), record)
+
+    for record in changed:
+        add(record)
+        add(site.records.notice_of(record))
+        if isinstance(record.data.get("base"), str):
+            add(site.records.get(record.data["base"]))
+        if record.kind == "notices":
+            for item in _items(site, record):
+                add(item)
+                if item.kind != "bases" and isinstance(item.data.get("base"), str):
+                    add(site.records.get(item.data["base"]))
+    for record in shown.values():
+        yield _base(site, record) if record.kind == "bases" else _notice(site, record)
 
 
 # -- helpers ---------------------------------------------------------------------------------

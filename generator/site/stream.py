@@ -70,6 +70,8 @@ def fill(site_dir: Path, stream_dir: Path, search_dir: Path) -> int:
         sections = _pour_kind(kind_dir, site_dir, _split((shell_dir / "index.html").read_text(encoding="utf-8")), ids)
         for number, indexed in enumerate(search.groups(sections)):
             _write(search_dir / kind_dir.name / f"g{number}", indexed)
+        # kept beside the stream for `jxjy serve`, which pours single pages between builds (see kept_shell)
+        os.replace(shell_dir / "index.html", kept_shell(stream_dir, kind_dir.name))
         shutil.rmtree(shell_dir)
     _sitemap(site_dir, pages)
     return sum(len(ids) for ids in pages.values())
@@ -132,3 +134,15 @@ def _pour(template: list[str], page_id: str, stored: dict[str, Any]) -> str:
     values["body"], values["id"] = stored["body"], page_id
     return "".join(part if i % 2 == 0 else values[part] for i, part in enumerate(template))
 
+
+# -- single pages between builds (jxjy serve) ---------------------------------------------------
+
+def kept_shell(stream_dir: Path, kind: str) -> Path:
+    """Where `fill` keeps the shell of `kind` after the build: a file beside the kind's folder of
+    the stream, which the next `generate` removes with every file it does not write again."""
+    return stream_dir / f"{kind}.{SHELL}.html"
+
+
+def pour(shell_html: str, page_id: str, parts: Fragment) -> str:
+    """One record page, byte for byte as `fill` writes it, from its kind's kept shell."""
+    return _pour(_split(shell_html), page_id, json.loads(encode(parts)))

@@ -101,8 +101,13 @@ def examine(root: Path, schemas: SchemaSet, cache_dir: Path | None = None) -> Ex
         diagnostics.extend(verdict_problems(rel, verdict))
         digests[rel] = (cache.digests[rel], None if verdict[0] == "load" else verdict[6])
         if verdict[0] == "ok":
-            records.append(Record(item.kind, item.id, rel, Document(*verdict[1:4]), valid=not verdict[4]))
+            records.append(record_of(rel, item.kind, verdict))
     return Examined(records, files_found, diagnostics, files, digests)
+
+
+def record_of(rel: str, kind: str, verdict: Verdict) -> Record:
+    """The record of a file that loaded (verdict "ok"); `valid` unless the schema refused it."""
+    return Record(kind, Path(rel).stem, rel, Document(*verdict[1:4]), valid=not verdict[4])
 
 
 def verdict_problems(rel: str, verdict: Verdict) -> list[Diagnostic]:

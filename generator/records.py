@@ -91,6 +91,11 @@ class RecordSet:
         self._events: dict[str, list[Record]] | None = None
         self._members: dict[str, list[Record]] | None = None
 
+    def replacing(self, records: list[Record]) -> RecordSet:
+        """This set with `records` in place of those at their paths (or added), and the same attachment files."""
+        by_path = {r.path: r for r in self.all} | {r.path: r for r in records}
+        return RecordSet(list(by_path.values()), [file for files in self._files.values() for file in files.values()])
+
     def notices(self, kind: str | None = None) -> Iterator[Record]:
         """Valid records that are notices of their own (not items of a notice), in path order."""
         return (r for r in self.valid(kind) if r.is_notice)

@@ -31,13 +31,14 @@ $(PAGEFIND): tools/pagefind/package.json tools/pagefind/package-lock.json
 	npm ci --prefix tools/pagefind --ignore-scripts --no-audit --no-fund
 	touch $@
 
-# The performance targets (README, 性能) on this machine; N = synthetic training bases (about 3.5 record files
-# each). 50000 takes long and several GB of disk under bench/work/. Results: bench/RESULTS.md.
-BENCH_SIZES ?= 1000,10000,50000
+# The performance targets (README, 性能) on this machine; N = synthetic training bases (about 3.6 record files
+# each). About 45 minutes on 2 idle cores and several GB of disk under bench/work/. Results: bench/RESULTS.md
+# and profile-*.txt beside it; --readme puts the run's table into README's 性能 section.
+BENCH_SIZES ?= 10000,50000
 bench: $(VENV)/.installed-test $(PAGEFIND)
 	command -v hugo >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y hugo)
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
-	$(BIN)/python tests/benchmarks/bench.py --sizes $(BENCH_SIZES)
+	$(BIN)/python tests/benchmarks/bench.py --sizes $(BENCH_SIZES) --readme
 
 # Re-resolve pyproject.toml's ranges to the newest releases and record their hashes.
 LOCK_VENV := .venv-lock

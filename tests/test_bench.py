@@ -21,28 +21,96 @@ def bench():
     return bench
 
 
-def test_a_tiny_run_writes_every_section_and_row(tmp_path: Path) -> None:
-    out, work = tmp_path / "RESULTS.md", tmp_path / "work"
+TARGETS = ("校验，无改动", "校验，改动一条（影响跨记录规则）", "冷校验 ÷ check-jsonschema", "完整构建 ÷ Hugo",
+           "改动一条后构建 ÷ 完整构建", "预览：保存记录 → 页面显示改动", "构建峰值内存", "site/ 大小和文件数",
+           "一次搜索两字词", "构建 50k ÷ 构建 10k")
+
+
+def test_a_tiny_run_writes_every_row_with_a_verdict_and_updates_the_readme(tmp_path: Path) -> None:
+    out, work, readme = tmp_path / "bench" / "RESULTS.md", tmp_path / "work", tmp_path / "README.md"
+    readme.write_text("# x\n\n## 性能\n\n<!-- bench:begin -->\nold table\n<!-- bench:end -->\n\n## 目录\n",
+                      encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(BENCH), "--sizes", "2", "--skip-anchors", "--skip-browser", "--no-git",
-         "--out", str(out), "--work", str(work)],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path)
+        [sys.executable, str(BENCH), "--sizes", "2", "--pairs", "1", "--skip-anchors", "--skip-browser", "--no-git",
+         "--no-profile", "--out", str(out), "--work", str(work), "--readme", str(readme)],
+        capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
     assert text.strip() == result.stdout.strip()
-    for heading in ("## 目标", "## 校验", "## 构建", "## 读者侧", "## 说明"):
+    for heading in ("## 目标", "## 逐对测量", "## 校验", "## 构建", "## 读者侧", "## 说明"):
         assert heading in text
     assert "## 失败" not in text and "**失败**" not in text, text
-    for target in ("冷校验耗时 ÷ check-jsonschema", "改动一条后重新校验", "构建耗时 ÷ Hugo", "构建 50k ÷ 构建 10k",
-                   "构建峰值内存", "打开首页的传输量", "打开基地名录的传输量", "一次搜索的传输量"):
-        assert f"| {target}" in text
-    rows = [line for line in text.splitlines() if line.startswith("| 2 |")]
-    assert len(rows) == 3  # validation, build, reader side
-    validation, build, reader = (row.split("|")[1:-1] for row in rows)
-    assert int(validation[1]) > 0 and float(validation[2]) > 0  # files and a cold time
-    assert int(build[4]) > 0  # pages
-    assert "静态估算" in reader[3] and "静态估算" in reader[4]
+    rows = [line for line in text.split("## 目标")[1].split("## 逐对测量")[0].splitlines() if line.startswith("| ")][1:]
+    assert [next(t for t in TARGETS if row.startswith(f"| {t}")) for row in rows] == list(TARGETS)
+    verdicts = {row.split("|")[1].strip(): row.split("|")[5] for row in rows}
+    for title, verdict in verdicts.items():
+        if title.startswith(("冷校验", "完整构建", "构建 50k", "一次搜索")):  # no anchors, one size, no browser
+            assert verdict.strip() == "—", title
+        else:  # measured at N=2, said so
+            assert "达标" in verdict and "N=2" in verdict, (title, verdict)
+    assert "诊断与冷校验相同（1 次比较）" in text  # one change, then a cold run of the same records
+    assert "网站与完整构建相同（1 次比较）" in text
+    assert "改动一条后构建 ÷ 完整构建（N=2）：" in text  # the pair's values
+    assert "步骤用时：生成记录" in text
     assert not (work / "n2").exists()  # removed without --keep
+    updated = readme.read_text(encoding="utf-8")
+    assert "old table" not in updated and "| 校验，无改动 | 50k | < 1 s |" in updated
+    assert updated.startswith("# x\n\n## 性能\n\n<!-- bench:begin -->\n最近一次：") and updated.endswith(
+        "<!-- bench:end -->\n\n## 目录\n")
+    assert "bench/RESULTS.md" in updated
+
+
+def test_verdicts_follow_the_targets(bench) -> None:
+    args = bench.parse(["--sizes", "10000,50000"])
+    small, large = (bench.Result(size, role) for size, role in bench.roles(args.sizes).items())
+    fast, slow = bench.Run("x", seconds=0.5), bench.Run("x", seconds=1.5)
+    large.series = {"warm": [slow, fast, fast], "one": [fast], "cold": [fast] * 3,
+                    "cjs": [bench.Run("c", seconds=2), bench.Run("c", seconds=4), bench.Run("c", seconds=6)]}
+    large.same_diagnostics = ["", "仅冷校验：records/x.yaml:1:1: error: … [ref-missing]"]
+    small.series = {"full": [bench.Run("b", seconds=10)] * 4, "hugo": [bench.Run("h", seconds=4)] * 3,
+                    "incremental": [bench.Run("i", seconds=1)] * 3}
+    small.same_site = ["", "", ""]
+    large.series["full"] = [bench.Run("b", seconds=54, peak_kb=3 * 1024 * 1024)]
+    large.site_bytes, large.site_files = 900 * 1024 * 1024, 200_000
+    rows = {row.key: row for row in bench.target_rows([small, large], args)}
+    assert rows["warm"].ok is True and rows["warm"].shown == "0.50 s"  # the median of three
+    assert rows["one"].ok is False and "仅冷校验" in rows["one"].shown  # fast, but not what a cold run says
+    assert rows["cjs@50k"].ok is True and rows["cjs@50k"].shown == "0.125"  # 0.5/2, 0.5/4, 0.5/6: median 1/8
+    assert rows["cjs@10k"].ok is None and rows["cjs@10k"].shown == "未测（失败或跳过，见下文）"
+    assert rows["hugo"].ok is True and rows["hugo"].shown.startswith("2.50×")
+    assert rows["incremental"].ok is True and "网站与完整构建相同（3 次比较）" in rows["incremental"].shown
+    assert rows["memory"].ok is False and rows["site"].ok is False  # 3 GB; 200 000 files is not fewer
+    assert rows["linear"].ok is True and rows["linear"].shown == "5.40"
+    assert rows["preview"].ok is None
+    assert "| 构建峰值内存 | 50k | < 2 GB | 3072 MB | ❌ 未达标 |" in bench.targets_table(list(rows.values()))
+
+
+def test_diagnostics_compare_what_validate_reported(bench) -> None:
+    out = "records/a.yaml:3:5: error: 「x」 [ref-missing]\n已检查 9 个文件：1 个错误，0 个警告。（重查 2 个文件）\n"
+    cold = "已检查 9 个文件：1 个错误，0 个警告。\nrecords/a.yaml:3:5: error: 「x」 [ref-missing]\n"
+    assert bench.differences(bench.diagnostics(out), bench.diagnostics(cold)) == ""
+    other = bench.diagnostics("已检查 9 个文件：0 个错误，0 个警告。\n")
+    assert "仅增量：records/a.yaml:3:5" in bench.differences(bench.diagnostics(out), other)
+
+
+def test_site_trees_are_compared_file_by_file(bench, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name / "bases").mkdir(parents=True)
+        (tmp_path / name / "index.html").write_text("same", encoding="utf-8")
+        (tmp_path / name / "bases" / "p.html").write_text(name, encoding="utf-8")
+    (tmp_path / "b" / "extra.html").write_text("x", encoding="utf-8")
+    a, b = bench.tree_hashes(tmp_path / "a"), bench.tree_hashes(tmp_path / "b")
+    assert bench.compare_trees(a, a) == ""
+    assert bench.compare_trees(a, b) == "仅完整构建有 extra.html；内容不同 bases/p.html"
+
+
+def test_a_profile_lists_its_top_functions(bench, tmp_path: Path) -> None:
+    prof, script = tmp_path / "x.prof", tmp_path / "x.py"
+    script.write_text("sorted(range(1000))\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), str(script)], check=True)
+    text = "\n".join(bench.pstats_top(prof, 5))
+    assert "按 cumulative 排序的前 5 项" in text and "按 tottime 排序" in text
+    assert bench.pstats_top(tmp_path / "missing.prof") == ["（没有剖析文件：命令未正常结束）"]
 
 
 def test_measure_reports_the_memory_of_the_whole_tree(bench, tmp_path: Path) -> None:

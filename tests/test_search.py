@@ -1,13 +1,16 @@
 """Search as a reader uses it: real queries typed on /search/, and what each must find.
 
-Chinese is indexed and queried as pairs of characters (generator/site/search.py says why); the
-QUERIES table is run through the search page in Debian's chromium, as a reader would.
+Chinese is indexed and queried as pairs of characters, record pages up to GROUP to an indexed page
+(generator/site/search.py says why); the QUERIES table is run through the search page in Debian's
+chromium, as a reader would, and every result opens a record page of its own.
 """
 
 from __future__ import annotations
 
 import gzip
+import html
 import json
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,9 +18,9 @@ import pytest
 import test_browser
 from playwright.sync_api import Browser, Page
 
-from generator.site.search import KEY, TEXT, search_fields, words
+from generator.site.search import GROUP, LANG, Section, groups, section, words
 
-from browsing import TIMEOUT_MS, Tab, open_tab
+from browsing import TIMEOUT_MS, Tab, open_tab, serving
 from site_fixtures import SUBPATH
 
 # the site built for /jxjy/ and served there (`browser`, `server` and `tab` are in conftest.py)
@@ -151,7 +154,27 @@ def test_results_show_the_type_and_the_status_of_a_base(tab: Tab) -> None:
     assert "天一信息" in first.locator(".pagefind-ui__result-excerpt").inner_text()  # readable, not pairs
     notice = page.locator(".pagefind-ui__result", has=page.locator(f'a[href$="{N}2025-011/"]'))
     assert notice.locator(".pagefind-ui__result-tag").all_inner_texts() == ["类别: 名单公告"]
-    assert not page.locator(f'[data-pagefind-ui-meta="{TEXT}"], [data-pagefind-ui-meta="{KEY}"]').count()
+    assert first.locator(".pagefind-ui__result-excerpt mark").first.inner_text() == "天一信息"
+    tab.assert_no_errors()
+
+
+# a query for each kind of page, and the page that is its first result
+OPENED = [("天一信息", f"{B}2025-103/"), ("常人社发〔2025〕96号", f"{N}2025-012/"), ("常人社发〔2025〕23号", f"{R}2025-001/"),
+          ("通报表扬", "circulars/circ-2025-001/"), ("林知远", "commendations/comm-2026-002/"),
+          ("常工信发〔2026〕10号", "plans/plan-2026-cz-gxj/")]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query, opened", OPENED, ids=[q for q, _ in OPENED])
+def test_a_result_opens_its_own_page(tab: Tab, query: str, opened: str) -> None:
+    """Clicking a result opens the record page it names, never an indexed page of several."""
+    page = tab.open(f"search/?q={quote(query)}")
+    assert results(page)[0] == opened
+    link = page.locator(".pagefind-ui__result-link").first
+    title = link.inner_text()
+    link.click()
+    page.wait_for_url(f"**/{opened}")
+    assert page.locator("h1").first.inner_text().strip() == title.strip()
     tab.assert_no_errors()
 
 
@@ -209,6 +232,30 @@ def test_search_under_a_subpath_reads_the_query(browser: Browser, subpath_server
         tab.assert_no_errors()
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("query, partial", [("武进", False), ("有效", True)])
+def test_a_note_says_when_not_every_result_is_listed(tab: Tab, query: str, partial: bool) -> None:
+    """One search reads indexed pages until it has 50 results (docs/assets/search/pagefind.js)."""
+    page = tab.open(f"search/?q={quote(query)}")
+    found = results(page)
+    assert page.locator("#search-partial").is_visible() == partial == (len(found) >= 50)
+    tab.assert_no_errors()
+
+
+@pytest.mark.browser
+def test_record_text_in_results_is_text(browser: Browser, hostile_site: Path) -> None:
+    """Titles, tags and excerpts of results come from the records: shown as text, never run."""
+    with serving(hostile_site) as url, open_tab(browser, url) as tab:
+        ran: list[str] = []
+        tab.page.on("dialog", lambda d: (ran.append(d.message), d.dismiss()))
+        found = results(tab.open("search/?q=pwned"))
+        assert found and not ran and tab.page.evaluate("window.__pwned === undefined")
+        shown = tab.page.locator(".pagefind-ui__results")
+        assert "<script>" in shown.inner_text()
+        assert not shown.locator("script, img, svg").count()
+        tab.assert_no_errors()
+
+
 # -- the words themselves, without a browser ---------------------------------------------------------
 
 def test_han_runs_become_pairs_and_other_runs_stay_whole() -> None:
@@ -218,19 +265,54 @@ def test_han_runs_become_pairs_and_other_runs_stay_whole() -> None:
     assert words("整改 整改") == ["整改", "改"]
 
 
-def test_search_fields_skip_ignored_text_and_key_the_title_and_weighted_facts() -> None:
-    body = ('<div data-pagefind-body><h1>龙城学校</h1><p>当前状态：<span data-pagefind-weight="2">整改中</span></p>'
-            '<br><div data-pagefind-ignore><p>正文<b>不</b>索引</p></div><p>依托&amp;单位</p><script>x="脚本"</script></div>')
-    fields = search_fields(body)
-    text, key = fields.split("</span>")[:2]
-    assert text == f'<span hidden data-pagefind-meta="{TEXT}:龙城 城学 学校 校 当前 前状 状态 态 整改 改中 中 依托 托 单位 位">'
-    assert key == f'<span hidden data-pagefind-meta="{KEY}:龙城 城学 学校 校 整改 改中 中">'
+def test_a_section_holds_its_own_facts_weighted_then_its_text() -> None:
+    body = ('<div data-pagefind-body><span hidden data-pagefind-filter="类别:培训基地" data-pagefind-meta="类别:培训基地">'
+            '</span><h1>龙城学校</h1><p>当前状态：<span data-pagefind-meta="状态" data-pagefind-weight="2">整改中</span></p>'
+            '<dd data-pagefind-filter="地区">武<b>进</b>区</dd><br><div data-pagefind-ignore><p>正文<b>不</b>索引</p></div>'
+            '<p>依托&amp;单位</p><script>x="脚本"</script></div>')
+    found = section("bases/base-1", body)
+    assert found.filters == (("类别", "培训基地"), ("地区", "武进区"))
+    anchor, key, text = re.fullmatch(r'<h2 id="bases/base-1" data-pagefind-title="([^"]*)"></h2>'
+                                     r'<p data-pagefind-weight="10">([^<]*)</p><p>([^<]*)</p>', found.html).groups()
+    assert key == "龙城 城学 学校 校 整改 改中 中"
+    assert text == "龙城 城学 学校 校 当前 前状 状态 态 整改 改中 中 武进 进区 区 依托 托 单位 位"  # no pair across lines
+    assert json.loads(html.unescape(anchor)) == {
+        "title": "龙城学校", "tags": [["类别", "培训基地"], ["状态", "整改中"]], "key": 7,
+        "text": "龙城学校 当前状态：整改中 武进区 依托&单位"}
 
 
-def test_every_indexed_page_carries_its_pairs(site_dir: Path) -> None:
-    fragments = [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
-                 for path in (site_dir / "pagefind" / "fragment").iterdir()]
-    assert fragments and all(TEXT in f["meta"] and KEY in f["meta"] for f in fragments)
-    base = next(f for f in fragments if f["url"].endswith(f"{B}2025-103/"))
-    assert {"整改", "改中", "天一", "一信"} <= set(base["meta"][TEXT].split())
-    assert base["meta"]["状态"] == "整改中" and base["meta"]["类别"] == "培训基地"
+def test_record_pages_share_an_indexed_page_only_with_the_same_filters() -> None:
+    one, other = (("类别", "培训基地"), ("地区", "武进区")), (("类别", "培训基地"), ("地区", "溧阳区"))
+    sections = [Section(one if i % 3 else other, f"<h2 id=\"b/{i}\"></h2>") for i in range(2 * GROUP + 9)]
+    pages = list(groups(iter(sections)))
+    held = [re.findall(r'id="b/(\d+)"', indexed) for indexed in pages]
+    assert sorted(int(i) for ids in held for i in ids) == list(range(2 * GROUP + 9))
+    assert all(len(ids) <= GROUP for ids in held) and len(pages) == 3  # 72 alike, 37 alike
+    for indexed, ids in zip(pages, held, strict=True):
+        filters = other if int(ids[0]) % 3 == 0 else one
+        assert all((int(i) % 3 == 0) == (filters == other) for i in ids)
+        assert f'<html lang="{LANG}">' in indexed
+        assert "".join(f'<span data-pagefind-filter="{n}">{v}</span>' for n, v in filters) in indexed
+
+
+def _fragments(site_dir: Path) -> list[dict]:
+    return [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+            for path in (site_dir / "pagefind" / "fragment").iterdir()]
+
+
+def test_every_record_page_is_a_section_of_an_indexed_page_not_on_the_site(site_dir: Path) -> None:
+    fragments = _fragments(site_dir)
+    paths = [anchor["id"] for f in fragments for anchor in f["anchors"]]
+    assert len(paths) == len(set(paths)) > 70  # the sample's searchable record pages
+    assert len(fragments) < len(paths) / 2
+    for fragment in fragments:
+        assert not (site_dir / fragment["url"].strip("/")).exists(), fragment["url"]  # readers never land there
+        for anchor in fragment["anchors"]:
+            page = (site_dir / anchor["id"] / "index.html").read_text(encoding="utf-8")
+            assert anchor["id"].split("/")[0] == fragment["url"].strip("/").split("/")[0]
+            # each filter of the indexed page is true of each record page in it
+            for name, (value,) in fragment["filters"].items():
+                assert re.search(f'data-pagefind-filter="{name}(:{value}"|"[^>]*>{value}<)', page), (anchor["id"], name)
+    base = next(f for f in fragments if any(a["id"] == f"{B}2025-103" for a in f["anchors"]))
+    assert base["filters"]["类别"] == ["培训基地"] and base["filters"]["地区"] == ["新北区"]
+    assert {"整改", "改中", "天一", "一信"} <= set(base["content"].split())

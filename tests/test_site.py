@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -16,6 +17,7 @@ from bs4 import BeautifulSoup
 from generator.collation import pinyin_key
 from generator.kinds import KIND
 from generator.refdata import hours_for_year
+from generator.site import search
 from generator.site.build import BuildError, build
 
 from helpers import AS_OF, REPO
@@ -48,6 +50,7 @@ URL_ATTRS = ("href", "src", "srcset", "action", "formaction", "poster", "data", 
 OTHER_HOST = re.compile(r"(^|[\s,])(https?:)?//", re.IGNORECASE)
 CSS_OTHER_HOST = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*((?:https?:)?//[^"')\s]*)""", re.IGNORECASE)
 JAVASCRIPT_URL = re.compile(r"javascript\s*:", re.IGNORECASE)
+OUR_SCRIPTS = ("assets/site.js", "assets/search/pagefind.js")  # docs/assets: the site's own JavaScript
 
 
 def disclosure(page) -> dict[str, str]:
@@ -418,8 +421,9 @@ def test_no_page_loads_or_links_another_host_except_record_links(site_dir: Path)
     for path in [*html_files(site_dir), *site_dir.rglob("*.css")]:
         if re.search(r"fonts\.(googleapis|gstatic)\.com", path.read_text(encoding="utf-8")):
             problems.append(f"{path.relative_to(site_dir)}: Google Fonts")
-    # Our own script builds no outside URL (vendor bundles only run what our pages ask of them).
-    assert re.findall(r"https?://|[\"'`]//", (site_dir / "assets" / "site.js").read_text(encoding="utf-8")) == []
+    # Our own scripts build no outside URL (vendor bundles only run what our pages ask of them).
+    for script in OUR_SCRIPTS:
+        assert re.findall(r"https?://|[\"'`]//", (site_dir / script).read_text(encoding="utf-8")) == [], script
     assert not problems, "\n".join(problems)
 
 
@@ -436,10 +440,10 @@ def test_record_urls_are_links_never_embedded(site_dir: Path) -> None:
 
 def test_no_javascript_url_anywhere(site_dir: Path) -> None:
     # Vendor bundles (Material's assets/javascripts, Pagefind's *.js) are code, not URLs we write;
-    # every page, feed, data file, stylesheet and our own site.js is scanned.
+    # every page, feed, data file, stylesheet and our own scripts are scanned.
     scanned = [p for p in sorted(site_dir.rglob("*")) if p.is_file() and (
         p.suffix in {".html", ".xml", ".json", ".csv", ".ics", ".css", ".txt", ".md"}
-        or p.relative_to(site_dir).as_posix() == "assets/site.js")]
+        or p.relative_to(site_dir).as_posix() in OUR_SCRIPTS)]
     assert len(scanned) > len(RECORD_IDS)
     offenders = [p.relative_to(site_dir).as_posix() for p in scanned
                  if JAVASCRIPT_URL.search(p.read_text(encoding="utf-8", errors="replace"))]
@@ -462,14 +466,18 @@ def test_search_index_is_complete(site_dir: Path) -> None:
     assert len(list(bundle.glob("pagefind.*.pf_meta"))) == 1
     assert list((bundle / "index").glob("*.pf_index")) and list((bundle / "fragment").glob("*.pf_fragment"))
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["zh-cn"]  # from <html lang="zh-CN">, Chinese word segmentation as for zh
+    # pairs of characters, cut by no dictionary; record pages grouped (generator.site.search)
+    assert list(entry["languages"]) == [search.LANG]
     indexed = [p for p in html_files(site_dir) if soup_of(p).find(attrs={"data-pagefind-body": True})]
     searchable = [r for r in notice_records() if KIND[r.kind].searchable]
-    assert entry["languages"]["zh-cn"]["page_count"] == len(indexed) == len(searchable) < len(RECORD_IDS)
+    fragments = [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+                 for path in (bundle / "fragment").iterdir()]
+    assert entry["languages"][search.LANG]["page_count"] == len(fragments) < len(indexed)
+    assert sum(len(f["anchors"]) for f in fragments) == len(indexed) == len(searchable) < len(RECORD_IDS)
     filters = pagefind_filters(site_dir)
     assert {"类别", "年份", "地区"} <= set(filters)
-    assert len(filters["地区"]["武进区"]) == sum(r.data["district"] == "320412" for r in records().values()
-                                              if r.kind == "bases")
+    assert sum(len(f["anchors"]) for f in fragments if f["filters"].get("地区") == ["武进区"]) == sum(
+        r.data["district"] == "320412" for r in records().values() if r.kind == "bases")
     assert "评估验收" not in filters["类别"]  # found through their bases
     # The search page loads the bundle from this site.
     box = soup(site_dir, "search/").find(id="search")

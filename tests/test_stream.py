@@ -14,7 +14,7 @@ from site_fixtures import copy_build_inputs, write_hostile_records
 
 
 def _files(site: Path) -> dict[str, bytes]:
-    # The search index differs by design: poured pages are indexed from their bodies alone
+    # The search index differs by design: poured pages are indexed as their words, grouped
     # (generator.site.stream.SEARCH), engine pages whole.
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
             if p.is_file() and not p.relative_to(site).as_posix().startswith("pagefind/")}

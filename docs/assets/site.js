@@ -182,14 +182,14 @@
       .catch(function () { count.textContent = "完整名录未能加载，请刷新页面或下载 CSV、Excel。"; });
   }
 
-  // 搜索: Pagefind's UI, loaded from this site's own /pagefind/ bundle.
+  // 搜索: Pagefind's UI, loaded from this site's own /pagefind/ bundle, searching through
+  // assets/search/pagefind.js (each record page a result; why: generator/site/search.py).
   // The query is cut as generator/site/search.py cuts the pages (why: see there): a run of Han
   // characters as each pair of neighbours (a single character alone), other runs of letters or
   // digits whole, lower case. The pages also index each run's last character, for a query of one.
   var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}";
   var SEARCH_RUN = new RegExp("[" + HAN + "]+|(?:(?![" + HAN + "])[\\p{L}\\p{N}])+", "gu");
   var SEARCH_HAN = new RegExp("^[" + HAN + "]", "u");
-  var SEARCH_FIELDS = ["检索", "要素"];  // generator.site.search.TEXT and KEY: the pairs, not for showing
 
   function searchWords(text) {
     var found = [];
@@ -214,14 +214,8 @@
     var script = document.createElement("script");
     script.src = bundle + "pagefind-ui.js";
     script.onload = function () {
-      var ui = new window.PagefindUI({ element: "#search", bundlePath: bundle, showSubResults: false,
-        showImages: false, resetStyles: false, processTerm: searchWords,
-        // a page whose own facts (要素: title, status, host, district, 发文字号) hold the query first
-        ranking: { metaWeights: { "要素": 10 } },
-        processResult: function (result) {
-          SEARCH_FIELDS.forEach(function (field) { delete result.meta[field]; });
-          return result;
-        } });
+      var ui = new window.PagefindUI({ element: "#search", bundlePath: box.getAttribute("data-results"),
+        showSubResults: false, showImages: false, resetStyles: false, processTerm: searchWords });
       // Pagefind's box has only a placeholder; screen readers need a name (GB/T 37668).
       var label = function () {
         var input = box.querySelector("input");
@@ -229,6 +223,9 @@
         else window.requestAnimationFrame(label);
       };
       label();
+      // assets/search/pagefind.js lists the best results of the indexed pages it read, not all
+      var partial = document.getElementById("search-partial");
+      window.addEventListener("jxjy-search", function (event) { partial.hidden = !event.detail.partial; });
       var query = new URLSearchParams(window.location.search).get("q");
       if (query) ui.triggerSearch(query);
     };

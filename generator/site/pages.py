@@ -47,7 +47,9 @@ def plan(site: SiteContext) -> Iterator[Output]:
     yield Output("search.md", page("search.html", meta=meta(
         site, "搜索", "搜索", keywords=("搜索",),
         description="按名称、发文字号、发文机关、地区和单位搜索本平台的公告和培训基地。"),
-                                   bundle=href("search.md", "pagefind/"), directory=href("search.md", DIRECTORY)))
+                                   bundle=href("search.md", "pagefind/"), directory=href("search.md", DIRECTORY),
+                                   # docs/assets/search/pagefind.js: Pagefind's API, a result per record page
+                                   results=href("search.md", "assets/search/")))
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -16,26 +16,26 @@ page byte for byte with what the engine renders itself.
 from __future__ import annotations
 
 import gzip
-import html
 import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from generator.site import search
 from generator.site.render import Fragment, front_matter, meta_text
-from generator.site.search import search_fields
 
 SHELL = "JXJY-SLOT"  # the shell's page name: not a valid record id (ids are lower case)
 # Material adds an <h1> of the page title when the content has none; every record template has its
 # own, and so does the shell, so the engine adds none to either.
 BODY = f"<div><h1>{SHELL}-body</h1></div>"
 STREAM = Path("build") / "stream"  # beside build/docs: one JSON file per record page
-# What the search indexer reads: each indexed record page as its body alone. Pagefind's time and
-# memory grow with the HTML it parses, and the theme's navigation is most of a page.
+# What the search indexer reads: the words of the indexed record pages, GROUP to a page
+# (generator.site.search). Pagefind's time and memory grow with the HTML it parses and the pages it
+# indexes, and the theme's navigation is most of a page.
 SEARCH = Path("build") / "search"
-_LANG = re.compile(r'<html lang="([^"]*)"')
 _SLOT = re.compile(rf"{SHELL}-([a-z_]+)")
 
 
@@ -53,38 +53,38 @@ def encode(parts: Fragment) -> bytes:
 
 def fill(site_dir: Path, stream_dir: Path, search_dir: Path) -> int:
     """Write every record page of `stream_dir` into `site_dir` from its kind's shell, and the
-    searchable ones (data-pagefind-body) into `search_dir` as their body alone; remove the shells.
+    searchable ones (data-pagefind-body) into `search_dir` as sections of indexed pages
+    (generator.site.search: their words, GROUP at a time); remove the shells.
 
     Returns:
         The number of pages written.
     """
-    written = 0
     shutil.rmtree(search_dir, ignore_errors=True)
     if not stream_dir.is_dir():
-        return written
+        return 0
     pages: dict[str, list[str]] = {}
     for kind_dir in sorted(p for p in stream_dir.iterdir() if p.is_dir()):
         shell_dir = site_dir / kind_dir.name / SHELL
-        shell_html = (shell_dir / "index.html").read_text(encoding="utf-8")
-        lang = html.escape(match[1]) if (match := _LANG.search(shell_html)) else ""
-        template = _split(shell_html)
-        for entry in os.scandir(kind_dir):
-            if not entry.name.endswith(".json"):
-                continue
-            page_id = entry.name[:-5]
-            pages.setdefault(kind_dir.name, []).append(page_id)
-            with open(entry.path, encoding="utf-8") as source:
-                stored = json.load(source)
-            _write(site_dir / kind_dir.name / page_id, _pour(template, page_id, stored))
-            if "data-pagefind-body" in stored["body"]:
-                # with its Chinese as pairs of characters: why, see generator.site.search
-                _write(search_dir / kind_dir.name / page_id,
-                       f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head>'
-                       f'<body>{stored["body"]}{search_fields(stored["body"])}</body></html>')
-            written += 1
+        ids = pages.setdefault(kind_dir.name, [])
+        sections = _pour_kind(kind_dir, site_dir, _split((shell_dir / "index.html").read_text(encoding="utf-8")), ids)
+        for number, indexed in enumerate(search.groups(sections)):
+            _write(search_dir / kind_dir.name / f"g{number}", indexed)
         shutil.rmtree(shell_dir)
     _sitemap(site_dir, pages)
-    return written
+    return sum(len(ids) for ids in pages.values())
+
+
+def _pour_kind(kind_dir: Path, site_dir: Path, template: list[str], ids: list[str]) -> Iterator[search.Section]:
+    """Write the pages of one kind (adding their ids to `ids`); yield the sections of the searchable ones."""
+    # in order of id, so the same records make the same indexed pages on every machine
+    for name in sorted(entry.name for entry in os.scandir(kind_dir) if entry.name.endswith(".json")):
+        page_id = name[:-5]
+        ids.append(page_id)
+        with open(kind_dir / name, encoding="utf-8") as source:
+            stored = json.load(source)
+        _write(site_dir / kind_dir.name / page_id, _pour(template, page_id, stored))
+        if "data-pagefind-body" in stored["body"]:
+            yield search.section(f"{kind_dir.name}/{page_id}", stored["body"])
 
 
 def _sitemap(site_dir: Path, pages: dict[str, list[str]]) -> None:

@@ -6,13 +6,19 @@ writes OUT_DIR/records/<kind>/<id>.yaml (nothing else) for a plausible Changzhou
 
 * organizations: the 人社部门 of the city and its six districts, the real set of 行业主管部门 (15 at city
   level; 12 in each district once N is large enough to need them), and about one host institution
-  (施教机构 or 企事业单位) per ten bases;
-* bases accredited 2012–2026, city-level ones mostly in batches sharing one decision, district-level ones
-  with a three-year validity; a few recent ones still in their 公示, a few formal decisions superseding
-  the 公示 that preceded them;
+  per ten bases;
+* bases accredited 2012–2026 by the body of their level: the city (市级) mostly in batches of 12–40, each a
+  拟认定公示 (seven working days) and then the 认定 notice that follows it (now and then leaving out a base
+  an objection found unfit), the odd one by a decision of its own; the districts (辖市区级) by their own
+  decisions with a three-year validity; the province (省级, most years) and the ministry (国家级, a numbered
+  batch every other year) by notices listing their Changzhou bases only; the city's latest 公示 still open;
+* organizations of every type: 人社部门 (ministry, province, city, districts), 行业主管部门, 部委 (supervising
+  national bases of their sector), 政府办公室, 人大常委会, and hosts that are 施教机构, 企事业单位, 高等院校
+  or 行业协会学会;
 * about two evaluations per base: periodic 评估验收 (mostly 合格), 限期整改 followed by a 整改复查 that
   passes, and the rare failed or missed rectification that ends in a revocation (about 2% of bases),
-  plus the odd corrected notice;
+  plus the odd corrected notice; the city publishes most of a month's passed 评估验收 in one 评估结果
+  notice, the rest (整改, 复查, corrections, the districts') as notices of their own;
 * one training plan per department per year filed in the first quarter (a few missing, and then named
   in that year's 考核通报), a few circulars and commendations per bureau per year.
 
@@ -21,10 +27,15 @@ the next year: dates that may not lie in the future are on or before UNTIL; 发�
 numbered per issuer and year in date order; credit codes carry their check character (generator.uscc).
 Later, plan-missing warns about the new year's plans, which nobody has filed yet. The 行政区划代码 are
 Changzhou's (from generator/data/divisions.csv, which holds all of China's), the 2015 codes included
-for bases accredited before the reform. The same N, seed and UNTIL give the same bytes. Records are
+for bases accredited on their own before the reform (a listed base has no 成文日期 of its own, and jxjy
+judges its code as of today). The same N, seed and UNTIL give the same bytes. Records are
 written as text directly, in the block style of the sample.
 
-`write_repository` is the entry point for a harness; `touch_one` changes one record for re-validation.
+Per base, at N = 1000: about 1.9 evaluations, 0.18 名单公告, 0.02 revocations, 0.12 organizations (hosts
+and bodies); with circulars, commendations and plans about 3.6 record files a base.
+
+`write_repository` is the entry point for a harness; `touch_one` changes one base's text, `touch_linked` what
+a cross-record rule reads.
 """
 
 from __future__ import annotations
@@ -52,7 +63,7 @@ FIRST_YEAR = 2012
 MARKER = ".synth"  # in records/: hidden files are no records; marks a folder this script may replace
 CATEGORY = "劳动、人事、监察／人事工作"
 METHOD = "《常州市专业技术人员继续教育管理和考核办法（试行）》"
-KIND_SCHEMAS = {"organizations": "organization", "bases": "base", "evaluations": "evaluation",
+KIND_SCHEMAS = {"organizations": "organization", "notices": "notice", "bases": "base", "evaluations": "evaluation",
                 "revocations": "revocation", "circulars": "circular", "commendations": "commendation",
                 "plans": "plan", "policies": "policy"}
 
@@ -231,6 +242,17 @@ DISTRICT_SECTORS = tuple(s for s in SECTORS if s.district_name is not None)
 SECTOR_WEIGHTS = {"jyj": 6, "gxj": 9, "czj": 4, "zjj": 7, "wsjk": 8, "nyncj": 3, "jtysj": 3, "zrzyj": 2, "sthjj": 2,
                   "slj": 2, "wglj": 2, "kjj": 3, "swj": 4, "scjgj": 3, "yjglj": 3}
 
+# Bodies above the city (and beside its bureau): id -> (name, short name, type, level, division, 机关代字).
+UPPER = {
+    "org-mohrss": ("中华人民共和国人力资源和社会保障部", "人社部", "人社部门", "国家级", "110000", ("人社部发", "人社部函")),
+    "org-jsrst": ("江苏省人力资源和社会保障厅", "省人社厅", "人社部门", "省级", "320100", ("苏人社发", "苏人社函")),
+    "org-moe": ("中华人民共和国教育部", "教育部", "部委", "国家级", "110000", ("教师",)),
+    "org-miit": ("中华人民共和国工业和信息化部", "工业和信息化部", "部委", "国家级", "110000", ("工信部人",)),
+    "org-czzfb": ("常州市人民政府办公室", "市政府办公室", "政府办公室", None, "320400", ("常政办发",)),
+    "org-czrd": ("常州市人民代表大会常务委员会", "市人大常委会", "人大常委会", None, "320400", ("常人大常发",)),
+}
+# The 部委 that supervise national bases of their sector; others are supervised by the city's department.
+MINISTRY = {"jyj": "org-moe", "gxj": "org-miit"}
 _ZH_HEAD = "华金龙天东南新嘉瑞恒博明润同中延青运太德鼎盛兴宏创科信诚安泰和丰远宁晟通达正昌永启合汇锦耀"
 _ZH_TAIL = "阳城湖目方诚禾丰远泽吴陵果河湖鑫源晖辉创达新晨宇恒泰安和盛华川峰航拓弘越峻瀚为康"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈任姚卢陆钱汤顾"
@@ -358,6 +380,7 @@ class Notice:
     repealed: date | None = None  # 废止日期, for a notice that has lost force
     corrects: Notice | None = None
     supersedes: Notice | None = None
+    member_of: Notice | None = None  # the 名单公告 that lists it: no envelope of its own
     data: dict = field(default_factory=dict)
 
 
@@ -376,6 +399,7 @@ class Model:
         self.hosts: list[Org] = []
         self.hosts_by_unit: dict[str, list[Org]] = {u.key: [] for u in UNITS}
         self.missing: dict[tuple[str, int], Org] = {}  # (dept id, year) without a plan
+        self.upper: dict[str, Org] = {}  # 人社部, 省人社厅, 部委, 政府办公室, 人大常委会
         self.counts: dict[str, int] = {}
 
     # --- helpers --------------------------------------------------------------------------------
@@ -439,6 +463,17 @@ class Model:
         for bureau in self.bureaus.values():
             if bureau.unit is not CITY:
                 bureau.parent = self.bureaus["cz"]
+        self.upper_bodies()
+
+    def upper_bodies(self) -> None:
+        """Who else a bureau's registry names: the ministry and the province, which accredit 国家级 and 省级
+        bases in Changzhou by their own notices; two 部委 supervising national bases of their sector; the
+        city government's office and the people's congress, which issue the policies bases rest on."""
+        for key, (name, short, kind, level, code, prefixes) in UPPER.items():
+            org = Org(key, name, short, kind, CITY, code, self.office_uscc(code), "", "", level=level,
+                      prefixes=prefixes)
+            self.upper[key] = org
+            self.orgs.append(org)
 
     def dept_units(self) -> tuple[Unit, ...]:
         """Units with departments of their own: the city always, districts as N grows."""
@@ -463,6 +498,13 @@ class Model:
 
     def host(self, unit: Unit, sector: Sector, i: int) -> None:
         rng = self.rng
+        draw = rng.random()
+        if i == 1 or draw < 0.04:  # the first host of each of the two kinds is made whatever N is
+            self.academic_host(unit, sector, i, "高等院校")
+            return
+        if i == 2 or draw < 0.10:
+            self.academic_host(unit, sector, i, "行业协会学会")
+            return
         school = rng.random() < 0.55
         for _ in range(50):
             zh = rng.choice(_ZH_HEAD) + rng.choice(_ZH_TAIL)
@@ -503,6 +545,31 @@ class Model:
         self.hosts_by_unit[unit.key].append(org)
         self.orgs.append(org)
 
+    def academic_host(self, unit: Unit, sector: Sector, i: int, kind: str) -> None:
+        """A 高等院校 (a college of the city or district) or a 行业协会学会 (a city-wide society)."""
+        rng = self.rng
+        fields = list(sector.fields)
+        rng.shuffle(fields)
+        for attempt in range(50):
+            zh = rng.choice(_ZH_HEAD) + rng.choice(_ZH_TAIL)
+            if kind == "高等院校":
+                name = f"常州{zh}{rng.choice(('职业技术学院', '学院', '职业学院'))}"
+            else:
+                name = f"常州市{'' if attempt < 10 else zh}{fields[attempt % len(fields)]}{rng.choice(('学会', '协会'))}"
+            if name not in self.names:
+                break
+        self.names.add(name)
+        head = "12" + unit.code if kind == "高等院校" else "51" + unit.code + "MJ"
+        code = self.uscc(head, "0123456789" if kind == "高等院校" else ALPHABET)
+        road = rng.choice(unit.roads)
+        number = rng.randint(1, 900)
+        org = Org(f"org-{unit.key}-u{i + 1:05d}", name, name.removeprefix("常州市").removeprefix("常州"), kind, unit,
+                  unit.code, code, f"{unit.full}{road}{number}号", self.phone(), sector=sector, road=road,
+                  number=number, fields=fields)
+        self.hosts.append(org)
+        self.hosts_by_unit[unit.key].append(org)
+        self.orgs.append(org)
+
     # --- bases and their lifecycles -------------------------------------------------------------
 
     def bases(self) -> None:
@@ -528,7 +595,10 @@ class Model:
             last = min(date(year, 12, 25), self.end - timedelta(days=30) if year == self.end.year else self.end)
             decisions: list[list[Org]] = []
             while hosts:
-                size = min(len(hosts), rng.choice((1, 1, 2, 2, 3)) if rng.random() < 0.5 else rng.randint(1, max_batch))
+                if unit_key == "cz":  # the city accredits in batches of a few dozen, the odd base on its own
+                    size = min(len(hosts), rng.randint(12, 40) if rng.random() < 0.8 else 1)
+                else:
+                    size = min(len(hosts), rng.choice((1, 1, 2, 2, 3)) if rng.random() < 0.5 else rng.randint(1, max_batch))
                 decisions.append([hosts.pop() for _ in range(size)])
             days = sorted(min(self.between(first, last), self.end) for _ in decisions)
             batch = 0
@@ -567,6 +637,9 @@ class Model:
 
     def decision(self, bureau: Org, day: date, hosts: list[Org], batch: int | None) -> None:
         unit_key = bureau.unit.key
+        if unit_key == "cz" and batch is not None:
+            self.publicized_batch(bureau, day, hosts, batch)
+            return
         doc = Doc(bureau.prefixes[0], day)
         group: list[Notice] = []
         for host in hosts:
@@ -586,6 +659,105 @@ class Model:
                 base.title = f"{bureau.name}关于认定{base.data['name']}的决定"
         for base in group:
             self.lifecycle(base)
+
+    def publicity(self, bureau: Org, written: date, title: str) -> Notice:
+        """A 拟认定公示: published the next working day, open for seven working days."""
+        notice = self.notice("notices", bureau, written, act="拟认定公示", members=[])
+        notice.published = _add_working(written, 1)
+        notice.data["publicity"] = (notice.published, _add_working(notice.published, 6))
+        notice.title = title
+        notice.doc = Doc(bureau.prefixes[1], written) if self.rng.random() < 0.5 else None
+        return notice
+
+    def member(self, kind: str, notice: Notice, written: date, **data) -> Notice:
+        """A record listed in `notice`: the notice carries its envelope."""
+        record = self.notice(kind, notice.issuer, written, **data)
+        record.member_of = notice
+        notice.data["members"].append(record)
+        return record
+
+    def publicized_batch(self, bureau: Org, day: date, hosts: list[Org], batch: int) -> None:
+        """A city batch as the bureau runs it: the 公示 of the proposed list about a month before, then the
+        decision that follows it, now and then leaving out a base an objection found unfit."""
+        rng = self.rng
+        year = day.year
+        listed = self.publicity(bureau, self.between(day - timedelta(days=38), day - timedelta(days=28)),
+                                f"{bureau.name}关于{year}年度第{cn_number(batch)}批市级专业技术人员继续教育基地"
+                                "拟认定名单的公示")
+        # jxjy judges a listed base's 所在地区 as of today (it has no 成文日期 of its own): today's codes
+        bases = [self.member("bases", listed, day, **self.base_fields(host, self.until, "cz")) for host in hosts]
+        decision = self.notice("notices", bureau, day, act="认定", batch=batch, follows=listed, members=[],
+                               withdrawn=[])
+        decision.doc = Doc(bureau.prefixes[0], day)
+        decision.title = f"{bureau.name}关于认定{year}年度第{cn_number(batch)}批市级专业技术人员继续教育基地的通知"
+        if len(bases) >= 3 and rng.random() < 0.15:
+            decision.data["withdrawn"] = [bases.pop(rng.randrange(len(bases)))]
+        for base in bases:
+            self.lifecycle(base)
+
+    def pending_publicity(self) -> None:
+        """The city's latest 公示, still open on UNTIL: its bases are 公示中 and have no decision yet."""
+        bureau = self.bureaus["cz"]
+        written = _WORKDAYS[bisect.bisect_right(_WORKDAYS, self.until) - 3]  # published the day before UNTIL
+        listed = self.publicity(bureau, written, f"{bureau.name}关于{written.year}年度市级专业技术人员继续教育基地"
+                                                 "拟认定名单的公示")
+        for host in self.rng.sample(self.hosts, min(len(self.hosts), max(2, self.n // 400))):
+            self.member("bases", listed, written, **self.base_fields(host, self.until, "cz"))
+
+    def upper_notices(self) -> None:
+        """Bases the ministry (every other year, a numbered batch) and the province (most years, valid about
+        five years) accredit in Changzhou, each notice listing only its Changzhou bases."""
+        rng = self.rng
+        for year in range(FIRST_YEAR, self.end.year + 1):
+            for key, every, share in (("org-mohrss", 2, 3000), ("org-jsrst", 1, 400)):
+                if year % every or (key == "org-jsrst" and rng.random() < 0.2):
+                    continue
+                issuer = self.upper[key]
+                day = self.between(date(year, 4, 1) if key == "org-jsrst" else date(year, 10, 15),
+                                   date(year, 5, 30) if key == "org-jsrst" else date(year, 11, 30))
+                if day > self.end:
+                    continue
+                notice = self.notice("notices", issuer, day, act="认定", members=[])
+                notice.doc = Doc(issuer.prefixes[1], day)
+                count = max(1, round(self.n / share * rng.uniform(0.5, 1.5)))
+                if key == "org-mohrss":
+                    notice.data["batch"] = (year - 2000) // 2
+                    notice.title = (f"人力资源社会保障部办公厅关于公布第{cn_number(notice.data['batch'])}批国家级"
+                                    "专业技术人员继续教育基地名单的通知")
+                else:
+                    notice.data["valid_until"] = date(year + 4, 12, 31)
+                    notice.title = f"{issuer.name}关于公布{year}年度江苏省专业技术人员继续教育基地名单的通知"
+                colleges = [h for h in self.hosts if h.type == "高等院校"] or self.hosts
+                for host in rng.sample(colleges, min(count, len(colleges))):
+                    fields = self.base_fields(host, self.until, "cz")
+                    sector = host.sector
+                    assert sector is not None
+                    ministry = MINISTRY.get(sector.key) if key == "org-mohrss" else None
+                    level = "国家级" if key == "org-mohrss" else "江苏省"
+                    fields.update(name=f"{level}{fields['topic']}继续教育基地（{host.name}）", level=issuer.level,
+                                  supervisor=self.upper[ministry] if ministry else self.depts[("cz", sector.key)])
+                    self.member("bases", notice, day, **fields)
+                notice.data["total"] = len(notice.data["members"]) * rng.randint(12, 40)
+
+    def evaluation_notices(self) -> None:
+        """The city publishes most of a month's passed 评估验收 in one 评估结果 notice (the last day of
+        the month's evaluations), its own notices staying for 限期整改, 复查 and corrected results."""
+        bureau = self.bureaus["cz"]
+        months: dict[tuple[int, int], list[Notice]] = {}
+        for record in self.notices:
+            if (record.kind == "evaluations" and record.issuer is bureau and record.data["type"] == "评估验收"
+                    and record.data["result"] == "合格" and record.corrects is None
+                    and record.validity == "现行有效" and record.member_of is None):
+                months.setdefault((record.written.year, record.written.month), []).append(record)
+        for (year, month), group in sorted(months.items()):
+            if len(group) < 3 or self.rng.random() < 0.2:
+                continue
+            written = max(record.written for record in group)
+            notice = self.notice("notices", bureau, written, act="评估结果", members=group)
+            notice.doc = Doc(bureau.prefixes[1], written)
+            notice.title = (f"{bureau.name}关于{year}年{month}月部分市级专业技术人员继续教育基地评估验收结果的通知")
+            for record in group:
+                record.member_of, record.doc = notice, None
 
     def lifecycle(self, base: Notice) -> None:
         """Evaluations every three years or so; rectifications; the rare revocation (Art. 25)."""
@@ -832,17 +1004,20 @@ class Model:
         serials: dict[tuple[str, int], int] = {}
         for record in order:
             doc = record.doc
-            assert doc is not None
-            if not doc.number:
+            if doc is not None and not doc.number:
                 key = (doc.agency, doc.written.year)
                 serials[key] = serials.get(key, 0) + rng.randint(1, 3)
                 doc.number = f"{doc.agency}〔{doc.written.year}〕{serials[key]}号"
         indexes: dict[tuple[str, int], int] = {}
         ids: dict[tuple[str, int], int] = {}
-        prefixes = {"bases": "base", "evaluations": "eval", "revocations": "rev", "circulars": "circ",
-                    "commendations": "comm", "plans": "plan"}
+        prefixes = {"notices": "notice", "bases": "base", "evaluations": "eval", "revocations": "rev",
+                    "circulars": "circ", "commendations": "comm", "plans": "plan"}
         for record in order:
             year = record.written.year
+            if record.member_of is not None:  # listed in a notice: an id, no 索引号 of its own
+                ids[(record.kind, year)] = ids.get((record.kind, year), 0) + 1
+                record.id = f"{prefixes[record.kind]}-{year}-{ids[(record.kind, year)]:03d}"
+                continue
             key = (record.issuer.uscc, record.published.year)  # a 索引号 is numbered by year of publication
             indexes[key] = indexes.get(key, 0) + rng.randint(1, 3)
             if indexes[key] > 99999:
@@ -863,6 +1038,9 @@ class Model:
     def build(self) -> None:
         self.organizations()
         self.bases()
+        self.upper_notices()
+        self.pending_publicity()
+        self.evaluation_notices()
         self.plans()
         self.circulars()
         self.commendations()
@@ -901,14 +1079,19 @@ def block(paragraphs: list[str]) -> str:
     return "body: |\n" + "\n\n".join("  " + p for p in paragraphs) + "\n"
 
 
+def member_header(record: Notice) -> list[str]:
+    assert record.member_of is not None
+    return [f"# yaml-language-server: $schema=../../schema/{KIND_SCHEMAS[record.kind]}.schema.json",
+            f"id: {record.id}", "sample: true", f"notice: {record.member_of.id}"]
+
+
 def header(record: Notice) -> list[str]:
-    assert record.doc is not None
     lines = [
         f"# yaml-language-server: $schema=../../schema/{KIND_SCHEMAS[record.kind]}.schema.json",
         f"id: {record.id}",
         "sample: true",
         f"title: {q(record.title)}",
-        f"doc_number: {record.doc.number}",
+        *([f"doc_number: {record.doc.number}"] if record.doc is not None else []),
         f"issuer: {record.issuer.id}",
         f"written_on: {record.written}",
         f"published_on: {record.published}",
@@ -946,7 +1129,8 @@ def render_org(org: Org) -> str:
     if org.prefixes:
         lines.append("doc_prefixes:")
         lines += [f"  - {p}" for p in org.prefixes]
-    lines += [f"address: {q(org.address)}", f'phone: "{org.phone}"']
+    if org.address:
+        lines += [f"address: {q(org.address)}", f'phone: "{org.phone}"']
     if org.submitters:
         lines.append("submitters:")
         lines += [f'  - "{s}"' for s in org.submitters]
@@ -971,7 +1155,7 @@ def _addressees(base: Notice) -> str:
 def render_base(base: Notice) -> str:
     data = base.data
     host, supervisor, issuer = data["host"], data["supervisor"], base.issuer
-    lines = header(base)
+    lines = header(base) if base.member_of is None else member_header(base)
     lines += [
         f"name: {q(data['name'])}",
         f"host: {host.id}",
@@ -987,6 +1171,8 @@ def render_base(base: Notice) -> str:
         lines.append(f"valid_until: {until}")
     if data.get("batch"):
         lines.append(f"batch: {data['batch']}")
+    if base.member_of is not None:
+        return "\n".join(lines) + "\n"
     lines += tail(base, None)
     topic, recommender = data["topic"], supervisor.short if supervisor is not issuer else "行业主管部门"
     if data.get("batch"):
@@ -1026,8 +1212,10 @@ def render_evaluation(record: Notice) -> str:
     data = record.data
     base, kind, result = data["base"], data["type"], data["result"]
     host, supervisor, issuer = base.data["host"], base.data["supervisor"], record.issuer
-    lines = header(record)
+    lines = header(record) if record.member_of is None else member_header(record)
     lines += [f"base: {base.id}", f"type: {kind}", f"evaluated_on: {data['evaluated_on']}", f"result: {result}"]
+    if record.member_of is not None:  # a passed 评估验收 listed in a 评估结果 notice
+        return "\n".join(lines) + "\n"
     if data["deadline"] is not None:
         lines.append(f"deadline: {data['deadline']}")
     if data["findings"]:
@@ -1065,6 +1253,60 @@ def render_evaluation(record: Notice) -> str:
             body.append(f"{issuer.short}将依照{METHOD}第二十五条规定另行作出处理决定。")
     if record.corrects is not None:
         body.append("特此更正。")
+    return "\n".join(lines) + "\n" + block(body)
+
+
+def _listing(bases: list[Notice]) -> list[str]:
+    return [f"{i}. {b.data['name']}（依托单位：{b.data['host'].name}）" for i, b in enumerate(bases, 1)]
+
+
+def render_notice(notice: Notice) -> str:
+    """A 名单公告: a 公示, a decision that follows one, a national or provincial list, or evaluation results."""
+    data = notice.data
+    issuer, act, members = notice.issuer, data["act"], data["members"]
+    lines = header(notice)
+    lines.insert(3, f"act: {act}")
+    if data.get("batch"):
+        lines.append(f"batch: {data['batch']}")
+    if data.get("valid_until"):
+        lines.append(f"valid_until: {data['valid_until']}")
+    contact = f"{issuer.short}专业技术人员管理处，电话 {issuer.phone}"
+    if act == "拟认定公示":
+        start, end = data["publicity"]
+        lines += ["publicity:", f"  start: {start}", f"  end: {end}", f"  contact: {contact}"]
+        body = [f"根据{METHOD}有关规定，经单位申报、行业主管部门推荐和专家评审，拟认定以下 {len(members)} 个单位为"
+                "市级专业技术人员继续教育基地，现予以公示。", *_listing(members),
+                f"公示时间为{cn_date(start)}至{cn_date(end)}。公示期间，任何单位和个人如有异议，可以书面或电话形式"
+                f"实名向{issuer.name}专业技术人员管理处反映。",
+                "公示期满无异议或者异议不影响认定的，由市人力资源和社会保障局正式发文认定。"]
+    elif act == "评估结果":
+        lines.append(f"legal_basis: {METHOD}第二十五条")
+        body = ["各辖市、区人力资源和社会保障局，市各有关部门，各有关基地：",
+                f"根据{METHOD}第二十五条规定，{issuer.short}会同有关行业主管部门对以下 {len(members)} 个市级专业技术人员"
+                "继续教育基地进行了评估验收，结果均为合格，继续保留其基地资格（结果见各基地评估验收记录）：",
+                *[f"{i}. {e.data['base'].data['name']}" for i, e in enumerate(members, 1)]]
+    elif "follows" in data:
+        listed, withdrawn = data["follows"], data["withdrawn"]
+        accredited = [b for b in listed.data["members"] if b not in withdrawn]
+        lines += [f"follows: {listed.id}", f"objection: {'有异议' if withdrawn else '无异议'}"]
+        body = ["各辖市、区人力资源和社会保障局，市各有关部门，各有关单位：",
+                f"根据{METHOD}有关规定，经单位申报、行业主管部门推荐、专家评审和社会公示，决定认定"
+                f"{accredited[0].data['name']}等 {len(accredited)} 个单位为{notice.written.year}年度第"
+                f"{cn_number(data['batch'])}批市级专业技术人员继续教育基地（名单见附件）。"]
+        if withdrawn:
+            name = withdrawn[0].data["host"].name
+            detail = f"公示期内收到对{name}的实名异议，经核查该单位师资和场地条件不符合要求，不予认定；其余单位无异议。"
+            lines += [f"objection_detail: {detail}", "withdrawn:", *[f"  - {b.id}" for b in withdrawn]]
+            body.append(detail)
+        body.append("各基地要按规定接受行业主管部门和人力资源社会保障部门的评估验收。对评估验收不合格的，责令限期整改；"
+                    "逾期不整改或整改后仍不符合要求的，取消其基地资格。")
+    else:
+        level = "国家级" if issuer.level == "国家级" else "江苏省"
+        body = ["各设区市人力资源社会保障局，省各有关部门，各有关单位：" if level == "江苏省"
+                else "各省、自治区、直辖市及新疆生产建设兵团人力资源社会保障厅（局），国务院有关部委、直属机构人事部门：",
+                f"经各地区、各部门推荐和专家评审，确定{data['total']}个单位为{level}专业技术人员继续教育基地"
+                + (f"，有效期至{cn_date(data['valid_until'])}。" if data.get("valid_until") else "。"),
+                f"本平台只收录其中在常州的{len(members)}个基地：", *_listing(members)]
     return "\n".join(lines) + "\n" + block(body)
 
 
@@ -1229,7 +1471,7 @@ def render_policy(bureau: Org) -> str:
     ])
 
 
-RENDER = {"bases": render_base, "evaluations": render_evaluation, "revocations": render_revocation,
+RENDER = {"notices": render_notice, "bases": render_base, "evaluations": render_evaluation, "revocations": render_revocation,
           "circulars": render_circular, "commendations": render_commendation, "plans": render_plan}
 
 # ---------------------------------------------------------------------------------------------------
@@ -1282,16 +1524,38 @@ def write_repository(out: Path, bases: int, seed: int = 1, *, until: date = UNTI
 def touch_one(out: Path) -> Path:
     """Change one base's free text (a sentence appended to its body), validly; return the file.
 
+    The base is the first one from the middle that is a document of its own (a listed one has no body).
     Each call appends again, so every call changes the file's bytes.
     """
     bases = sorted((Path(out) / "records" / "bases").glob("*.yaml"))
     if not bases:
         raise FileNotFoundError(f"{out} 中没有培训基地记录")
-    path = bases[len(bases) // 2]
-    text = path.read_text(encoding="utf-8")
-    assert text.endswith("\n") and "\nbody: |\n" in text, path
-    path.write_text(text + "\n  基地办学地址、联系电话如有变更，以主管部门公布的信息为准。\n", encoding="utf-8")
-    return path
+    for path in bases[len(bases) // 2:] + bases[:len(bases) // 2]:
+        text = path.read_text(encoding="utf-8")
+        if text.endswith("\n") and "\nbody: |\n" in text:
+            path.write_text(text + "\n  基地办学地址、联系电话如有变更，以主管部门公布的信息为准。\n", encoding="utf-8")
+            return path
+    raise FileNotFoundError(f"{out} 中没有自带正文的培训基地记录")
+
+
+_EVALUATED = re.compile(r"^evaluated_on: (\d{4}-\d\d-\d\d)$", re.M)
+
+
+def touch_linked(out: Path) -> Path:
+    """Change what a cross-record rule reads, validly: move one passed 评估验收's 评估日期 a day earlier
+    (base-event-order and date-order compare it with its base's other events and its notice). Return the file.
+
+    Every call moves it again; the margin to the event before (over a year) keeps dozens of calls valid.
+    """
+    evaluations = sorted((Path(out) / "records" / "evaluations").glob("*.yaml"))
+    for path in evaluations[len(evaluations) // 2:] + evaluations[:len(evaluations) // 2]:
+        text = path.read_text(encoding="utf-8")
+        found = _EVALUATED.search(text)
+        if found and "\ntype: 评估验收\n" in text and "\nresult: 合格\n" in text:
+            day = date.fromisoformat(found.group(1)) - timedelta(days=1)
+            path.write_text(text[:found.start(1)] + day.isoformat() + text[found.end(1):], encoding="utf-8")
+            return path
+    raise FileNotFoundError(f"{out} 中没有评估验收合格的记录")
 
 
 def main(argv: list[str] | None = None) -> int:

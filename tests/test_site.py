@@ -620,6 +620,30 @@ def test_every_page_has_the_government_site_header_and_footer(site_dir: Path) ->
     assert not problems, "\n".join(problems[:20])
 
 
+def test_pages_without_a_table_of_contents_have_the_lean_layout(site_dir: Path) -> None:
+    """Record pages are copies of one shell per kind, so the shell is paid once per record
+    (generator/site/theme/jxjy-lean.html): no site navigation or table of contents in its empty
+    sidebars, none of Material's unused translations, no blank lines. Pages with a table of contents
+    keep Material's layout, which shows it."""
+    lean = [page_path(site_dir, record_page_url(r)) for r in records().values()]
+    lean = [path for path in lean if path.is_file()] + [site_dir / "index.html", site_dir / "bases" / "index.html"]
+    assert len(lean) > 60
+    for path in lean:
+        page, html = soup_of(path), path.read_text(encoding="utf-8")
+        rel = path.relative_to(site_dir).as_posix()
+        assert not page.select(".md-nav"), rel
+        sidebars = page.select(".md-sidebar")
+        assert [s["data-md-type"] for s in sidebars] == ["navigation", "toc"], rel
+        assert all(not s.select_one(".md-sidebar__inner").contents for s in sidebars), rel
+        assert json.loads(page.select_one("script#__config").string)["translations"] == {}, rel
+        assert not re.search(r"\n[ \t]*\n", html), f"{rel} has blank lines"
+    # the directory hides its table of contents' column (front matter `hide: [toc]`), as Material does
+    assert soup(site_dir, "bases/").select_one(".md-sidebar--secondary").has_attr("hidden")
+    assert not soup(site_dir, "bases/base-2013-001/").select_one(".md-sidebar--secondary").has_attr("hidden")
+    guide = soup(site_dir, "guide/")
+    assert guide.select(".md-nav--primary") and guide.select(".md-sidebar--secondary a.md-nav__link")
+
+
 def test_the_header_and_footer_escape_the_settings(tmp_path: Path) -> None:
     copy_build_inputs(tmp_path)
     set_config(tmp_path, "host_unit", "<b>市人社局</b>")

@@ -464,3 +464,14 @@ def test_a_correction_between_items_of_notices_is_dated_by_their_notices(repo: R
     hits = [d for d in found(repo.validate(), "ref-correction") if "早于" in d.message]
     assert [(d.location.path, d.location.line) for d in hits] == [(old, repo.line_of(old, "written_on:"))]
     assert "被更正记录「base-2025-102」的 2025-09-08" in hits[0].message
+
+
+def test_an_item_of_a_notice_is_judged_by_its_notice_s_district_codes(repo: Repo) -> None:
+    # a base a 2025 batch lists, in 戚墅堰区 (abolished 2015): judged on the notice's 成文日期, not today
+    repo.edit(BATCH_BASE, 'district: "320402"', 'district: "320405"')
+    hits = [d for d in found(repo.validate(), "district-expired") if d.location.path == BATCH_BASE]
+    assert [d.location.line for d in hits] == [repo.line_of(BATCH_BASE, "district:")]
+    assert "「所在地区」320405（戚墅堰区）在所在公告的成文日期 2025-09-08 无效" in hits[0].message
+    # the same base in a batch of 2014, when 戚墅堰区 still existed: no complaint, although it is gone today
+    repo.edit(PUBLICITY, "written_on: 2025-09-08", "written_on: 2014-09-08")
+    assert not [d for d in found(repo.validate(), "district-expired") if d.location.path == BATCH_BASE]

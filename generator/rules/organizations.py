@@ -41,9 +41,11 @@ def _district(ctx: Context, record: Record) -> Iterator[Diagnostic]:
                           hint="可在民政部「全国行政区划信息查询平台」查询；常州市各区："
                                + "、".join(f"{d.code} {d.name}" for d in home_current()))
         return
-    # A notice is judged on its own date; an organization describes a body as it is today.
-    written = dates.parse(record.data.get("written_on"))
-    day, when = (written, "成文日期") if written is not None else (ctx.as_of, "今天")
+    # A notice, and an item of a notice (a base a batch lists), is judged on the notice's date; an
+    # organization describes a body as it is today.
+    written = dates.parse(ctx.records.envelope(record).get("written_on"))
+    when = "成文日期" if "written_on" in record.data else "所在公告的成文日期"
+    day, when = (written, when) if written is not None else (ctx.as_of, "今天")
     if division(code, day) is not None:
         return
     # the period the day comes after (the code was abolished), or the first one (not yet in use)

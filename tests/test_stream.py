@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from generator.site import stream
 from generator.site.build import build
 from generator.site.stream import SHELL
 
@@ -43,3 +45,22 @@ def test_the_engine_sees_one_shell_per_kind(tmp_path: Path) -> None:
     streamed = sorted(p.stem for p in (root / "build" / "stream" / "bases").iterdir())
     pages = sorted(p.parent.name for p in (tmp_path / "site" / "bases").glob("*/index.html"))
     assert streamed == pages and "base-2013-001" in pages
+
+
+def test_a_sitemap_of_more_pages_than_the_protocol_allows_becomes_an_index(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "SITEMAP_URLS", 3)
+    urls = [f"https://jxjy.example.gov.cn/jxjy/{path}" for path in ("", *(f"bases/base-{n}/" for n in range(6)))]
+
+    def sitemap(listed: list[str]) -> str:
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                + "".join(f"\n    <url>\n         <loc>{url}</loc>\n    </url>" for url in listed) + "\n</urlset>")
+
+    index = stream._split_sitemap(tmp_path, sitemap(urls))
+    parts = [f"https://jxjy.example.gov.cn/jxjy/sitemap-{n}.xml" for n in (1, 2, 3)]
+    assert re.findall("<loc>([^<]*)</loc>", index) == parts
+    assert index.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex ')
+    written = [(tmp_path / f"sitemap-{n}.xml").read_text(encoding="utf-8") for n in (1, 2, 3)]
+    assert written == [sitemap(urls[0:3]), sitemap(urls[3:6]), sitemap(urls[6:7])]
+    # at the limit it stays one file
+    assert stream._split_sitemap(tmp_path, sitemap(urls[:3])) == sitemap(urls[:3])

@@ -36,6 +36,8 @@ STREAM = Path("build") / "stream"  # beside build/docs: one JSON file per record
 # (generator.site.search). Pagefind's time and memory grow with the HTML it parses and the pages it
 # indexes, and the theme's navigation is most of a page.
 SEARCH = Path("build") / "search"
+# The sitemap protocol's limit of pages per file (sitemaps.org): a national registry has more pages.
+SITEMAP_URLS = 50_000
 _SLOT = re.compile(rf"{SHELL}-([a-z_]+)")
 _URL_SLOT = re.compile(rf"(/|&#x2f;){SHELL}(/|&#x2f;)")
 
@@ -107,6 +109,7 @@ def _sitemap(site_dir: Path, pages: dict[str, list[str]]) -> None:
         in_order = sorted(ids, key=lambda page_id: f"{page_id}.md")
         listed = "".join(entry[0].replace(f"/{SHELL}/", f"/{page_id}/") for page_id in in_order)
         sitemap = sitemap[:entry.start()] + listed + sitemap[entry.end():]
+    sitemap = _split_sitemap(site_dir, sitemap)
     path.write_text(sitemap, encoding="utf-8")
     packed = path.with_name(path.name + ".gz")
     if not packed.is_file():  # Zensical writes none
@@ -114,6 +117,24 @@ def _sitemap(site_dir: Path, pages: dict[str, list[str]]) -> None:
     mtime = int.from_bytes(packed.read_bytes()[4:8], "little")  # the gzip header's MTIME field
     with open(packed, "wb") as out, gzip.GzipFile(fileobj=out, filename=str(packed), mode="wb", mtime=mtime) as gz:
         gz.write(sitemap.encode("utf-8"))
+
+
+def _split_sitemap(site_dir: Path, sitemap: str) -> str:
+    """`sitemap` itself when it lists at most SITEMAP_URLS pages; else, as the protocol requires, an
+    index of sitemap-1.xml, sitemap-2.xml, … written beside it, each listing SITEMAP_URLS of them in order."""
+    urls = re.findall(r"\n\s*<url>.*?</url>", sitemap, re.DOTALL)
+    if len(urls) <= SITEMAP_URLS:
+        return sitemap
+    head, tail = sitemap[:sitemap.index(urls[0])], sitemap[sitemap.rindex(urls[-1]) + len(urls[-1]):]
+    # the site's address: the home page's, of which every other page's is an extension
+    root = min((found[1] for url in urls if (found := re.search(r"<loc>([^<]*)</loc>", url))), key=len)
+    listed = []
+    for number, start in enumerate(range(0, len(urls), SITEMAP_URLS), 1):
+        name = f"sitemap-{number}.xml"
+        (site_dir / name).write_text(head + "".join(urls[start:start + SITEMAP_URLS]) + tail, encoding="utf-8")
+        listed.append(f"    <sitemap>\n        <loc>{root}{name}</loc>\n    </sitemap>\n")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "".join(listed) + "</sitemapindex>\n")
 
 
 def _write(folder: Path, page: str) -> None:

@@ -27,8 +27,8 @@ the next year: dates that may not lie in the future are on or before UNTIL; 发�
 numbered per issuer and year in date order; credit codes carry their check character (generator.uscc).
 Later, plan-missing warns about the new year's plans, which nobody has filed yet. The 行政区划代码 are
 Changzhou's (from generator/data/divisions.csv, which holds all of China's), the 2015 codes included
-for bases accredited on their own before the reform (a listed base has no 成文日期 of its own, and jxjy
-judges its code as of today). The same N, seed and UNTIL give the same bytes. Records are
+for bases accredited before the reform (on their own, or listed by a notice of then: jxjy judges a
+listed base's code by its notice's 成文日期). The same N, seed and UNTIL give the same bytes. Records are
 written as text directly, in the block style of the sample.
 
 Per base, at N = 1000: about 1.9 evaluations, 0.18 名单公告, 0.02 revocations, 0.12 organizations (hosts
@@ -684,8 +684,8 @@ class Model:
         listed = self.publicity(bureau, self.between(day - timedelta(days=38), day - timedelta(days=28)),
                                 f"{bureau.name}关于{year}年度第{cn_number(batch)}批市级专业技术人员继续教育基地"
                                 "拟认定名单的公示")
-        # jxjy judges a listed base's 所在地区 as of today (it has no 成文日期 of its own): today's codes
-        bases = [self.member("bases", listed, day, **self.base_fields(host, self.until, "cz")) for host in hosts]
+        # a listed base's 所在地区 is judged by its notice's 成文日期: the codes valid on the 公示's day
+        bases = [self.member("bases", listed, day, **self.base_fields(host, listed.written, "cz")) for host in hosts]
         decision = self.notice("notices", bureau, day, act="认定", batch=batch, follows=listed, members=[],
                                withdrawn=[])
         decision.doc = Doc(bureau.prefixes[0], day)
@@ -702,7 +702,7 @@ class Model:
         listed = self.publicity(bureau, written, f"{bureau.name}关于{written.year}年度市级专业技术人员继续教育基地"
                                                  "拟认定名单的公示")
         for host in self.rng.sample(self.hosts, min(len(self.hosts), max(2, self.n // 400))):
-            self.member("bases", listed, written, **self.base_fields(host, self.until, "cz"))
+            self.member("bases", listed, written, **self.base_fields(host, written, "cz"))
 
     def upper_notices(self) -> None:
         """Bases the ministry (every other year, a numbered batch) and the province (most years, valid about
@@ -729,7 +729,7 @@ class Model:
                     notice.title = f"{issuer.name}关于公布{year}年度江苏省专业技术人员继续教育基地名单的通知"
                 colleges = [h for h in self.hosts if h.type == "高等院校"] or self.hosts
                 for host in rng.sample(colleges, min(count, len(colleges))):
-                    fields = self.base_fields(host, self.until, "cz")
+                    fields = self.base_fields(host, day, "cz")
                     sector = host.sector
                     assert sector is not None
                     ministry = MINISTRY.get(sector.key) if key == "org-mohrss" else None

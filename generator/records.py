@@ -90,6 +90,7 @@ class RecordSet:
                 self._successors[target.id].append(record)
         self._events: dict[str, list[Record]] | None = None
         self._members: dict[str, list[Record]] | None = None
+        self._decisions: dict[str, list[Record]] | None = None
 
     def replacing(self, records: list[Record]) -> RecordSet:
         """This set with `records` in place of those at their paths (or added), and the same attachment files."""
@@ -120,8 +121,13 @@ class RecordSet:
         return self._members.get(notice_id, [])
 
     def decisions(self, publicity_id: str) -> list[Record]:
-        """Valid, current 认定 notices that follow the 公示 `publicity_id`."""
-        return [r for r in self.current("notices") if r.data.get("follows") == publicity_id]
+        """Valid, current 认定 notices that follow the 公示 `publicity_id`, in path order."""
+        if self._decisions is None:  # indexed once: every base of a batch asks (a scan each was quadratic)
+            self._decisions = defaultdict(list)
+            for record in self.current("notices"):
+                if isinstance(record.data.get("follows"), str):
+                    self._decisions[record.data["follows"]].append(record)
+        return self._decisions.get(publicity_id, [])
 
     def predecessor(self, record: Record) -> Record | None:
         """The record that `record` corrects or supersedes, when that link is sound enough to follow.

@@ -11,9 +11,9 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-import segno
+import zxingcpp
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -54,18 +54,37 @@ def safe_url(value: str | None) -> str | None:
     return None
 
 
-# One fixed mask pattern: each of the eight makes a valid code (ISO/IEC 18004, 7.8), and segno's
-# search for the best one took three quarters of the time of a record page (4 ms of a QR's 5;
-# minutes at a registry's size). Pattern 2 (vertical stripes) reads well on a printout.
-QR_MASK = 2
+QR_SCALE = 3  # pixels a module: a 33-module code and its quiet zone are 123 px
+QR_BORDER = 4  # the quiet zone, in modules (ISO/IEC 18004, 6.3.8)
 
 
 def qr_svg(url: str) -> Markup:
     """The QR code of `url` as inline SVG, drawn at build time (no script): readers scan a printout or
-    the screen to open the page on a phone. Error level M (15 %) survives a creased printout; segno
-    escapes the title."""
-    code = segno.make(url, error="m", micro=False, mask=QR_MASK)
-    return Markup(code.svg_inline(scale=3, title=f"本页地址的二维码：{url}", svgclass="jxjy-qr-code", lineclass=None))
+    the screen to open the page on a phone. Error level M (15 %) survives a creased printout.
+
+    zxing-cpp encodes (in C++: 0.15 ms a code, where pure-Python segno took 1.1 ms even with its mask
+    search turned off, a third of a record page's time); each row's runs of dark modules become one
+    horizontal stroke of the path."""
+    image = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image(
+        scale=1, add_quiet_zones=False)
+    height, width = image.shape
+    # one byte a module, row by row: 0 dark, 255 light (Image has the buffer protocol; its stub omits it)
+    modules = bytes(cast(Any, image))
+    strokes = [f"M{QR_BORDER} {QR_BORDER}.5"]  # then each stroke moves relative to where the last one ended
+    pen_x = pen_y = 0
+    for y in range(height):
+        row = modules[y * width:(y + 1) * width]
+        x = row.find(0)
+        while x >= 0:
+            end = row.find(255, x)
+            end = width if end < 0 else end
+            strokes.append(f"m{x - pen_x} {y - pen_y}h{end - x}" if (x, y) != (pen_x, pen_y) else f"h{end - x}")
+            pen_x, pen_y = end, y
+            x = row.find(0, end)
+    side = (width + 2 * QR_BORDER) * QR_SCALE
+    return Markup(f'<svg width="{side}" height="{side}" class="jxjy-qr-code">'
+                  f"<title>{html.escape(f'本页地址的二维码：{url}', quote=False)}</title>"
+                  f'<path transform="scale({QR_SCALE})" stroke="#000" d="{"".join(strokes)}"/></svg>')
 
 
 ENV = Environment(

@@ -22,7 +22,7 @@ import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -37,7 +37,7 @@ from generator.files import WriteRefused
 from generator.records import RepositoryError, require_records
 from generator.site import exports, feeds, organizations, pages, sitemap, updates
 from generator.site import stream as stream_module
-from generator.site.context import SiteContext
+from generator.site.context import Output, SiteContext
 from generator.site.history import history
 from generator.site.render import Fragment, front_matter
 from generator.site.settings import settings
@@ -132,18 +132,13 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
     for rel, content in _hand_written(root / "docs"):
         # the sample banner on hand-written pages too
         docs.put(rel, (sample if rel.endswith(".md") else b"") + content)
-    pages_written = 0
-    # one page at a time
-    for output in itertools.chain(pages.plan(site), organizations.plan(site), updates.plan(site), exports.plan(site),
-                                  feeds.plan(site)):
-        pages_written += output.path.endswith(".md")
-        if stream and isinstance(output.content, Fragment):
-            kind, name = output.path.removesuffix(".md").split("/")
-            if not docs.has(f"{kind}/{stream_module.SHELL}.md"):
-                docs.put(f"{kind}/{stream_module.SHELL}.md", stream_module.shell(output.content).encode())
-            records.put(f"{kind}/{name}.json", stream_module.encode(output.content))
-        else:
-            docs.put(output.path, output.encoded())
+    shells: dict[str, tuple[int, str]] = {}  # kind -> (first page's place in its plan, shell)
+    pages_written = sum(_put(output, at, docs, records, stream, shells) for at, output in enumerate(itertools.chain(
+        pages.plan(site, records=False), organizations.plan(site), updates.plan(site), exports.plan(site),
+        feeds.plan(site))))
+    pages_written += _put_record_pages(pages.record_plan(site), docs, records, stream, shells)
+    for kind, (_, text) in shells.items():
+        docs.put(f"{kind}/{stream_module.SHELL}.md", text.encode())
     for record in result.records.valid():
         for attachment in result.records.attachments(record):
             docs.copy(site.file_of(attachment), attachment)
@@ -154,6 +149,62 @@ def generate(root: Path, *, as_of: date, cache_dir: Path | None = None, stream: 
     docs.finish()
     records.finish()
     return result.report, pages_written
+
+
+def _put(output: Output, at: int, docs: _Tree, records: _Tree, stream: bool,
+         shells: dict[str, tuple[int, str]]) -> int:
+    """Write `output`, the `at`-th of its plan, into build/docs, or a record page into build/stream
+    (noting its kind's shell, which the first page of the kind gives); 1 if it is a page."""
+    if stream and isinstance(output.content, Fragment):
+        kind, name = output.path.removesuffix(".md").split("/")
+        if kind not in shells or at < shells[kind][0]:
+            shells[kind] = (at, stream_module.shell(output.content))
+        records.put(f"{kind}/{name}.json", stream_module.encode(output.content, f"{kind}/{name}"))
+    else:
+        docs.put(output.path, output.encoded())
+    return int(output.path.endswith(".md"))
+
+
+RENDER_FROM = 400  # record pages before a second process pays for itself
+# Set only while a pool of forked children runs: the plan and the folders of build/docs and build/stream
+_RENDER: tuple[list[Callable[[], Output]], Path, Path, bool] | None = None
+
+_Written = tuple[set[str], set[str], dict[str, tuple[int, str]], int]
+
+
+def _put_record_pages(plan: list[Callable[[], Output]], docs: _Tree, records: _Tree, stream: bool,
+                      shells: dict[str, tuple[int, str]]) -> int:
+    """Render and write the record pages of `plan` on every core; the number of pages written."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(plan) < RENDER_FROM or workers == 1:
+        return sum(_put(make(), at, docs, records, stream, shells) for at, make in enumerate(plan))
+    # Forked children inherit the records and the templates; each renders and writes every n-th page
+    # and sends back the names it wrote and the shells it saw.
+    global _RENDER
+    _RENDER = (plan, docs.target, records.target, stream)
+    shares = workers * 4
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done: list[_Written] = list(pool.map(_render_share, [(share, shares) for share in range(shares)]))
+    finally:
+        _RENDER = None
+    for written_docs, written_records, seen, _ in done:
+        docs.written |= written_docs
+        records.written |= written_records
+        for kind, (at, text) in seen.items():
+            if kind not in shells or at < shells[kind][0]:
+                shells[kind] = (at, text)
+    return sum(count for *_, count in done)
+
+
+def _render_share(share: tuple[int, int]) -> _Written:
+    if _RENDER is None:
+        raise RuntimeError("record pages are rendered in forked children only while _RENDER is set")
+    plan, docs_dir, records_dir, stream = _RENDER
+    first, step = share
+    docs, records, shells = _Tree(docs_dir), _Tree(records_dir), dict[str, tuple[int, str]]()
+    count = sum(_put(plan[at](), at, docs, records, stream, shells) for at in range(first, len(plan), step))
+    return docs.written, records.written, shells, count
 
 
 def _clear_links(scratch: Path) -> None:

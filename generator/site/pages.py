@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from markupsafe import Markup
@@ -30,15 +31,13 @@ DIRECTORY_PAGE = 50  # rows on the page as built; the script shows the rest, 50 
 SITE_KEYWORDS = ("专业技术人员继续教育", "常州市")
 
 
-def plan(site: SiteContext) -> Iterator[Output]:
-    """Every generated page of the site."""
+def plan(site: SiteContext, *, records: bool = True) -> Iterator[Output]:
+    """Every generated page of the site; without the record pages (`record_plan`) unless `records`."""
     yield _home(site)
     yield from _directory(site)
-    for base in site.bases():
-        yield _base(site, base)
-    for record in site.records.valid():  # every notice, and every item of a notice, has a page
-        if record.kind not in ("bases", "organizations"):
-            yield _notice(site, record)
+    if records:
+        for make in record_plan(site):
+            yield make()
     for kind in KIND.values():
         if kind.listing is not None:
             yield _list(site, kind.folder, kind.listing)
@@ -50,6 +49,15 @@ def plan(site: SiteContext) -> Iterator[Output]:
                                    bundle=href("search.md", "pagefind/"), directory=href("search.md", DIRECTORY),
                                    # docs/assets/search/pagefind.js: Pagefind's API, a result per record page
                                    results=href("search.md", "assets/search/")))
+
+
+def record_plan(site: SiteContext) -> list[Callable[[], Output]]:
+    """The page of every base, notice and item of a notice, each to be rendered when called:
+    `jxjy build` renders them on every core (they are most of a site)."""
+    made: list[Callable[[], Output]] = [functools.partial(_base, site, base) for base in site.bases()]
+    # every notice, and every item of a notice, has a page
+    return made + [functools.partial(_notice, site, record) for record in site.records.valid()
+                   if record.kind not in ("bases", "organizations")]
 
 
 def record_pages(site: SiteContext, changed: Iterable[Record]) -> Iterator[Output]:

@@ -48,10 +48,20 @@ def shell(parts: Fragment) -> str:
     return front_matter(meta) + "\n" + BODY + "\n"
 
 
-def encode(parts: Fragment) -> bytes:
+def encode(parts: Fragment, path: str) -> bytes:
+    """The stored page at `path` (kind/id): its parts, and its search section when it is searchable
+    (made here, where the page is rendered on every core, rather than when it is poured)."""
+    stored = _stored(parts)
+    if "data-pagefind-body" in parts.body:
+        found = search.section(path, parts.body)
+        stored["search"] = [found.filters, found.html]
+    return json.dumps(stored, ensure_ascii=False).encode()
+
+
+def _stored(parts: Fragment) -> dict[str, Any]:
     if "<h1" not in parts.body:
         raise ValueError("a record page poured into a shell must have its own <h1>")
-    return json.dumps({"meta": parts.meta, "body": parts.body}, ensure_ascii=False).encode()
+    return {"meta": parts.meta, "body": parts.body}
 
 
 def fill(site_dir: Path, stream_dir: Path, search_dir: Path) -> int:
@@ -88,8 +98,9 @@ def _pour_kind(kind_dir: Path, site_dir: Path, template: list[str], ids: list[st
         with open(kind_dir / name, encoding="utf-8") as source:
             stored = json.load(source)
         _write(site_dir / kind_dir.name / page_id, _pour(template, page_id, stored))
-        if "data-pagefind-body" in stored["body"]:
-            yield search.section(f"{kind_dir.name}/{page_id}", stored["body"])
+        if "search" in stored:
+            filters, indexed = stored["search"]
+            yield search.Section(tuple((name, value) for name, value in filters), indexed)
 
 
 def _sitemap(site_dir: Path, pages: dict[str, list[str]]) -> None:
@@ -166,4 +177,5 @@ def kept_shell(stream_dir: Path, kind: str) -> Path:
 
 def pour(shell_html: str, page_id: str, parts: Fragment) -> str:
     """One record page, byte for byte as `fill` writes it, from its kind's kept shell."""
-    return _pour(_split(shell_html), page_id, json.loads(encode(parts)))
+    # through JSON, as the stored page goes: meta values come back as `fill` reads them
+    return _pour(_split(shell_html), page_id, json.loads(json.dumps(_stored(parts), ensure_ascii=False)))

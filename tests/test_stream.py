@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 from generator.site import stream
+from generator.site.build import _render_share as _RENDER_SHARE
 from generator.site.build import build
 from generator.site.stream import SHELL
 
@@ -34,6 +36,36 @@ def test_poured_pages_equal_engine_pages(tmp_path: Path, inputs: str) -> None:
     record_pages = [p for p in engine if p.startswith(("bases/base-", "evaluations/eval-")) and p.endswith(".html")]
     assert len(record_pages) >= 10
     assert not any(SHELL in p for p in poured)
+
+
+def _noted_share(share: tuple[int, int]) -> object:
+    """generator.site.build._render_share, noting in $JXJY_TEST_SHARES which share a child rendered."""
+    notes = Path(os.environ["JXJY_TEST_SHARES"])
+    notes.mkdir(exist_ok=True)
+    (notes / f"{share[0]}-{os.getpid()}").touch()
+    return _RENDER_SHARE(share)
+
+
+@pytest.mark.parametrize("inputs", ["sample", "hostile"])
+@pytest.mark.parametrize("streamed", [True, False], ids=["poured", "engine"])
+def test_record_pages_rendered_on_every_core_make_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                inputs: str, streamed: bool) -> None:
+    """Forked children render the record pages of a registry past RENDER_FROM; the sample is smaller,
+    so the threshold is lowered: the site, search index included, is the one a single process makes."""
+    from generator.site import build as build_module
+
+    root = tmp_path / "repo"
+    (write_hostile_records if inputs == "hostile" else copy_build_inputs)(root)
+    one = build(root, as_of=AS_OF, site_dir=tmp_path / "one", stream=streamed).site
+    monkeypatch.setattr(build_module, "RENDER_FROM", 0)
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("JXJY_TEST_SHARES", str(tmp_path / "shares"))
+    monkeypatch.setattr(build_module, "_render_share", _noted_share)
+    both = build(root, as_of=AS_OF, site_dir=tmp_path / "both", stream=streamed).site
+    assert len(list((tmp_path / "shares").iterdir())) == 8  # 2 cores, 4 shares each, each in a child
+    every = {p.relative_to(one).as_posix(): p.read_bytes() for p in sorted(one.rglob("*")) if p.is_file()}
+    assert every == {p.relative_to(both).as_posix(): p.read_bytes() for p in sorted(both.rglob("*")) if p.is_file()}
+    assert len([p for p in every if p.startswith("bases/base-")]) >= 3
 
 
 def test_the_engine_sees_one_shell_per_kind(tmp_path: Path) -> None:

@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from generator.attachments import Attachment
 from generator.diagnostics import Diagnostic
+from generator.forked import forked_map, workers
 from generator.records import Record, find_records, read_record
 from generator.rules import RECORD_CHECKS, projection
 from generator.schemas import SchemaSet, schema_files
@@ -118,29 +117,13 @@ def verdict_problems(rel: str, verdict: Verdict) -> list[Diagnostic]:
 
 def _examine_all(pending: list[tuple[str, str, bytes, str]], schemas: SchemaSet) -> list[Verdict]:
     work = [(rel, kind, raw) for rel, kind, raw, _ in pending]
-    workers = min(os.cpu_count() or 1, 8)
-    if len(work) < PARALLEL_FROM or workers == 1:
+    if len(work) < PARALLEL_FROM or workers() == 1:
         return [examine_one(item, schemas) for item in work]
-    size = -(-len(work) // (workers * 4))
+    size = -(-len(work) // (workers() * 4))
     chunks = [work[i:i + size] for i in range(0, len(work), size)]
-    # Forked children inherit the compiled schemas from this module; they send back plain verdicts.
-    global _SCHEMAS
-    _SCHEMAS = schemas
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [verdict for chunk in pool.map(_examine_chunk, chunks) for verdict in chunk]
-    finally:
-        _SCHEMAS = None
-
-
-_SCHEMAS: SchemaSet | None = None  # set only while a pool of forked children runs
-
-
-def _examine_chunk(chunk: list[tuple[str, str, bytes]]) -> list[Verdict]:
-    schemas = _SCHEMAS
-    if schemas is None:  # not an assert: it would vanish under python -O
-        raise RuntimeError("examine's children are forked only while _SCHEMAS is set")
-    return [examine_one(item, schemas) for item in chunk]
+    # the children inherit the compiled schemas; they send back plain verdicts
+    examined = forked_map(lambda chunk: [examine_one(item, schemas) for item in chunk], chunks)
+    return [verdict for chunk in examined for verdict in chunk]
 
 
 def examine_one(item: tuple[str, str, bytes], schemas: SchemaSet) -> Verdict:

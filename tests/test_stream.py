@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,12 +39,12 @@ def test_poured_pages_equal_engine_pages(tmp_path: Path, inputs: str) -> None:
     assert not any(SHELL in p for p in poured)
 
 
-def _noted_share(share: tuple[int, int]) -> object:
+def _noted_share(*args: Any) -> object:
     """generator.site.build._render_share, noting in $JXJY_TEST_SHARES which share a child rendered."""
     notes = Path(os.environ["JXJY_TEST_SHARES"])
     notes.mkdir(exist_ok=True)
-    (notes / f"{share[0]}-{os.getpid()}").touch()
-    return _RENDER_SHARE(share)
+    (notes / f"{args[-1][0]}-{os.getpid()}").touch()
+    return _RENDER_SHARE(*args)
 
 
 @pytest.mark.parametrize("inputs", ["sample", "hostile"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import itertools
 import json
 import multiprocessing
@@ -34,6 +35,7 @@ from generator.attachments import Attachment, copy_to, sha256_of
 from generator.diagnostics import Report
 from generator.errors import JxjyError
 from generator.files import WriteRefused
+from generator.forked import forked_map, workers
 from generator.records import RepositoryError, require_records
 from generator.site import exports, feeds, organizations, pages, sitemap, updates
 from generator.site import stream as stream_module
@@ -166,8 +168,6 @@ def _put(output: Output, at: int, docs: _Tree, records: _Tree, stream: bool,
 
 
 RENDER_FROM = 400  # record pages before a second process pays for itself
-# Set only while a pool of forked children runs: the plan and the folders of build/docs and build/stream
-_RENDER: tuple[list[Callable[[], Output]], Path, Path, bool] | None = None
 
 _Written = tuple[set[str], set[str], dict[str, tuple[int, str]], int]
 
@@ -175,19 +175,12 @@ _Written = tuple[set[str], set[str], dict[str, tuple[int, str]], int]
 def _put_record_pages(plan: list[Callable[[], Output]], docs: _Tree, records: _Tree, stream: bool,
                       shells: dict[str, tuple[int, str]]) -> int:
     """Render and write the record pages of `plan` on every core; the number of pages written."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(plan) < RENDER_FROM or workers == 1:
+    if len(plan) < RENDER_FROM or workers() == 1:
         return sum(_put(make(), at, docs, records, stream, shells) for at, make in enumerate(plan))
-    # Forked children inherit the records and the templates; each renders and writes every n-th page
-    # and sends back the names it wrote and the shells it saw.
-    global _RENDER
-    _RENDER = (plan, docs.target, records.target, stream)
-    shares = workers * 4
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done: list[_Written] = list(pool.map(_render_share, [(share, shares) for share in range(shares)]))
-    finally:
-        _RENDER = None
+    # Each child renders and writes every n-th page and sends back the names it wrote and the shells it saw.
+    shares = workers() * 4
+    done = forked_map(functools.partial(_render_share, plan, docs.target, records.target, stream),
+                      [(share, shares) for share in range(shares)])
     for written_docs, written_records, seen, _ in done:
         docs.written |= written_docs
         records.written |= written_records
@@ -197,10 +190,8 @@ def _put_record_pages(plan: list[Callable[[], Output]], docs: _Tree, records: _T
     return sum(count for *_, count in done)
 
 
-def _render_share(share: tuple[int, int]) -> _Written:
-    if _RENDER is None:
-        raise RuntimeError("record pages are rendered in forked children only while _RENDER is set")
-    plan, docs_dir, records_dir, stream = _RENDER
+def _render_share(plan: list[Callable[[], Output]], docs_dir: Path, records_dir: Path, stream: bool,
+                  share: tuple[int, int]) -> _Written:
     first, step = share
     docs, records, shells = _Tree(docs_dir), _Tree(records_dir), dict[str, tuple[int, str]]()
     count = sum(_put(plan[at](), at, docs, records, stream, shells) for at in range(first, len(plan), step))

@@ -1001,14 +1001,17 @@ class Model:
     def number(self) -> None:
         rng = random.Random(self.rng.random())
         order = sorted(self.notices, key=lambda r: (r.written, r.seq))
-        serials: dict[tuple[str, int], int] = {}
+        # The rule of 2011 (render_policy) holds 常人社发〔2011〕11号 and the city bureau's 索引号 2011-00011:
+        # that year's notices of the bureau are numbered after them, else a large registry draws them twice.
+        city = self.bureaus["cz"]
+        serials: dict[tuple[str, int], int] = {(city.prefixes[0], 2011): 11}
         for record in order:
             doc = record.doc
             if doc is not None and not doc.number:
                 key = (doc.agency, doc.written.year)
                 serials[key] = serials.get(key, 0) + rng.randint(1, 3)
                 doc.number = f"{doc.agency}〔{doc.written.year}〕{serials[key]}号"
-        indexes: dict[tuple[str, int], int] = {}
+        indexes: dict[tuple[str, int], int] = {(city.uscc, 2011): 11}
         ids: dict[tuple[str, int], int] = {}
         prefixes = {"notices": "notice", "bases": "base", "evaluations": "eval", "revocations": "rev",
                     "circulars": "circ", "commendations": "comm", "plans": "plan"}

@@ -1001,17 +1001,17 @@ class Model:
     def number(self) -> None:
         rng = random.Random(self.rng.random())
         order = sorted(self.notices, key=lambda r: (r.written, r.seq))
-        # The rule of 2011 (render_policy) holds 常人社发〔2011〕11号 and the city bureau's 索引号 2011-00011:
-        # that year's notices of the bureau are numbered after them, else a large registry draws them twice.
-        city = self.bureaus["cz"]
-        serials: dict[tuple[str, int], int] = {(city.prefixes[0], 2011): 11}
+        # The rule (render_policy) holds the city bureau's first numbers of its year: that year's
+        # notices of the bureau are numbered after them, else a large registry draws them twice.
+        city, year = self.bureaus["cz"], RULE_WRITTEN.year
+        serials: dict[tuple[str, int], int] = {(city.prefixes[0], year): RULE_SERIAL}
         for record in order:
             doc = record.doc
             if doc is not None and not doc.number:
                 key = (doc.agency, doc.written.year)
                 serials[key] = serials.get(key, 0) + rng.randint(1, 3)
                 doc.number = f"{doc.agency}〔{doc.written.year}〕{serials[key]}号"
-        indexes: dict[tuple[str, int], int] = {(city.uscc, 2011): 11}
+        indexes: dict[tuple[str, int], int] = {(city.uscc, year): RULE_SERIAL}
         ids: dict[tuple[str, int], int] = {}
         prefixes = {"notices": "notice", "bases": "base", "evaluations": "eval", "revocations": "rev",
                     "circulars": "circ", "commendations": "comm", "plans": "plan"}
@@ -1452,18 +1452,22 @@ def render_plan(record: Notice) -> str:
     return "\n".join(lines) + "\n" + block(body)
 
 
+# The rule of 2011 (policies/pol-2011-001): the city bureau's 常人社发〔2011〕11号, 索引号 …/2011-00011.
+RULE_WRITTEN, RULE_SERIAL = date(2011, 1, 17), 11
+
+
 def render_policy(bureau: Org) -> str:
     return "\n".join([
         "# yaml-language-server: $schema=../../schema/policy.schema.json",
         "id: pol-2011-001",
         "sample: true",
         "title: 关于印发《常州市专业技术人员继续教育管理和考核办法（试行）》的通知",
-        "doc_number: 常人社发〔2011〕11号",
+        f"doc_number: {bureau.prefixes[0]}〔{RULE_WRITTEN.year}〕{RULE_SERIAL}号",
         f"issuer: {bureau.id}",
-        "written_on: 2011-01-17",
+        f"written_on: {RULE_WRITTEN.isoformat()}",
         "published_on: 2011-01-20",
         f"category: {CATEGORY}",
-        f"index_number: {bureau.uscc}/2011-00011",
+        f"index_number: {bureau.uscc}/{RULE_WRITTEN.year}-{RULE_SERIAL:05d}",
         "validity: 现行有效",
         "effective_from: 2011-02-01",
     ]) + "\n" + block([
